@@ -1,0 +1,189 @@
+"""Flatten one processed :class:`Report` into rows of the run tables (see :mod:`nlp.run.schema`).
+
+Extensions come from components built separately, so every accessor is tolerant: a
+missing or oddly shaped extension yields no rows rather than an exception.
+"""
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from nlp.model import Report
+from nlp.run.schema import SCHEMAS, SECTION_LENGTH_COLUMNS
+
+Rows = dict[str, list[dict[str, Any]]]
+
+_REGION_HEAD_CHARS = 400  # title + first lines name the place far more often than the agency field
+
+
+def _json(value: Any) -> str | None:
+    if value is None:
+        return None
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
+
+
+def _num(value: Any) -> float | None:
+    if isinstance(value, bool):
+        return float(value)
+    if isinstance(value, (int, float)):
+        return float(value)
+    if isinstance(value, str):
+        try:
+            return float(value.replace(",", ""))
+        except ValueError:
+            return None
+    return None
+
+
+def _int(value: Any) -> int | None:
+    return int(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+
+
+def _span(record: dict[str, Any]) -> tuple[int | None, int | None]:
+    span = record.get("span")
+    if isinstance(span, (list, tuple)) and len(span) == 2:
+        return _int(span[0]), _int(span[1])
+    if isinstance(span, dict):
+        return _int(span.get("start")), _int(span.get("end"))
+    return _int(record.get("start")), _int(record.get("end"))
+
+
+def _text(value: Any) -> str | None:
+    if value is None:
+        return None
+    return value if isinstance(value, str) else _json(value)
+
+
+def section_rows(report: Report, doc_id: str) -> list[dict[str, Any]]:
+    rows = []
+    for sec in report.sections:
+        for s, parent in [(sec, None)] + [(sub, sec.key) for sub in sec.subsections]:
+            rows.append({"doc_id": doc_id, "key": s.key, "parent": parent, "number": s.number, "title": s.title,
+                         "start": s.start, "end": s.end, "n_chars": len(s.text), "text": s.text})
+    return rows
+
+
+def _cell_row(doc_id: str, table: str, fmt: Any, row: str, column: str, value: Any, prov: Any) -> dict[str, Any]:
+    prov = prov if isinstance(prov, dict) else {}
+    raw = prov.get("raw")
+    if raw is None and value is not None:
+        raw = str(value)
+    return {"doc_id": doc_id, "table": table, "format": _text(fmt), "row": row, "column": column,
+            "value": _num(value), "raw": _text(raw), "start": _int(prov.get("start")), "end": _int(prov.get("end")),
+            "ambiguous": bool(prov.get("ambiguous")) if "ambiguous" in prov else None}
+
+
+def table_cell_rows(report: Report, doc_id: str) -> list[dict[str, Any]]:
+    """Long form: one row per cell. Table 二/四 keys "block.column" split at the last dot."""
+    tables = report.extensions.get("tables") or {}
+    provenance = report.extensions.get("table_provenance") or {}
+    rows: list[dict[str, Any]] = []
+    if not isinstance(tables, dict):
+        return rows
+    for name in sorted(tables):
+        table = tables[name]
+        if not isinstance(table, dict):
+            continue
+        prov_t = provenance.get(name) if isinstance(provenance, dict) else None
+        prov_t = prov_t if isinstance(prov_t, dict) else {}
+        fmt = table.get("format")
+        if isinstance(table.get("rows"), dict):
+            prov_rows = prov_t.get("rows", prov_t)
+            for row_key, cols in table["rows"].items():
+                prov_row = prov_rows.get(row_key, {}) if isinstance(prov_rows, dict) else {}
+                if isinstance(cols, dict):
+                    for col, value in cols.items():
+                        prov = prov_row.get(col) if isinstance(prov_row, dict) else None
+                        rows.append(_cell_row(doc_id, name, fmt, row_key, col, value, prov))
+        if isinstance(table.get("cells"), dict):
+            prov_cells = prov_t.get("cells", prov_t)
+            for key, value in table["cells"].items():
+                row_key, _, col = key.rpartition(".")
+                prov = prov_cells.get(key) if isinstance(prov_cells, dict) else None
+                rows.append(_cell_row(doc_id, name, fmt, row_key or key, col, value, prov))
+    return rows
+
+
+def check_rows(report: Report, doc_id: str) -> list[dict[str, Any]]:
+    checks = report.extensions.get("checks") or []
+    return [{"doc_id": doc_id, "source": _text(c.get("source")), "rule": _text(c.get("rule")),
+             "status": _text(c.get("status")), "severity": _text(c.get("severity")),
+             "message": _text(c.get("message")), "expected": _json(c.get("expected")),
+             "actual": _json(c.get("actual")), "cells": _json(c.get("cells"))}
+            for c in checks if isinstance(c, dict)]
+
+
+def fact_rows(report: Report, doc_id: str) -> list[dict[str, Any]]:
+    rows = []
+    for f in report.extensions.get("facts") or []:
+        if not isinstance(f, dict):
+            continue
+        start, end = _span(f)
+        text = f.get("text")
+        if text is None and start is not None and end is not None:
+            text = report.text[start:end]
+        rows.append({"doc_id": doc_id, "metric": _text(f.get("metric")), "value": _num(f.get("value")),
+                     "value_min": _num(f.get("value_min")), "value_max": _num(f.get("value_max")),
+                     "qualifier": _text(f.get("qualifier")), "unit": _text(f.get("unit")),
+                     "scope": _text(f.get("scope")), "parent": _text(f.get("parent")),
+                     "section": _text(f.get("section")), "start": start, "end": end, "text": _text(text),
+                     "record": _json(f)})
+    return rows
+
+
+def statement_rows(report: Report, doc_id: str) -> list[dict[str, Any]]:
+    rows = []
+    for i, s in enumerate(report.extensions.get("statements") or []):
+        if not isinstance(s, dict):
+            continue
+        themes = s.get("themes") or []
+        if isinstance(themes, dict):  # tolerate {code: score}
+            themes = list(themes)
+        start, end = _span(s)
+        text = s.get("text")
+        if text is None and start is not None and end is not None:
+            text = report.text[start:end]
+        rows.append({"doc_id": doc_id, "index": i, "role": _text(s.get("role")), "status": _text(s.get("status")),
+                     "themes": ";".join(str(t) for t in themes), "scores": _json(s.get("scores")),
+                     "pair": _json(s.get("pair")), "start": start, "end": end, "text": _text(text)})
+    return rows
+
+
+def document_row(report: Report, doc_id: str, path: str, sha256: str | None, seconds: float,
+                 pipeline: str, counts: dict[str, int], checks: list[dict[str, Any]]) -> dict[str, Any]:
+    from nlp.compare.regions import region_of
+
+    meta = report.meta
+    row: dict[str, Any] = {c: None for c in SCHEMAS["documents"].names}
+    row.update({"doc_id": doc_id, "path": path, "ok": report.ok, "error": report.error, "sha256": sha256,
+                "seconds": round(seconds, 6), "pipeline": pipeline})
+    if meta is not None:
+        row.update({"file_format": meta.file_format, "encoding": meta.encoding, "n_chars": meta.n_chars,
+                    "agency": meta.agency, "year": _int(meta.year), "level": meta.level,
+                    "format_version": meta.format_version, "title": meta.title})
+        row["region"] = region_of(meta.agency, (meta.title or "") + "\n" + report.text[:_REGION_HEAD_CHARS])
+    if report.ok:
+        row["n_sections"] = len(report.sections)
+        row["missing_sections"] = _json(list(report.missing_sections))
+        lengths = {r["key"]: r["n_chars"] for r in section_rows(report, doc_id)}
+        for key, column in SECTION_LENGTH_COLUMNS.items():
+            row[column] = lengths.get(key, 0)
+        row.update({"n_table_cells": counts["table_cells"], "n_checks": counts["checks"],
+                    "n_checks_failed": sum(1 for c in checks if str(c.get("status", "")).upper() == "FAIL"),
+                    "n_facts": counts["facts"], "n_statements": counts["statements"]})
+    return row
+
+
+def report_rows(report: Report, doc_id: str, path: str, sha256: str | None, seconds: float, pipeline: str) -> Rows:
+    """All table rows for one report (the content of one shard)."""
+    rows: Rows = {
+        "sections": section_rows(report, doc_id) if report.ok else [],
+        "table_cells": table_cell_rows(report, doc_id) if report.ok else [],
+        "checks": check_rows(report, doc_id) if report.ok else [],
+        "facts": fact_rows(report, doc_id) if report.ok else [],
+        "statements": statement_rows(report, doc_id) if report.ok else [],
+    }
+    counts = {k: len(v) for k, v in rows.items()}
+    rows["documents"] = [document_row(report, doc_id, path, sha256, seconds, pipeline, counts,
+                                      report.extensions.get("checks") or [])]
+    return rows

@@ -1,0 +1,50 @@
+"""Column schemas of the run tables (documents, sections, table_cells, checks, facts, statements).
+
+Fixed Arrow schemas let the consolidator stream shards into Parquet in batches (bounded
+memory) and keep the column set stable whatever the components produced.
+Nested values (lists, dicts) are stored as JSON strings so that CSV and Parquet agree.
+"""
+from __future__ import annotations
+
+import pyarrow as pa
+
+from nlp.model import OVERALL_SUBKEYS, SECTION_KEYS
+
+# section key -> documents column holding its length in characters (0 when absent)
+SECTION_LENGTH_COLUMNS = {k: f"len_{k.replace('.', '_')}" for k in SECTION_KEYS + OVERALL_SUBKEYS}
+
+_S, _I, _F, _B = pa.string(), pa.int64(), pa.float64(), pa.bool_()
+
+SCHEMAS: dict[str, pa.Schema] = {
+    "documents": pa.schema(
+        [("doc_id", _S), ("path", _S), ("ok", _B), ("error", _S), ("duplicate_of", _S), ("sha256", _S),
+         ("file_format", _S), ("encoding", _S), ("n_chars", _I), ("agency", _S), ("year", _I), ("level", _S),
+         ("region", _S), ("format_version", _S), ("title", _S), ("n_sections", _I), ("missing_sections", _S)]
+        + [(c, _I) for c in SECTION_LENGTH_COLUMNS.values()]
+        + [("n_table_cells", _I), ("n_checks", _I), ("n_checks_failed", _I), ("n_facts", _I),
+           ("n_statements", _I), ("seconds", _F), ("pipeline", _S)]
+    ),
+    "sections": pa.schema(
+        [("doc_id", _S), ("key", _S), ("parent", _S), ("number", _S), ("title", _S), ("start", _I), ("end", _I),
+         ("n_chars", _I), ("text", _S)]
+    ),
+    "table_cells": pa.schema(
+        [("doc_id", _S), ("table", _S), ("format", _S), ("row", _S), ("column", _S), ("value", _F), ("raw", _S),
+         ("start", _I), ("end", _I), ("ambiguous", _B)]
+    ),
+    "checks": pa.schema(
+        [("doc_id", _S), ("source", _S), ("rule", _S), ("status", _S), ("severity", _S), ("message", _S),
+         ("expected", _S), ("actual", _S), ("cells", _S)]
+    ),
+    "facts": pa.schema(
+        [("doc_id", _S), ("metric", _S), ("value", _F), ("value_min", _F), ("value_max", _F), ("qualifier", _S),
+         ("unit", _S), ("scope", _S), ("parent", _S), ("section", _S), ("start", _I), ("end", _I), ("text", _S),
+         ("record", _S)]
+    ),
+    "statements": pa.schema(
+        [("doc_id", _S), ("index", _I), ("role", _S), ("status", _S), ("themes", _S), ("scores", _S),
+         ("pair", _S), ("start", _I), ("end", _I), ("text", _S)]
+    ),
+}
+
+TABLE_NAMES: tuple[str, ...] = tuple(SCHEMAS)

@@ -1,0 +1,272 @@
+"""Segmentation: the six statutory sections and the five sub-items of 一、总体情况.
+
+Headings are found on the normalised text (see :mod:`nlp.normalize`) and mapped back, so
+every :class:`Section` holds offsets into ``Report.text``. Title variants live in
+``resources/sections.yaml``. A line is a heading only when it starts with the title (after
+its numbering) and carries nothing but the title, or the title followed by ：/。 and the body;
+the same words inside a sentence never make a heading.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+import yaml
+
+from nlp.model import SECTION_KEYS, Report, Section
+from nlp.normalize import NormalizedText, normalize
+from nlp.resources import resource_path
+
+CN_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
+_LEAD = re.compile(r"^[\s#*>|]*")
+_TOP_NUMBER = re.compile(r"^(?:第)?(?P<num>[一二三四五六七八九十]{1,3}|\d{1,2})(?:部分)?\s*(?:[、，,]|\.(?!\d)|：|:)\s*")
+_SUB_NUMBER = re.compile(r"^[(](?P<num>[一二三四五六七八九十]{1,2})[)]\s*")
+_TABLE_WORDS = re.compile(r"本年|上年|结转|办理结果|新收|不予|无法提供|其他处理|总计|\d\s*$")
+_PUNCT_ONLY = re.compile(r"^[\s：:。.、*#]*$")
+_MAX_HEADING = 40
+
+
+def cn_number(token: str | None) -> int | None:
+    """'五' → 5, '十二' → 12, '3' → 3."""
+    if not token:
+        return None
+    if token.isdigit():
+        return int(token)
+    if token == "十":
+        return 10
+    if token.startswith("十"):
+        return 10 + CN_DIGITS.get(token[1], 0)
+    if len(token) == 2 and token[1] == "十":
+        return CN_DIGITS[token[0]] * 10
+    if len(token) == 3 and token[1] == "十":
+        return CN_DIGITS[token[0]] * 10 + CN_DIGITS[token[2]]
+    return CN_DIGITS.get(token)
+
+
+@lru_cache(maxsize=1)
+def _spec() -> dict[str, Any]:
+    with open(resource_path("sections.yaml"), encoding="utf-8") as fh:
+        spec = yaml.safe_load(fh)
+    spec["_compiled"] = {k: [re.compile(p) for p in v["patterns"]] for k, v in spec["sections"].items()}
+    spec["_unmapped"] = [re.compile(p) for p in spec.get("unmapped_patterns", [])]
+    spec["_sub_kw"] = [(k, re.compile(p)) for k, p in spec["overall_subsections"]["keywords"]]
+    return spec
+
+
+@dataclass
+class _Heading:
+    key: str | None
+    number: str | None
+    title: str
+    line_start: int  # normalised offsets
+    end: int
+    score: int
+
+
+def _lines(text: str):
+    pos = 0
+    for line in text.split("\n"):
+        yield pos, line
+        pos += len(line) + 1
+
+
+def _heading_end(rest_start: int, rest: str, title_end: int, numbered: bool) -> int | None:
+    """Where a heading whose title ends at ``title_end`` (in ``rest``) ends, or None if not a heading."""
+    tail = rest[title_end:]
+    if _PUNCT_ONLY.match(tail):
+        return rest_start + len(rest.rstrip())
+    if tail[0] in "：:。":
+        return rest_start + title_end + 1
+    if numbered and len(tail.strip()) <= 6 and not re.search(r"[，。；]", tail):
+        return rest_start + len(rest.rstrip())
+    return None
+
+
+def _find_headings(norm: str) -> tuple[list[_Heading], list[_Heading]]:
+    spec = _spec()
+    mapped: list[_Heading] = []
+    others: list[_Heading] = []
+    for start, line in _lines(norm):
+        if not line.strip() or "\t" in line.strip() or len(line.strip()) > 80:
+            continue
+        lead = _LEAD.match(line).end()
+        body = line[lead:]
+        m = _TOP_NUMBER.match(body)
+        number = m.group("num") if m else None
+        rest_off = lead + (m.end() if m else 0)
+        rest = line[rest_off:].rstrip("*# ")
+        if not rest:
+            continue
+        found = False
+        for key, patterns in spec["_compiled"].items():
+            for pat in patterns:
+                tm = pat.match(rest)
+                if not tm:
+                    continue
+                end = _heading_end(start + rest_off, rest, tm.end(), number is not None)
+                if end is None or (number is None and len(rest) > 30):
+                    continue
+                expected = spec["sections"][key]["number"]
+                score = 1 + (number is not None) + 2 * (number == expected or cn_number(number) == CN_DIGITS[expected])
+                mapped.append(_Heading(key, number, rest[: tm.end()], start, end, score))
+                found = True
+                break
+            if found:
+                break
+        if not found and number and len(rest) <= 30 and not _TABLE_WORDS.search(rest) and not re.search(r"[，。；]", rest):
+            others.append(_Heading(None, number, rest.rstrip("：:。"), start, start + len(line.rstrip()), 0))
+    return mapped, others
+
+
+def _best_chain(cands: list[_Heading]) -> list[_Heading]:
+    """Longest chain of headings in statutory order (ties: higher score, then later position)."""
+    order = {k: i for i, k in enumerate(SECTION_KEYS)}
+    cands = sorted(cands, key=lambda h: h.line_start)
+    best: list[tuple[int, int, int]] = []  # (count, score, prev index)
+    for i, h in enumerate(cands):
+        entry = (1, h.score, -1)
+        for j in range(i):
+            g = cands[j]
+            if order[g.key] < order[h.key] and g.end <= h.line_start:
+                cnt, sc, _ = best[j]
+                if (cnt + 1, sc + h.score) >= entry[:2]:
+                    entry = (cnt + 1, sc + h.score, j)
+        best.append(entry)
+    if not best:
+        return []
+    i = max(range(len(best)), key=lambda k: (best[k][0], best[k][1], k))
+    chain = []
+    while i != -1:
+        chain.append(cands[i])
+        i = best[i][2]
+    return chain[::-1]
+
+
+_PROBLEMS_ITEM = re.compile(r"^[\s#*]*[(](?:一|二)[)].{0,24}?(?:问题|不足|改进|整改)")
+
+
+def _inferred_problems(norm: str, chain: list[_Heading]) -> _Heading | None:
+    """Section 五 whose heading was lost (PDF-to-text conversions): its first "(一)…问题/改进" item
+    after section 四 and before 六 starts it. The heading span is empty and the title says so."""
+    keys = [h.key for h in chain]
+    if "problems" in keys or "review_litigation" not in keys:
+        return None
+    lo = chain[keys.index("review_litigation")].end
+    hi = chain[keys.index("other")].line_start if "other" in keys else len(norm)
+    for start, line in _lines(norm[lo:hi]):
+        if _PROBLEMS_ITEM.match(line):
+            pos = lo + start
+            return _Heading("problems", None, "(inferred: heading missing)", pos, pos, 0)
+    return None
+
+
+def _unmapped_boundaries(chain: list[_Heading], others: list[_Heading]) -> list[_Heading]:
+    """Numbered top-level headings of older formats that fit the numbering between mapped ones."""
+    spec = _spec()
+    out = []
+    for h in others:
+        n = cn_number(h.number)
+        prev = [g for g in chain if g.line_start < h.line_start]
+        nxt = [g for g in chain if g.line_start > h.line_start]
+        prev_n = cn_number(prev[-1].number) if prev else 0
+        next_n = cn_number(nxt[0].number) if nxt else None
+        fits = prev_n is not None and n == prev_n + 1 and (next_n is None or next_n > n)
+        if fits or any(p.search(h.title) for p in spec["_unmapped"]):
+            out.append(h)
+    return out
+
+
+def _subsections(norm: NormalizedText, original: str, body_start: int, body_end: int) -> list[Section]:
+    spec = _spec()
+    subs: list[tuple[str, str, str, int, int]] = []
+    used: set[str] = set()
+    last_n = 0
+    ordinal = spec["overall_subsections"]["ordinal"]
+    for start, line in _lines(norm.text[body_start:body_end]):
+        lead = _LEAD.match(line).end()
+        m = _SUB_NUMBER.match(line[lead:])
+        if not m:
+            continue
+        n = cn_number(m.group("num"))
+        if n is None or n <= last_n or n > 5:
+            continue
+        rest = line[lead + m.end():]
+        cut = re.search(r"[。：:]", rest)
+        if cut and cut.start() <= _MAX_HEADING:
+            title, h_end = rest[: cut.start()], lead + m.end() + cut.end()
+        elif len(rest.rstrip()) <= _MAX_HEADING:
+            title, h_end = rest.rstrip(), lead + m.end() + len(rest.rstrip())
+        else:
+            comma = re.search(r"[，。；]", rest)
+            stop = comma.start() if comma and comma.start() <= _MAX_HEADING else 0
+            title, h_end = rest[:stop], lead + m.end() + stop
+        key = next((k for k, pat in spec["_sub_kw"] if pat.search(title) and k not in used), None)
+        if key is None and ordinal[n - 1] not in used:
+            key = ordinal[n - 1]
+        if key is None:
+            continue
+        used.add(key)
+        last_n = n
+        subs.append((key, m.group("num"), title.strip(), body_start + start, body_start + start + h_end))
+    out = []
+    for i, (key, num, title, hs, he) in enumerate(subs):
+        end = subs[i + 1][3] if i + 1 < len(subs) else body_end
+        out.append(_make_section(norm, original, key, num, title, hs, he, end))
+    return out
+
+
+def _make_section(norm: NormalizedText, original: str, key: str, number: str | None, title: str,
+                  h_start: int, h_end: int, end: int) -> Section:
+    """Build a Section from normalised offsets, converting them to original offsets."""
+    ohs = norm.orig_offset(h_start)
+    ohe = norm.orig_span(h_start, h_end)[1] if h_end > h_start else ohs
+    oend = norm.orig_offset(end) if end < len(norm.text) else len(original)
+    # Trailing newlines belong between sections, not to the body.
+    body_end = max(ohe, oend)
+    return Section(key=key, number=number, title=title, heading_start=ohs, heading_end=ohe,
+                   start=ohe, end=body_end, text=original[ohe:body_end])
+
+
+def segment(text: str, norm: NormalizedText | None = None) -> tuple[list[Section], list[str], list[dict]]:
+    """Split a report into its statutory sections.
+
+    Returns ``(sections, missing_keys, unmapped)``; offsets refer to ``text``. ``unmapped``
+    lists the preamble and top-level headings of older formats that have no statutory key.
+    """
+    norm = norm or normalize(text)
+    mapped, others = _find_headings(norm.text)
+    chain = _best_chain(mapped)
+    inferred = _inferred_problems(norm.text, chain)
+    if inferred is not None:
+        chain = sorted(chain + [inferred], key=lambda h: h.line_start)
+    extra = _unmapped_boundaries(chain, others)
+    boundaries = sorted(chain + extra, key=lambda h: h.line_start)
+    sections: list[Section] = []
+    unmapped: list[dict] = []
+    for i, h in enumerate(boundaries):
+        end = boundaries[i + 1].line_start if i + 1 < len(boundaries) else len(norm.text)
+        if h.key is None:
+            s = _make_section(norm, text, "unmapped", h.number, h.title, h.line_start, h.end, end)
+            unmapped.append({"number": h.number, "title": h.title, "heading_start": s.heading_start,
+                             "start": s.start, "end": s.end})
+            continue
+        sec = _make_section(norm, text, h.key, h.number, h.title, h.line_start, h.end, end)
+        if h.key == "overall":
+            sec.subsections = _subsections(norm, text, h.end, end)
+        sections.append(sec)
+    if boundaries:
+        first = norm.orig_offset(boundaries[0].line_start)
+        if text[:first].strip():
+            unmapped.insert(0, {"number": None, "title": "preamble", "heading_start": 0, "start": 0, "end": first})
+    found = {s.key for s in sections}
+    missing = [k for k in SECTION_KEYS if k not in found]
+    return sections, missing, unmapped
+
+
+def segment_component(report: Report) -> None:
+    """Pipeline component: fill ``sections``, ``missing_sections`` and ``unmapped_sections``."""
+    norm = report._cache.get("norm") or normalize(report.text)
+    report._cache["norm"] = norm
+    report.sections, report.missing_sections, report.unmapped_sections = segment(report.text, norm)
