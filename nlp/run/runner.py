@@ -1,0 +1,195 @@
+"""``govnlp run``: the whole pipeline over many reports, in parallel, resumable.
+
+Each document is processed once per content hash into an atomic shard; the tables are
+then consolidated from the shards in input order. A killed run resumes from its shards;
+a worker that crashes is isolated (its documents retried one by one) and the document
+that kills a worker again is recorded as an error, so the run always completes.
+"""
+from __future__ import annotations
+
+import multiprocessing as mp
+import os
+import sys
+import time
+from collections.abc import Callable, Iterable
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from tqdm import tqdm
+
+from nlp.io import SUPPORTED_SUFFIXES
+from nlp.pipeline import error_report, pipeline_names
+from nlp.run.rows import report_rows
+from nlp.run.shards import ShardStore, content_hash
+from nlp.run.worker import DocResult, DocumentProcessor, init_worker, pipeline_signature, process_in_worker
+
+_WINDOW_PER_JOB = 8  # documents queued per worker: enough to keep workers busy, bounded memory
+
+
+@dataclass
+class RunSummary:
+    outdir: Path
+    n_inputs: int
+    n_processed: int
+    n_skipped: int
+    n_ok: int
+    n_errors: int
+    counts: dict[str, int]
+    errors: list[dict[str, str]]
+    seconds: float
+    timings: dict[str, float] = field(default_factory=dict)
+    files: dict[str, str] = field(default_factory=dict)
+
+
+def discover_inputs(inputs: Iterable[str | Path]) -> list[str]:
+    """Files named on the command line (kept even if unreadable, so they get an error row) plus the
+    supported files found recursively under named directories, in sorted order."""
+    paths: list[str] = []
+    for item in inputs:
+        p = Path(item)
+        if p.is_dir():
+            paths.extend(str(f) for f in sorted(p.rglob("*"))
+                         if f.is_file() and f.suffix.lower() in SUPPORTED_SUFFIXES and not f.name.startswith("."))
+        else:
+            paths.append(str(p))
+    seen: set[str] = set()
+    return [p for p in paths if not (p in seen or seen.add(p))]
+
+
+def _crash_shard(store: ShardStore, path: str, doc_id: str, signature: str, message: str) -> DocResult:
+    report = error_report(path, message)
+    rows = report_rows(report, doc_id, path, None, 0.0, signature)
+    store.write(doc_id, {"doc_id": doc_id, "signature": signature, "ok": False, "error": message,
+                         "timings": {}, "rows": rows})
+    return DocResult(doc_id, path, False, message, 0.0, {})
+
+
+def _mp_context() -> mp.context.BaseContext:
+    # fork: workers start instantly and inherit loaded modules (spawn would re-import spaCy etc. per worker)
+    return mp.get_context("fork") if "fork" in mp.get_all_start_methods() else mp.get_context("spawn")
+
+
+def _run_pool(tasks: list[tuple[str, str]], jobs: int, init_args: tuple, on_done: Callable[[DocResult], None]
+              ) -> list[tuple[str, str]]:
+    """Run tasks in a pool; return the tasks left unfinished if a worker process died."""
+    pending = list(reversed(tasks))
+    inflight: dict[Future, tuple[str, str]] = {}
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=_mp_context(), initializer=init_worker,
+                             initargs=init_args) as pool:
+        while pending or inflight:
+            try:
+                while pending and len(inflight) < jobs * _WINDOW_PER_JOB:
+                    task = pending.pop()
+                    inflight[pool.submit(process_in_worker, *task)] = task
+            except BrokenProcessPool:
+                return [task] + list(inflight.values()) + list(reversed(pending))
+            done, _ = wait(inflight, return_when=FIRST_COMPLETED)
+            broken = []
+            for fut in done:
+                task = inflight.pop(fut)
+                try:
+                    result = fut.result()
+                except BrokenProcessPool:
+                    broken.append(task)
+                    continue
+                on_done(result)
+            if broken:
+                return broken + list(inflight.values()) + list(reversed(pending))
+    return []
+
+
+def process_documents(tasks: list[tuple[str, str]], outdir: Path, components: list[str], jobs: int,
+                      config: dict[str, dict[str, Any]] | None, on_done: Callable[[DocResult], None]) -> None:
+    """Process (path, doc_id) tasks into shards."""
+    store = ShardStore(outdir)
+    signature = pipeline_signature(components)
+    if jobs <= 1:
+        processor = DocumentProcessor(components, outdir, config)
+        for path, doc_id in tasks:
+            on_done(processor(path, doc_id))
+        return
+    init_args = (components, str(outdir), config)
+    remaining = tasks
+    while remaining:
+        store.clear_running()
+        remaining = _run_pool(remaining, jobs, init_args, on_done)
+        if not remaining:
+            break
+        # A worker died. Documents being processed at that moment are suspects: retry each alone.
+        suspects = store.running_ids()
+        store.clear_running()
+        rest = []
+        for path, doc_id in remaining:
+            if doc_id not in suspects:
+                rest.append((path, doc_id))
+            elif _run_pool([(path, doc_id)], 1, init_args, on_done):
+                on_done(_crash_shard(store, path, doc_id, signature,
+                                     f"{path}: worker process crashed while processing this document"))
+        remaining = rest
+
+
+def run_corpus(inputs: Iterable[str | Path], outdir: str | Path, components: str | list[str] = "run",
+               jobs: int | None = None, force: bool = False, progress: bool = True, similarity: bool = True,
+               config: dict[str, dict[str, Any]] | None = None, formats: tuple[str, ...] = ("parquet", "csv"),
+               ) -> RunSummary:
+    """Run the pipeline over every input and write the tables, shards and manifest.json to ``outdir``."""
+    from nlp.run.consolidate import consolidate
+    from nlp.run.manifest import write_manifest
+
+    started = time.perf_counter()
+    outdir = Path(outdir)
+    outdir.mkdir(parents=True, exist_ok=True)
+    names = pipeline_names(components) if isinstance(components, str) else list(components)
+    signature = pipeline_signature(names)
+    store = ShardStore(outdir)
+    store.clean_temporary()
+    store.clear_running()
+
+    paths = discover_inputs(inputs)
+    entries = [(p, content_hash(p)) for p in paths]
+    unique: dict[str, str] = {}
+    for path, doc_id in entries:
+        unique.setdefault(doc_id, path)
+    tasks = [(path, doc_id) for doc_id, path in unique.items() if force or not store.is_done(doc_id, signature)]
+
+    timings: dict[str, float] = {}
+    n_bytes = 0
+    bar = tqdm(total=len(tasks), unit="doc", desc="govnlp run", file=sys.stderr, disable=not progress,
+               dynamic_ncols=True)
+
+    def on_done(result: DocResult) -> None:
+        nonlocal n_bytes
+        for name, sec in result.timings.items():
+            timings[name] = timings.get(name, 0.0) + sec
+        try:
+            n_bytes += os.path.getsize(result.path)
+        except OSError:
+            pass
+        bar.update(1)
+
+    try:
+        process_documents(tasks, outdir, names, jobs or os.cpu_count() or 1, config, on_done)
+    finally:
+        bar.close()
+    process_seconds = time.perf_counter() - started
+
+    t = time.perf_counter()
+    counts, errors, files = consolidate(outdir, entries, formats=formats)
+    timings["consolidate"] = time.perf_counter() - t
+    if similarity:
+        from nlp.similarity import run_similarity
+
+        t = time.perf_counter()
+        sim_counts, sim_files = run_similarity(outdir, formats=formats)
+        timings["similarity"] = time.perf_counter() - t
+        counts.update(sim_counts)
+        files.update(sim_files)
+    summary = RunSummary(outdir=outdir, n_inputs=len(entries), n_processed=len(tasks),
+                         n_skipped=len(unique) - len(tasks), n_ok=len(entries) - len(errors), n_errors=len(errors),
+                         counts=counts, errors=errors, seconds=time.perf_counter() - started,
+                         timings={k: round(v, 4) for k, v in timings.items()}, files=files)
+    write_manifest(outdir, summary, names, signature, process_seconds=process_seconds, n_bytes=n_bytes)
+    return summary

@@ -1,0 +1,98 @@
+"""Per-document result shards: one JSON file per content hash, written atomically.
+
+A shard is complete or absent (temporary file + ``os.replace``), so a run killed at any
+moment leaves only finished documents behind and a re-run neither loses nor duplicates one.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+SHARD_DIR = "shards"
+RUNNING_DIR = ".running"  # a marker per document being processed (crash attribution)
+
+
+def content_hash(path: str | Path) -> str:
+    """sha256 of the file bytes; for an unreadable path, a hash of the path (so it still gets a row)."""
+    h = hashlib.sha256()
+    try:
+        with open(path, "rb") as fh:
+            for chunk in iter(lambda: fh.read(1 << 20), b""):
+                h.update(chunk)
+    except OSError:
+        return "unreadable-" + hashlib.sha256(os.path.abspath(path).encode("utf-8")).hexdigest()[:40]
+    return h.hexdigest()
+
+
+def atomic_write_bytes(path: str | Path, data: bytes) -> None:
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+
+
+def atomic_write_text(path: str | Path, text: str) -> None:
+    atomic_write_bytes(path, text.encode("utf-8"))
+
+
+class ShardStore:
+    """The shard directory of one run output directory."""
+
+    def __init__(self, outdir: str | Path):
+        self.root = Path(outdir) / SHARD_DIR
+        self.running = Path(outdir) / RUNNING_DIR
+
+    def path(self, doc_id: str) -> Path:
+        return self.root / doc_id[:2] / f"{doc_id}.json"
+
+    def write(self, doc_id: str, shard: dict[str, Any]) -> None:
+        atomic_write_text(self.path(doc_id), json.dumps(shard, ensure_ascii=False))
+
+    def read(self, doc_id: str) -> dict[str, Any] | None:
+        try:
+            with open(self.path(doc_id), encoding="utf-8") as fh:
+                return json.load(fh)
+        except (OSError, ValueError):
+            return None
+
+    def is_done(self, doc_id: str, signature: str) -> bool:
+        """A finished, successful shard made by the same pipeline (errors are always retried)."""
+        shard = self.read(doc_id)
+        return bool(shard and shard.get("signature") == signature and shard.get("ok"))
+
+    def mark_running(self, doc_id: str) -> None:
+        self.running.mkdir(parents=True, exist_ok=True)
+        (self.running / doc_id).touch()
+
+    def unmark_running(self, doc_id: str) -> None:
+        try:
+            (self.running / doc_id).unlink()
+        except FileNotFoundError:
+            pass
+
+    def running_ids(self) -> set[str]:
+        return {p.name for p in self.running.iterdir()} if self.running.is_dir() else set()
+
+    def clear_running(self) -> None:
+        for doc_id in self.running_ids():
+            self.unmark_running(doc_id)
+
+    def clean_temporary(self) -> int:
+        """Remove temporary files left by a killed run."""
+        n = 0
+        if self.root.is_dir():
+            for tmp in self.root.glob("*/.*.tmp"):
+                tmp.unlink(missing_ok=True)
+                n += 1
+        return n

@@ -1,0 +1,92 @@
+"""Process one document into a shard (runs in a worker process, or in-process with --jobs 1)."""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from nlp import __version__
+from nlp.errors import GovnlpError
+from nlp.io import read_document
+from nlp.model import Meta, Report
+from nlp.pipeline import Pipeline, error_report
+from nlp.run.rows import report_rows
+from nlp.run.shards import ShardStore
+
+
+def pipeline_signature(components: list[str]) -> str:
+    """What produced a shard: a shard with another signature is recomputed."""
+    return f"govnlp {__version__} | {' '.join(components)}"
+
+
+@dataclass
+class DocResult:
+    """What a worker sends back to the parent (small; the data itself is in the shard)."""
+
+    doc_id: str
+    path: str
+    ok: bool
+    error: str | None
+    seconds: float
+    timings: dict[str, float]
+
+
+class DocumentProcessor:
+    """Reads a document, runs the components one by one (timing each) and writes its shard."""
+
+    def __init__(self, components: list[str], outdir: str | Path, config: dict[str, dict[str, Any]] | None = None):
+        self.pipeline = Pipeline(components, config)
+        self.components = list(self.pipeline.names)
+        self.signature = pipeline_signature(self.components)
+        self.store = ShardStore(outdir)
+
+    def _process(self, path: str, timings: dict[str, float]) -> Report:
+        t = time.perf_counter()
+        try:
+            read = read_document(path)
+        except GovnlpError as exc:
+            return error_report(path, str(exc))
+        report = Report(source=path, text=read.text)
+        report.meta = Meta(source=path, file_format=read.file_format, encoding=read.encoding, n_chars=len(read.text))
+        report._cache["read"] = read
+        timings["read"] = time.perf_counter() - t
+        for name, func in self.pipeline._funcs:
+            t = time.perf_counter()
+            try:
+                func(report, **self.pipeline.config.get(name, {}))
+            except GovnlpError as exc:
+                return error_report(path, f"{exc} (component {name})")
+            timings[name] = time.perf_counter() - t
+        return report
+
+    def __call__(self, path: str, doc_id: str) -> DocResult:
+        self.store.mark_running(doc_id)
+        start = time.perf_counter()
+        timings: dict[str, float] = {}
+        try:
+            report = self._process(path, timings)
+        except Exception as exc:  # a bug or a pathological file must not stop a batch
+            report = error_report(path, f"{path}: internal error while processing: {type(exc).__name__}: {exc}")
+        if report.meta is not None:
+            report.meta.sha256 = None if doc_id.startswith("unreadable-") else doc_id
+        seconds = time.perf_counter() - start
+        rows = report_rows(report, doc_id, path, None if doc_id.startswith("unreadable-") else doc_id,
+                           seconds, self.signature)
+        self.store.write(doc_id, {"doc_id": doc_id, "signature": self.signature, "ok": report.ok,
+                                  "error": report.error, "timings": timings, "rows": rows})
+        self.store.unmark_running(doc_id)
+        return DocResult(doc_id, path, report.ok, report.error, seconds, timings)
+
+
+_PROCESSOR: DocumentProcessor | None = None
+
+
+def init_worker(components: list[str], outdir: str, config: dict[str, dict[str, Any]] | None) -> None:
+    global _PROCESSOR
+    _PROCESSOR = DocumentProcessor(components, outdir, config)
+
+
+def process_in_worker(path: str, doc_id: str) -> DocResult:
+    assert _PROCESSOR is not None, "init_worker was not called"
+    return _PROCESSOR(path, doc_id)

@@ -1,0 +1,59 @@
+"""Section 五 → problem and measure statements with offsets, roles, statuses and pairs.
+
+    from nlp.statements import statements_from_text
+    for st in statements_from_text(open("report.txt").read()):
+        print(st.role, st.status, st.text)
+
+Pipeline component ``statements_component`` fills ``report.extensions["statements"]`` and
+``["statement_summary"]``; ``nlp.themes.themes_component`` adds themes and re-pairs.
+"""
+from __future__ import annotations
+
+from nlp.model import Report
+from nlp.statements.locate import find_problems_span
+from nlp.statements.pairing import pair_statements
+from nlp.statements.split import Statement, split_statements
+
+
+def problems_span(report: Report) -> tuple[int, int, str] | None:
+    """(start, end, how) of section 五's body: the segmenter's ``problems`` section, else our own search."""
+    sec = report.section("problems")
+    if sec is not None and sec.end > sec.start:
+        return sec.start, sec.end, "segment"
+    return find_problems_span(report.text)
+
+
+def report_statements(report: Report) -> list[Statement]:
+    """The statements of one report (no themes yet)."""
+    span = problems_span(report)
+    if span is None:
+        return []
+    year = report.meta.year if report.meta else None
+    return split_statements(report.text, span[0], span[1], report_year=year)
+
+
+def statements_from_text(text: str, year: int | None = None) -> list[Statement]:
+    """Statements of a whole report text (locates section 五 itself), or of a bare section-五 body."""
+    span = find_problems_span(text)
+    start, end = (span[0], span[1]) if span else (0, len(text))
+    return split_statements(text, start, end, report_year=year)
+
+
+def publish(report: Report, statements: list[Statement], how: str | None) -> None:
+    """Pair, then write the JSON-able results into ``report.extensions``."""
+    summary = pair_statements(statements)
+    summary["span_source"] = how
+    report._cache["statements"] = statements
+    report.extensions["statements"] = [s.to_dict() for s in statements]
+    report.extensions["statement_summary"] = summary
+
+
+def statements_component(report: Report) -> None:
+    """Pipeline component: fills ``extensions["statements"]`` and ``["statement_summary"]``."""
+    span = problems_span(report)
+    statements = report_statements(report) if span else []
+    publish(report, statements, span[2] if span else None)
+
+
+__all__ = ["Statement", "split_statements", "statements_from_text", "report_statements",
+           "problems_span", "pair_statements", "statements_component", "find_problems_span", "publish"]

@@ -1,0 +1,61 @@
+"""Find the body of section 五 when the segmenter gives no ``problems`` section.
+
+Old-format and misnumbered reports (e.g. PDF-to-markdown copies where the 五 heading is lost or
+numbered 三/四) still carry the content under "（一）主要问题 / （二）改进情况" sub-headings.
+"""
+from __future__ import annotations
+
+import re
+
+_TOP_CN = "一二三四五六七八九十"
+# A top-level heading line: "五、存在的主要问题及改进情况", "## 5、存在问题…", "七、存在的主要问题和改进措施"
+_SECTION_HEAD = re.compile(
+    rf"^[ \t\u3000#]*(?P<num>[{_TOP_CN}]{{1,2}}|\d{{1,2}})[ \t]*[、.．][ \t]*(?P<title>[^\n]{{0,60}})$", re.M)
+_PROBLEM_TITLE = re.compile(r"(?:存在的?主要问题|存在问题|存在的问题|存在的不足|问题[和及与]|主要问题|不足[和及与])")
+_SUBHEAD = re.compile(
+    r"^[ \t\u3000#]*[（(][一1][)）][ \t]*(?:(?:19|20)\d\d[ \t]*年[度]?(?:工作中)?)?"
+    r"[^\n]{0,6}(?:存在的?主要问题|存在问题|主要问题|存在的问题|存在不足)", re.M)
+_OTHER_HEAD = re.compile(r"^[ \t\u3000#]*(?:[六七八九十]|\d{1,2})?[ \t]*[、.．]?[ \t]*其他需要(?:报告|汇报)的?事项", re.M)
+
+
+def _num(token: str) -> int:
+    if token.isdigit():
+        return int(token)
+    if token == "十":
+        return 10
+    if token.startswith("十"):
+        return 10 + _TOP_CN.index(token[1]) + 1
+    return _TOP_CN.index(token[0]) + 1
+
+
+def find_problems_span(text: str) -> tuple[int, int, str] | None:
+    """(body_start, body_end, how) of the problems section, or None.
+
+    ``how`` is "heading" (a numbered 存在的主要问题… heading) or "subheading" (only the
+    （一）主要问题 sub-heading survives).
+    """
+    heads = list(_SECTION_HEAD.finditer(text))
+    for i, m in enumerate(heads):
+        title = m.group("title")
+        if not _PROBLEM_TITLE.search(title) or re.search(r"[|]", title):
+            continue
+        n = _num(m.group("num"))
+        digit = m.group("num").isdigit()
+        end = len(text)
+        for later in heads[i + 1:]:
+            if later.group("num").isdigit() == digit and _num(later.group("num")) == n + 1:
+                end = later.start()
+                break
+        else:
+            other = _OTHER_HEAD.search(text, m.end())
+            if other:
+                end = other.start()
+        return m.end(), end, "heading"
+    sub = _SUBHEAD.search(text)
+    if sub:
+        other = _OTHER_HEAD.search(text, sub.end())
+        nxt = [h for h in heads if h.start() > sub.end() and not _PROBLEM_TITLE.search(h.group("title"))]
+        end = min([other.start()] if other else [len(text)]
+                  + [h.start() for h in nxt])
+        return sub.start(), end, "subheading"
+    return None

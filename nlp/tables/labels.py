@@ -1,0 +1,137 @@
+"""Fuzzy row-label matching: width-, punctuation- and quote-insensitive, typo-tolerant.
+
+A cell's text is reduced to its enumerator (一、 / (一) / 1.) and a body of CJK letters and
+digits; the body is compared with each template by the number of characters they share in
+order (difflib's matching blocks), so a fragment of a label ("1.本机关不掌握相关政") and a label
+with extra noise ("办 (三)不 4.保护第三方合法权益", "本年度止件数") still match.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from difflib import SequenceMatcher
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from nlp.resources import resource_path
+
+_CN_ENUM = "一二三四五六七八九十"
+# Enumerators printed before labels; several may precede one label ("(三) 不予公开 1.属于…").
+_ENUM = re.compile(r"([一二三四五六七八九十]{1,2})\s*、|[(（]\s*([一二三四五六七八九十]{1,2})\s*[)）]|(?<![\d.])(\d{1,2})\s*[.．、](?!\d)")
+_KEEP = re.compile(r"[\u4e00-\u9fff0-9A-Za-z]")
+MIN_MATCH = 4  # a fragment shorter than this never identifies a row on its own
+
+
+def nfkc_char(ch: str) -> str:
+    """NFKC of one character when it stays one character (keeps offsets 1:1)."""
+    n = unicodedata.normalize("NFKC", ch)
+    return n if len(n) == 1 else ch
+
+
+def nfkc(text: str) -> str:
+    return "".join(nfkc_char(c) for c in text)
+
+
+def label_body(text: str) -> tuple[str, list[str]]:
+    """(body, enumerators): the comparable letters of a label cell and its printed enumerators."""
+    t = nfkc(text)
+    enums = [next(g for g in m.groups() if g) for m in _ENUM.finditer(t)]
+    t = _ENUM.sub(" ", t)
+    return "".join(_KEEP.findall(t)), enums
+
+
+def squeeze(text: str) -> str:
+    """Letters only (for signature and marker searches)."""
+    return "".join(_KEEP.findall(nfkc(text)))
+
+
+@dataclass(frozen=True)
+class Template:
+    key: str
+    body: str
+    enum: str | None = None
+    ignore: bool = False  # a header, not a data row
+
+
+@dataclass(frozen=True)
+class LabelMatch:
+    key: str | None  # None: not a label; "" when the cell is a header to ignore
+    score: int
+    ambiguous: bool = False
+
+
+class LabelMatcher:
+    """Match label cells against a fixed list of templates."""
+
+    def __init__(self, templates: list[Template]):
+        self.templates = templates
+
+    @lru_cache(maxsize=4096)  # noqa: B019 — matchers are few and long-lived
+    def match(self, text: str) -> LabelMatch:
+        body, enums = label_body(text)
+        if not body:
+            return LabelMatch(None, 0)
+        scored: list[tuple[int, Template]] = []
+        for tpl in self.templates:
+            common = _common(body, tpl.body)
+            short = len(tpl.body) < MIN_MATCH
+            if short:
+                # Short labels (规章, 其他, 总计) must be the whole cell, plus the enumerator if printed.
+                if body != tpl.body and not (body.endswith(tpl.body) and len(body) <= len(tpl.body) + 1):
+                    continue
+                if tpl.enum and tpl.enum not in enums and not tpl.ignore and tpl.key not in _ENUMLESS_SHORT:
+                    continue
+                common = len(tpl.body) + 1
+            else:
+                need = min(len(body), len(tpl.body))
+                if common < MIN_MATCH or common < 0.75 * need:
+                    continue
+            bonus = 1 if (tpl.enum and tpl.enum in enums) else 0
+            scored.append((common * 2 + bonus, tpl))
+        if not scored:
+            return LabelMatch(None, 0)
+        scored.sort(key=lambda x: -x[0])
+        best_score, best = scored[0]
+        rivals = [t for s, t in scored[1:] if s == best_score and t.key != best.key]
+        if rivals:
+            return LabelMatch(None, best_score, ambiguous=True)
+        return LabelMatch("" if best.ignore else best.key, best_score)
+
+
+# Short labels that are printed without an enumerator in real reports (table 二 rows).
+_ENUMLESS_SHORT = {"regulation"}
+
+
+def _common(a: str, b: str) -> int:
+    return sum(block.size for block in SequenceMatcher(None, a, b, autojunk=False).get_matching_blocks())
+
+
+@lru_cache(maxsize=8)
+def load_yaml(name: str) -> dict[str, Any]:
+    with open(resource_path(str(Path("tables") / name)), encoding="utf-8") as fh:
+        return yaml.safe_load(fh)
+
+
+def detect_format(region_text: str, signatures: dict[str, list[str]], default: str) -> str:
+    """The format whose header words occur in the region ("2019" wins only on its own words)."""
+    flat = squeeze(region_text)
+    hits = {fmt: sum(1 for w in words if squeeze(w) in flat) for fmt, words in signatures.items()}
+    best = max(hits.items(), key=lambda kv: kv[1])
+    if best[1] == 0:
+        return default
+    return best[0]
+
+
+def find_marker(text: str, markers: list[str], start: int = 0) -> int:
+    """Offset in ``text`` of the earliest marker at or after ``start`` (spaces/punctuation-insensitive); -1."""
+    best = -1
+    for marker in markers:
+        pattern = r"[\s()（）、.．,，:：\"“”]*".join(re.escape(c) for c in squeeze(marker))
+        m = re.compile(pattern).search(nfkc(text), start)
+        if m and (best < 0 or m.start() < best):
+            best = m.start()
+    return best
