@@ -8,6 +8,8 @@ from nlp.cli.app import app
 # One module per command (or command group); add a name here when you add a command.
 COMMAND_MODULES = (
     "nlp.cli.parse",
+    "nlp.cli.run",
+    "nlp.cli.compare",
 )
 
 for _name in COMMAND_MODULES:

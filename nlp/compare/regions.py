@@ -24,7 +24,7 @@ def _patterns() -> tuple[re.Pattern[str], dict[str, str]]:
         for line in fh:
             if not line.strip() or line.startswith("#"):
                 continue
-            province, names = line.rstrip("\n").split("\t")
+            province, _english, names = line.rstrip("\n").split("\t")
             for name in [province] + names.split():
                 owner.setdefault(name, province)
     # Longest first so that 黔西南布依族苗族自治州 wins over shorter overlaps.
@@ -36,6 +36,18 @@ def _patterns() -> tuple[re.Pattern[str], dict[str, str]]:
         else:
             alternatives.append(f"(?P<n{len(alternatives)}>{re.escape(name)})市")
     return re.compile("|".join(alternatives)), owner
+
+
+@lru_cache(maxsize=1)
+def english_names() -> dict[str, str]:
+    """Province → ASCII name, for chart labels that need no CJK font."""
+    out = {UNKNOWN: UNKNOWN}
+    with open(resource_path("regions.tsv"), encoding="utf-8") as fh:
+        for line in fh:
+            if line.strip() and not line.startswith("#"):
+                province, english, _ = line.rstrip("\n").split("\t")
+                out[province] = english
+    return out
 
 
 def region_of(agency: str | None, text: str = "") -> str:

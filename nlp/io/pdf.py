@@ -110,6 +110,42 @@ def _remove_page_furniture(pages: list[_Page]) -> int:
     return removed
 
 
+_ROW_MARK = re.compile(r"^[（(]?[一二三四五六七八九十\d]+[)）、.．]")
+_NUMBER = re.compile(r"^[-+]?\d[\d,]*(?:\.\d+)?$")
+
+
+def _n_cols(table: RuledTable) -> int:
+    return max((len(r) for r in table.rows), default=0)
+
+
+def _join_split_labels(pages: list[_Page]) -> None:
+    """A merged group label cut by a page break ("（四）无" | next page "法提供") becomes one cell.
+
+    Only when the table continues at the top of the next page with the same columns, the piece
+    on the new page is not a label of its own (no "（五）"/"1." mark), spans several rows there
+    (it is a merged group cell) and is not a number. The cell keeps a box on each page.
+    """
+    for prev, nxt in zip(pages, pages[1:]):
+        if not prev.items or not nxt.items:
+            continue
+        a, b = prev.items[-1], nxt.items[0]
+        if not (isinstance(a, RuledTable) and isinstance(b, RuledTable)) or _n_cols(a) != _n_cols(b):
+            continue
+        if len(b.rows) < 2 or not a.rows:
+            continue
+        first, second = b.rows[0], b.rows[1]
+        for col, frag in enumerate(first):
+            if frag is None or not frag.text or _ROW_MARK.match(frag.text) or _NUMBER.match(frag.text):
+                continue
+            if col >= len(second) or second[col] is not None:
+                continue
+            origin = next((r[col] for r in reversed(a.rows) if col < len(r) and r[col] is not None), None)
+            if origin is None or not origin.text or _NUMBER.match(origin.text):
+                continue
+            origin.tails.append((frag.text, b.page, frag.box))
+            first[col] = None
+
+
 class _Writer:
     def __init__(self) -> None:
         self.parts: list[str] = []
@@ -122,7 +158,7 @@ class _Writer:
 
     def row(self, cells: list[Any], page: int, record: bool) -> None:
         """Write one line of cells (``None`` = covered by a merged cell); trailing empties dropped."""
-        while cells and (cells[-1] is None or not cells[-1].text):
+        while cells and (cells[-1] is None or not (cells[-1].text or cells[-1].tails)):
             cells = cells[:-1]
         if not cells:
             return
@@ -135,6 +171,11 @@ class _Writer:
             self.add(cell.text)
             if record:
                 self.cell_boxes.append([start, self.pos, page, *cell.box])
+            for text, tail_page, box in cell.tails:  # the part of a cut cell on the next page
+                start = self.pos
+                self.add(text)
+                if record:
+                    self.cell_boxes.append([start, self.pos, tail_page, *box])
         self.add("\n")
 
 
@@ -164,6 +205,7 @@ def read_pdf_file(path: Path, *, limits: ReadLimits = DEFAULT_LIMITS) -> ReadRes
     if sum(p.n_chars for p in pages) == 0:
         raise ReadError(str(path), SCANNED_MESSAGE)
     removed = _remove_page_furniture(pages)
+    _join_split_labels(pages)
 
     w = _Writer()
     page_starts: list[int] = []

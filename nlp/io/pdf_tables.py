@@ -5,6 +5,7 @@ module has one job. Coordinates are pdfplumber's: points, origin at the top-left
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from statistics import median
 from typing import Any
@@ -33,6 +34,8 @@ TABLE_SETTINGS: dict[str, Any] = {
 class Cell:
     text: str
     box: Box
+    # continuation of the cell on the next page: (text, page, box) — a merged label cut by a page break
+    tails: list[tuple[str, int, Box]] = field(default_factory=list)
 
 
 @dataclass
@@ -186,6 +189,35 @@ def closing_edges(edges: list[dict[str, Any]], tol: float = 2.0) -> list[dict[st
     return out
 
 
+def _place_orphans(grid: list[list[Cell | None]], found: Any, orphans: list[dict[str, Any]]) -> None:
+    """Put characters that fell outside every detected cell (a border the PDF does not draw) into
+    the grid slot under them; a run of empty slots in one column is treated as one merged cell
+    whose text goes to its first row, as pdfplumber does for real merged cells."""
+    xs = sorted({c[0] for c in found.cells}) + [found.bbox[2]]
+    row_boxes = [r.bbox for r in found.rows]
+    slots: dict[tuple[int, int], list[dict[str, Any]]] = {}
+    for ch in orphans:
+        cx, cy = (ch["x0"] + ch["x1"]) / 2, (ch["top"] + ch["bottom"]) / 2
+        col = max(0, min(len(xs) - 2, sum(1 for x in xs[1:-1] if cx >= x)))
+        row = next((i for i, b in enumerate(row_boxes) if b[1] <= cy <= b[3]), None)
+        if row is None:
+            row = min(range(len(row_boxes)), key=lambda i: abs((row_boxes[i][1] + row_boxes[i][3]) / 2 - cy))
+        if grid[row][col] is None:  # walk up to the first row of the run of empty slots
+            while row > 0 and grid[row - 1][col] is None:
+                row -= 1
+        slots.setdefault((row, col), []).append(ch)
+    for (row, col), chs in slots.items():
+        text = cell_text(chs)
+        old = grid[row][col]
+        if old is None:
+            grid[row][col] = Cell(text, _box(chs))
+        else:
+            merged = join_fragments([old.text, text])
+            b = _box(chs)
+            grid[row][col] = Cell(merged, (min(old.box[0], b[0]), min(old.box[1], b[1]),
+                                           max(old.box[2], b[2]), max(old.box[3], b[3])))
+
+
 def find_ruled_tables(page: Any, page_no: int, chars: list[dict[str, Any]],
                       max_objects: int) -> tuple[list[RuledTable], set[int]]:
     """Tables drawn with visible ruling lines on ``page`` (a pdfplumber page).
@@ -214,6 +246,11 @@ def find_ruled_tables(page: Any, page_no: int, chars: list[dict[str, Any]],
                 consumed.update(id(ch) for ch in inside)
                 out_row.append(Cell(cell_text(inside), box))  # type: ignore[arg-type]
             grid.append(out_row)
+        tbox = tuple(found.bbox)
+        orphans = [ch for ch in chars if id(ch) not in consumed and _inside(ch, tbox)]  # type: ignore[arg-type]
+        if orphans:
+            _place_orphans(grid, found, orphans)
+            consumed.update(id(ch) for ch in orphans)
         filled_rows = sum(1 for r in grid if sum(1 for c in r if c is not None and c.text) >= 2)
         n_cols = max((len(r) for r in grid), default=0)
         if n_cols < 2 or filled_rows < 2:
@@ -230,6 +267,69 @@ def text_lines(chars: list[dict[str, Any]], page_no: int) -> list[TextLine]:
         cells = [c for c in split_line(line) if c.text]
         if cells:
             out.append(TextLine(page_no, _box(line), cells))
+    return merge_wrapped_labels(out)
+
+
+_NUMERIC = re.compile(r"^[-+]?\d[\d,]*(?:\.\d+)?%?$")
+
+
+def _is_numeric_cell(text: str) -> bool:
+    return bool(_NUMERIC.match(text.replace(" ", "")))
+
+
+def _label_fragment(line: TextLine, row: TextLine, above: bool) -> bool:
+    """``line`` is a wrapped piece of ``row``'s label: a lone text line left of the numbers, set tight."""
+    if len(line.cells) != 1 or _is_numeric_cell(line.cells[0].text):
+        return False
+    first_num = next(c for c in row.cells if _is_numeric_cell(c.text))
+    if line.box[2] >= first_num.box[0]:
+        return False
+    height = row.box[3] - row.box[1]
+    gap = row.box[1] - line.box[3] if above else line.box[1] - row.box[3]
+    if not (-0.75 * height <= gap <= 0.5 * height and abs((line.box[3] - line.box[1]) - height) <= 0.3 * height):
+        return False
+    k = row.cells.index(first_num)
+    label = row.cells[k - 1] if k > 0 else None
+    # a wrapped label starts at the same left edge as its other lines (not a vertical label beside it)
+    return label is None or abs(line.box[0] - label.box[0]) <= height
+
+
+def merge_wrapped_labels(lines: list[TextLine]) -> list[TextLine]:
+    """Borderless tables: join a row label wrapped over several lines with the line holding its numbers.
+
+    In the text layer a cell's numbers sit on the label's middle line ("（二）部分公开（…情" /
+    "1 0 0 0 0 0 1" / "形）"); a lone text line set tight above or below a row of numbers, and
+    entirely left of them, is a piece of that row's label.
+    """
+    out = list(lines)
+    i = 0
+    while i < len(out):
+        row = out[i]
+        n_num = 0
+        for c in reversed(row.cells):
+            if not _is_numeric_cell(c.text):
+                break
+            n_num += 1
+        if n_num < 3:
+            i += 1
+            continue
+        label, nums = row.cells[: len(row.cells) - n_num], row.cells[len(row.cells) - n_num:]
+        above = i > 0 and _label_fragment(out[i - 1], row, above=True)
+        below = i + 1 < len(out) and _label_fragment(out[i + 1], row, above=False)
+        if not (above or below):
+            i += 1
+            continue
+        if above and below and abs(out[i - 1].box[0] - out[i + 1].box[0]) > row.box[3] - row.box[1]:
+            below = False
+        pieces = ([out[i - 1].cells[0]] if above else []) + label[-1:] + ([out[i + 1].cells[0]] if below else [])
+        lbox = (min(c.box[0] for c in pieces), min(c.box[1] for c in pieces),
+                max(c.box[2] for c in pieces), max(c.box[3] for c in pieces))
+        merged = TextLine(row.page, (min(lbox[0], row.box[0]), min(lbox[1], row.box[1]), row.box[2],
+                                     max(lbox[3], row.box[3])),
+                          [*label[:-1], Cell(join_fragments([c.text for c in pieces]), lbox), *nums])
+        start = i - 1 if above else i
+        out[start:i + 2 if below else i + 1] = [merged]
+        i = start + 1
     return out
 
 

@@ -24,9 +24,10 @@ from nlp.io import SUPPORTED_SUFFIXES
 from nlp.pipeline import error_report, pipeline_names
 from nlp.run.rows import report_rows
 from nlp.run.shards import ShardStore, content_hash
-from nlp.run.worker import DocResult, DocumentProcessor, init_worker, pipeline_signature, process_in_worker
+from nlp.run.worker import DocResult, init_worker, pipeline_signature, prepare_processor, process_in_worker
 
-_WINDOW_PER_JOB = 8  # documents queued per worker: enough to keep workers busy, bounded memory
+_WINDOW_PER_JOB = 8
+_NOT_REPORTS = ("README", "SOURCES", "LICENSE")  # corpus documentation found in report folders  # documents queued per worker: enough to keep workers busy, bounded memory
 
 
 @dataclass
@@ -46,13 +47,15 @@ class RunSummary:
 
 def discover_inputs(inputs: Iterable[str | Path]) -> list[str]:
     """Files named on the command line (kept even if unreadable, so they get an error row) plus the
-    supported files found recursively under named directories, in sorted order."""
+    supported files found recursively under named directories, in sorted order (skipping hidden
+    files and README/SOURCES/LICENSE files, which document a corpus rather than being reports)."""
     paths: list[str] = []
     for item in inputs:
         p = Path(item)
         if p.is_dir():
             paths.extend(str(f) for f in sorted(p.rglob("*"))
-                         if f.is_file() and f.suffix.lower() in SUPPORTED_SUFFIXES and not f.name.startswith("."))
+                         if f.is_file() and f.suffix.lower() in SUPPORTED_SUFFIXES
+                         and not f.name.startswith(".") and not f.name.upper().startswith(_NOT_REPORTS))
         else:
             paths.append(str(p))
     seen: set[str] = set()
@@ -106,8 +109,8 @@ def process_documents(tasks: list[tuple[str, str]], outdir: Path, components: li
     """Process (path, doc_id) tasks into shards."""
     store = ShardStore(outdir)
     signature = pipeline_signature(components)
+    processor = prepare_processor(components, str(outdir), config)  # raises here if a component is broken
     if jobs <= 1:
-        processor = DocumentProcessor(components, outdir, config)
         for path, doc_id in tasks:
             on_done(processor(path, doc_id))
         return
@@ -121,6 +124,8 @@ def process_documents(tasks: list[tuple[str, str]], outdir: Path, components: li
         # A worker died. Documents being processed at that moment are suspects: retry each alone.
         suspects = store.running_ids()
         store.clear_running()
+        if not suspects:
+            raise RuntimeError("worker processes died before processing any document (see the error above)")
         rest = []
         for path, doc_id in remaining:
             if doc_id not in suspects:

@@ -28,6 +28,11 @@ def pair_statements(statements: Sequence[Statement], min_overlap: float = 0.5) -
     measures = [i for i, s in enumerate(statements) if s.role == "measure"]
     for s in statements:
         s.pair = []
+    # Measures written before any problem rectify last year's problems
+    # ("（一）2024年工作中存在问题的改进情况"), so they do not answer this year's list.
+    first_problem = problems[0] if problems else len(statements)
+    prior = [m for m in measures if m < first_problem and statements[m].status == "done"]
+    measures = [m for m in measures if m not in prior]
     ordinal = len(problems) == len(measures) and len(problems) > 0
     links: set[tuple[int, int]] = set()
     if ordinal:
@@ -51,4 +56,5 @@ def pair_statements(statements: Sequence[Statement], min_overlap: float = 0.5) -
         "pairing": "ordinal+themes" if ordinal else "themes",
         "uncovered_problems": [p for p in problems if not statements[p].pair],
         "orphan_measures": [m for m in measures if not statements[m].pair],
+        "prior_year_rectifications": prior,
     }

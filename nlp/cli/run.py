@@ -1,0 +1,87 @@
+"""`govnlp run` (whole pipeline over a corpus into tables) and `govnlp similarity` (copying/boilerplate)."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from nlp.cli.app import app
+
+_FORMATS = ("parquet", "csv")
+
+
+def _formats(value: str) -> tuple[str, ...]:
+    formats = tuple(f.strip().lower() for f in value.split(",") if f.strip())
+    bad = [f for f in formats if f not in _FORMATS]
+    if bad or not formats:
+        raise typer.BadParameter(f"formats must be a comma-separated subset of {', '.join(_FORMATS)}")
+    return formats
+
+
+@app.command("run")
+def run_cmd(
+    inputs: list[Path] = typer.Argument(..., help="Report files or directories (searched recursively)."),
+    outdir: Path = typer.Option(..., "-o", "--outdir", help="Output directory (created; re-used to resume)."),
+    jobs: int = typer.Option(0, "--jobs", "-j", help="Worker processes (default: number of cores)."),
+    force: bool = typer.Option(False, "--force", help="Re-process documents already done in OUTDIR."),
+    pipeline: str = typer.Option("run", "--pipeline", help="Named pipeline from pipeline.yaml, or a "
+                                 "comma-separated component list (e.g. normalize,segment,metadata)."),
+    similarity: bool = typer.Option(True, "--similarity/--no-similarity",
+                                    help="Also compute copying/boilerplate/follow-up tables (govnlp similarity)."),
+    formats: str = typer.Option("parquet,csv", "--format", help="Output formats: parquet,csv."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
+) -> None:
+    """Run the whole pipeline on every report, in parallel, into analysis-ready tables.
+
+    Writes documents, sections, table_cells, checks, facts, statements (+ similarity,
+    near_duplicates, followup) as Parquet and CSV, and manifest.json. Every input yields one
+    documents row (ok or error). Re-running skips documents already done (by content hash);
+    a killed run resumes where it stopped.
+
+    Example: govnlp run corpus/samples -o out/demo
+
+    Exit code 0 when every input succeeded, 1 when any failed (its documents row has ok=false).
+    """
+    from nlp.run import run_corpus
+
+    components: str | list[str] = pipeline if "," not in pipeline else [c.strip() for c in pipeline.split(",")]
+    try:
+        summary = run_corpus(inputs, outdir, components=components, jobs=jobs or None, force=force,
+                             progress=not quiet, similarity=similarity, formats=_formats(formats))
+    except KeyError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--pipeline") from exc
+    if summary.n_inputs == 0:
+        typer.echo(f"no reports found in: {', '.join(map(str, inputs))}", err=True)
+        raise typer.Exit(1)
+    typer.echo(f"{summary.n_inputs} documents: {summary.n_ok} ok, {summary.n_errors} errors "
+               f"({summary.n_processed} processed, {summary.n_skipped} already done) in {summary.seconds:.1f}s")
+    typer.echo("rows: " + ", ".join(f"{k} {v}" for k, v in summary.counts.items()))
+    for err in summary.errors[:10]:
+        typer.echo(f"error: {err['error']}", err=True)
+    if len(summary.errors) > 10:
+        typer.echo(f"… and {len(summary.errors) - 10} more errors (see manifest.json)", err=True)
+    typer.echo(f"outputs: {outdir}/{{{','.join(summary.counts)}}}.{{{','.join(_formats(formats))}}}, "
+               f"{outdir}/manifest.json")
+    raise typer.Exit(1 if summary.n_errors else 0)
+
+
+@app.command("similarity")
+def similarity_cmd(
+    outdir: Path = typer.Argument(..., help="A directory written by `govnlp run`."),
+    formats: str = typer.Option("parquet,csv", "--format", help="Output formats: parquet,csv."),
+) -> None:
+    """Copying and boilerplate over a finished run: per-section similarity to the unit's previous
+    report, to other units' reports and to statute text; near-duplicate statements across units;
+    year-over-year follow-up (coverage and recurrence of problems). `govnlp run` does this already
+    unless --no-similarity; use this command to recompute it.
+
+    Example: govnlp similarity out/demo
+    """
+    from nlp.similarity import run_similarity
+
+    if not (outdir / "sections.parquet").exists():
+        typer.echo(f"error: {outdir}: no sections.parquet (not a `govnlp run` output directory?)", err=True)
+        raise typer.Exit(1)
+    counts, files = run_similarity(outdir, formats=_formats(formats))
+    typer.echo("rows: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
+    typer.echo("outputs: " + ", ".join(files.values()))

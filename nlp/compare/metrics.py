@@ -1,0 +1,37 @@
+"""Numeric facts by group: per-report values of one metric, summarised per group."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from nlp.compare.data import documents, read_table
+from nlp.compare.stats import distribution_test
+
+_NOT_LEVELS = {"change", "delta", "pct_change"}  # changes are not levels (domain.md §4.3)
+
+
+def metric_values(outdir: str | Path, metric: str) -> pd.DataFrame:
+    """One value per report: the largest level value reported for ``metric`` (repeated mentions
+    of the same figure in one report are not summed)."""
+    facts = read_table(outdir, "facts", ["doc_id", "metric", "value", "scope"])
+    facts = facts[(facts["metric"] == metric) & facts["value"].notna() & ~facts["scope"].isin(_NOT_LEVELS)]
+    return facts.groupby("doc_id", as_index=False)["value"].max()
+
+
+def metric_by_group(outdir: str | Path, by: str, metric: str) -> tuple[pd.DataFrame, dict[str, float], pd.DataFrame]:
+    """(summary per group, Kruskal–Wallis test across groups, per-report values with group)."""
+    docs = documents(outdir, by)
+    values = metric_values(outdir, metric).merge(docs[["doc_id", "group"]], on="doc_id")
+    rows = []
+    for group, n in docs.groupby("group").size().items():
+        v = values.loc[values["group"] == group, "value"].to_numpy(dtype=float)
+        q = np.quantile(v, [0.25, 0.5, 0.75]) if len(v) else [np.nan] * 3
+        rows.append({"group": group, "metric": metric, "n_reports": int(n), "n_with_value": len(v),
+                     "mean": v.mean() if len(v) else np.nan, "std": v.std(ddof=1) if len(v) > 1 else np.nan,
+                     "min": v.min() if len(v) else np.nan, "q25": q[0], "median": q[1], "q75": q[2],
+                     "max": v.max() if len(v) else np.nan})
+    test = distribution_test([values.loc[values["group"] == g, "value"].to_numpy(dtype=float)
+                              for g in sorted(values["group"].unique())])
+    return pd.DataFrame(rows), {"metric": metric, **test}, values

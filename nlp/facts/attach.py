@@ -1,0 +1,179 @@
+"""Attach metric, channel and scope to candidates from the left context of the same clause."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from nlp.facts.candidates import Candidate
+from nlp.facts.lexicon import Lexicon, MetricCue
+
+CLAUSE_BREAK = re.compile(r"[，,；;：:（）()【】。！？!?\n]")
+SENTENCE_BREAK = re.compile(r"[。！？!?\n]")
+_CHANGE = re.compile(r"同比|环比|较上年|较去年|比上年|比去年|较上一年|较(?:19|20)\d\d年|增长|下降|增加|减少|提高|提升|回落|上升|降低|增幅|降幅")
+_CUMULATIVE = re.compile(r"累计|截至|截止|历年|累积|总量|总数")
+_COORD_GAP = re.compile(r"^[\s均都各共计为数达有案件]*$")
+_COORD_JOIN = ("、", "和", "及", "与", "或", "以及")
+_SHARE_GAP = re.compile(r"^\s*[（(，,]?\s*(?:占比?|占总数的?|占全部的?)?\s*(?:为|达|约)?\s*$")
+
+
+@dataclass
+class Span:
+    start: int
+    end: int
+
+
+_HARD_LINE_END = "。！？!?；;：:"
+_BLOCK_START = re.compile(r"[ \t]*(?:#|[(（]?[一二三四五六七八九十]{1,3}[)）、.]|[(（]\d{1,2}[)）]|\d{1,2}[、.](?!\d)|[一二三四五六七八九十]是)")
+
+
+def _soft_newline(text: str, i: int, lo: int) -> bool:
+    """A line break inside a sentence (PDF/markdown wrapping, "数为\n0 件") is no boundary."""
+    prev_nl = text.rfind("\n", lo, i)
+    prev_line = text[prev_nl + 1:i].strip()
+    if not prev_line or prev_line[-1] in _HARD_LINE_END or len(prev_line) < 16:
+        return False
+    nxt = text[i + 1:i + 2]
+    return bool(nxt) and nxt not in "\n" and not _BLOCK_START.match(text, i + 1)
+
+
+def breaks(text: str, lo: int, hi: int, rx: re.Pattern[str]) -> list[int]:
+    """Sorted positions of break characters in ``text[lo:hi]`` (soft line breaks excluded)."""
+    return [m.start() for m in rx.finditer(text, lo, hi) if text[m.start()] != "\n" or not _soft_newline(text, m.start(), lo)]
+
+
+def enclosing(points: list[int], pos: int, lo: int, hi: int) -> Span:
+    """The piece between break points that contains ``pos``."""
+    import bisect
+
+    i = bisect.bisect_right(points, pos - 1)
+    start = points[i - 1] + 1 if i > 0 else lo
+    end = points[i] if i < len(points) else hi
+    return Span(max(start, lo), end)
+
+
+@dataclass(frozen=True)
+class CueMatch:
+    start: int
+    end: int
+    phrase: str
+
+
+def cue_matches(rx: re.Pattern[str], text: str, lo: int, hi: int) -> list[CueMatch]:
+    """All (overlapping) cue phrases in ``text[lo:hi]``; ``rx`` is a lookahead alternation."""
+    return [CueMatch(m.start(1), m.end(1), m.group(1)) for m in rx.finditer(text, lo, hi)]
+
+
+def _accepted(matches: list[CueMatch], unit: str | None, sentence: str, lex: Lexicon, min_priority: int = -99):
+    out = []
+    for m in matches:
+        cue = next((c for c in lex.cues[m.phrase] if c.priority >= min_priority and c.accepts(unit, sentence)), None)
+        if cue:
+            out.append((cue, m))
+    return out
+
+
+def _best_cue(text: str, lo: int, hi: int, unit: str | None, sentence: str, lex: Lexicon,
+              min_priority: int = -99) -> tuple[MetricCue, CueMatch] | None:
+    found = _accepted(cue_matches(lex.cue_regex, text, lo, hi), unit, sentence, lex, min_priority)
+    if not found:
+        return None
+    cue, m = max(found, key=lambda cm: (cm[0].priority, cm[1].end, cm[1].end - cm[1].start))
+    # "刊登规章、…规范性文件等243件": the cues before 等 list the contents; the verb cue counts them.
+    if text[m.end:hi].lstrip().startswith("等"):
+        verbs = [(c, x) for c, x in found if x.end <= m.start and c.name != cue.name and c.priority >= 0]
+        if verbs:
+            return verbs[0]
+    return cue, m
+
+
+def _coordinated(text: str, clause_lo: int, cue_m: CueMatch, cand: Candidate, unit: str | None,
+                 sentence: str, lex: Lexicon) -> tuple[tuple[str, ...], bool]:
+    """Metrics of a coordinated cue list right before the number: "行政复议、行政诉讼0件" → both.
+
+    Returns (metrics, is_sum): a non-zero number without 均/各 after "予以公开及部分公开" is one
+    combined count (is_sum), not one fact per cue."""
+    gap = text[cue_m.end:cand.start]
+    if not _COORD_GAP.match(gap):
+        return (), False
+    metrics: list[str] = []
+    left_end = cue_m.start
+    while True:
+        head = text[clause_lo:left_end]
+        join = next((j for j in _COORD_JOIN if head.endswith(j)), None)
+        if not join:
+            break
+        prev = None
+        for m in cue_matches(lex.cue_regex, text, clause_lo, left_end - len(join)):
+            if m.end == left_end - len(join) and (prev is None or m.start < prev.start):
+                prev = m
+        if prev is None:
+            break
+        cue = next((c for c in lex.cues[prev.phrase] if c.accepts(unit, sentence)), None)
+        if cue is None or cue.name is None:
+            break
+        metrics.insert(0, cue.name)
+        left_end = prev.start
+    if metrics and cand.value != 0 and not re.search(r"[均各都]", gap):
+        return (), True
+    return tuple(metrics), False
+
+
+def _channel(text: str, lo: int, hi: int, pos: int, lex: Lexicon, right: bool = True) -> str | None:
+    found = [(m.start(), lex.channels[m.group()]) for m in lex.channel_regex.finditer(text, lo, hi)]
+    left = [c for s, c in found if s < pos]
+    if left:
+        return left[-1]
+    return found[0][1] if found and right else None
+
+
+def attach(text: str, cands: list[Candidate], lex: Lexicon, sent_points: list[int], clause_points: list[int],
+           lo: int, hi: int) -> list[MetricCue | None]:
+    """Fill metric/channel/scope of ``cands`` (all inside ``text[lo:hi]``); returns the cue used per candidate."""
+    used: list[MetricCue | None] = []
+    for i, c in enumerate(cands):
+        sent = enclosing(sent_points, c.start, lo, hi)
+        clause = enclosing(clause_points, c.start, sent.start, sent.end)
+        sentence = text[sent.start:sent.end]
+        prev = cands[i - 1] if i > 0 and cands[i - 1].end <= c.start else None
+        seg_lo = max(clause.start, prev.end) if prev and prev.end > clause.start else clause.start
+        seg = text[seg_lo:c.start]
+        chosen: MetricCue | None = None
+        if c.unit in ("%", "个百分点"):
+            rate = None
+            for m in cue_matches(lex.rate_regex, text, clause.start, c.start):
+                rate = next((r for r in lex.rates[m.phrase] if r.accepts(None, sentence)), rate)
+            if rate:
+                c.metric = rate.name
+            elif prev and prev.unit not in ("%", "个百分点", None) and prev.start >= sent.start and (
+                    _SHARE_GAP.match(text[prev.end:c.start]) or "占" in seg):
+                c.is_share = True
+                c.share_of = prev
+                c.metric = f"{prev.metric}_share" if prev.metric else None
+        else:
+            best = _best_cue(text, seg_lo, c.start, c.unit, sentence, lex)
+            if best:
+                chosen, cue_m = best
+                c.metric = chosen.name
+                coord, is_sum = _coordinated(text, clause.start, cue_m, c, c.unit, sentence, lex) \
+                    if chosen.name else ((), False)
+                if coord:
+                    c.coordinated = coord + (chosen.name,)
+                elif is_sum:
+                    c.metric, chosen = None, None
+            else:
+                right = _best_cue(text, c.end, clause.end, c.unit, sentence, lex, min_priority=0)
+                if right and not (cands[i + 1:] and cands[i + 1].start < right[1].start):
+                    chosen = right[0]
+                    c.metric = chosen.name
+                elif text[seg_lo:c.start].lstrip().startswith("、") or (prev and text[prev.end:c.start].lstrip().startswith("、")):
+                    head = next((cue for m in cue_matches(lex.cue_regex, text, clause.start, c.start)
+                                 for cue in lex.cues[m.phrase] if cue.list_member and cue.accepts(c.unit, sentence)), None)
+                    if head:
+                        c.metric = head.list_member
+        used.append(chosen)
+        c.channel = _channel(text, clause.start, clause.end, c.start, lex) or _channel(text, sent.start, sent.end, c.start, lex, right=False)
+        if _CHANGE.search(seg) or _CHANGE.search(text[clause.start:c.start][-6:]):
+            c.scope = "change"
+        elif _CUMULATIVE.search(text[sent.start:c.start]):
+            c.scope = "cumulative"
+    return used

@@ -1,0 +1,70 @@
+"""Parent–child links for 其中/含/包括 breakdowns ("441件(其中救助类250件，投诉类173件…)")."""
+from __future__ import annotations
+
+import re
+
+from nlp.facts.attach import Span, enclosing
+from nlp.facts.candidates import Candidate
+from nlp.facts.lexicon import Lexicon
+
+TRIGGER = re.compile(r"其中(?:包括|包含|含)?|(?<![包])含(?!义|量|金|有害)|包括")
+RATIO_UNITS = ("%", "个百分点")
+_OPEN = "（("
+_CLOSE = "）)"
+
+
+def unit_family(unit: str | None, lex: Lexicon) -> str | None:
+    return lex.unit_family.get(unit) if unit else None
+
+
+def _scope_end(text: str, trig: re.Match[str], sent: Span, in_bracket: bool) -> int:
+    if in_bracket:
+        depth = 0
+        for k in range(trig.end(), sent.end):
+            ch = text[k]
+            if ch in _OPEN:
+                depth += 1
+            elif ch in _CLOSE:
+                if depth == 0:
+                    return k
+                depth -= 1
+        return sent.end
+    after = text[trig.end():trig.end() + 2]
+    if after[:1] in "：:" or after[:1] in "，," and text[trig.end() + 1:trig.end() + 2] in "：:":
+        return sent.end
+    m = re.compile(r"[；;]").search(text, trig.end(), sent.end)
+    return m.start() if m else sent.end
+
+
+def link_breakdowns(text: str, cands: list[Candidate], lex: Lexicon, sent_points: list[int], lo: int, hi: int) -> None:
+    """Set ``parent`` (an index into ``cands``) for children of 其中/含 breakdowns."""
+    if not cands:
+        return
+    open_until: dict[int, int] = {}  # child index → end of the breakdown it belongs to
+    for trig in TRIGGER.finditer(text, lo, hi):
+        sent = enclosing(sent_points, trig.start(), lo, hi)
+        before = [i for i, c in enumerate(cands) if c.end <= trig.start() and not c.is_share and c.value is not None
+                  and c.unit not in RATIO_UNITS]
+        in_sent = [i for i in before if cands[i].start >= sent.start]
+        # A child whose own breakdown closed earlier is not a parent ("办结1191件(含结转189件)。其中…").
+        eligible = [i for i in in_sent if cands[i].parent is None or open_until.get(i, 0) > trig.start()]
+        if not eligible:
+            if text[sent.start:trig.start()].strip(" \t，,、：:"):
+                continue
+            prev_sent = [i for i in before if (cands[i].parent is None or open_until.get(i, 0) > trig.start())
+                         and trig.start() - cands[i].end < 400]
+            if not prev_sent:
+                continue
+            eligible = prev_sent
+        parent = eligible[-1]
+        between = text[cands[parent].end:trig.start()]
+        in_bracket = sum(between.count(o) for o in _OPEN) > sum(between.count(c) for c in _CLOSE)
+        end = _scope_end(text, trig, sent, in_bracket)
+        fam = unit_family(cands[parent].unit, lex)
+        for j, c in enumerate(cands):
+            if c.start < trig.end() or c.start >= end or j == parent or c.is_share or c.unit in RATIO_UNITS:
+                continue
+            if unit_family(c.unit, lex) != fam:
+                continue
+            c.parent = parent
+            open_until[j] = end

@@ -1,0 +1,165 @@
+"""FactExtractor: every quantity an agency states in prose, as clean rows (domain.md §4).
+
+Steps: normalise (full-width → ASCII, line joins; offsets mapped back) → narrative regions only →
+mask negatives → regex candidates → metric/channel/scope from the clause's left context →
+coordination and negation → 其中/含 parents.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from nlp.facts.attach import CLAUSE_BREAK, SENTENCE_BREAK, attach, breaks, enclosing
+from nlp.facts.breakdown import link_breakdowns
+from nlp.facts.candidates import Candidate, find_candidates, masked_spans, overlaps
+from nlp.facts.lexicon import Lexicon, default_lexicon
+from nlp.facts.regions import Region, narrative_lines, regions_from_headings, regions_from_sections
+from nlp.facts.numerals import FULLWIDTH
+
+FACT_FIELDS = ("source", "section", "sentence_start", "sentence_end", "start", "end", "text", "value",
+               "value_min", "value_max", "qualifier", "unit", "metric", "channel", "scope", "parent")
+
+
+class _Identity:
+    """Offset map for text that needs no normalisation (same length, same offsets)."""
+
+    def __init__(self, text: str):
+        self.text = text.translate(FULLWIDTH)
+
+    def orig_span(self, s: int, e: int) -> tuple[int, int]:
+        return s, e
+
+    def norm_offset(self, i: int) -> int:
+        return i
+
+
+def _normalise(text: str):
+    try:
+        from nlp.normalize import normalize
+    except ImportError:  # the core does not depend on the normaliser being present
+        return _Identity(text)
+    return normalize(text)
+
+
+class FactExtractor:
+    """Extract numeric facts. ``lexicon`` defaults to resources/metrics.yaml + fact_negatives.yaml.
+
+    ``narrative_only``: when True (default) a whole report is restricted to its narrative sections.
+    """
+
+    def __init__(self, lexicon: Lexicon | None = None, narrative_only: bool = True):
+        self.lexicon = lexicon or default_lexicon()
+        self.narrative_only = narrative_only
+
+    # -- public API -------------------------------------------------------------------------
+    def extract(self, text: str, source: str | None = None, sections: list | None = None,
+                norm=None) -> list[dict[str, Any]]:
+        """Facts of ``text`` (offsets into ``text``). ``sections``: segmented sections of the same text."""
+        norm = norm if norm is not None else _normalise(text)
+        work = norm.text
+        if not self.narrative_only:
+            regions = [Region(0, len(work), None)]
+        elif sections:
+            regions = regions_from_sections(work, sections, norm.norm_offset)
+        else:
+            regions = regions_from_headings(work)
+        facts: list[dict[str, Any]] = []
+        for region in regions:
+            for lo, hi in narrative_lines(work, region):
+                facts.extend(self._extract_span(work, lo, hi, region.section, norm, text, source, len(facts)))
+        return facts
+
+    def extract_many(self, texts: Iterable[str]) -> list[list[dict[str, Any]]]:
+        return [self.extract(t) for t in texts]
+
+    # -- internals ---------------------------------------------------------------------------
+    def _extract_span(self, work: str, lo: int, hi: int, section: str | None, norm, original: str,
+                      source: str | None, offset: int) -> list[dict[str, Any]]:
+        lex = self.lexicon
+        mask = masked_spans(work[lo:hi], lex)
+        mask = [(s + lo, e + lo) for s, e in mask]
+        cands = find_candidates(work, lo, hi, lex, mask)
+        sent_points = breaks(work, lo, hi, SENTENCE_BREAK)
+        clause_points = breaks(work, lo, hi, CLAUSE_BREAK)
+        used = attach(work, cands, lex, sent_points, clause_points, lo, hi)
+        # A lone 一 with no metric is idiom, not a count ("一个窗口", "一批案例").
+        keep = [i for i, c in enumerate(cands) if not (work[c.num_start:c.num_end] == "一" and c.metric is None)]
+        cands = [cands[i] for i in keep]
+        used = [used[i] for i in keep]
+        link_breakdowns(work, cands, lex, sent_points, lo, hi)
+        self._child_metrics(work, cands, clause_points, lo, hi)
+        for c in cands:  # a share follows its count's final metric: "不予公开20件(1.68%)"
+            if c.share_of is not None:
+                c.metric = f"{c.share_of.metric}_share" if c.share_of.metric else None
+        facts: list[tuple[Candidate, str | None]] = []
+        for c in cands:
+            for metric in c.coordinated or (c.metric,):
+                facts.append((c, metric))
+        facts.extend(self._negations(work, lo, hi, sent_points, cands, mask))
+        facts.sort(key=lambda f: (f[0].start, f[0].end))
+        # Candidate parent indices → indices of the emitted facts (first fact of that candidate).
+        index_of: dict[int, int] = {}
+        for k, (c, _) in enumerate(facts):
+            index_of.setdefault(id(c), offset + k)
+        out = []
+        for c, metric in facts:
+            sent = enclosing(sent_points, c.start, lo, hi)
+            s, e = norm.orig_span(c.start, c.end)
+            ss, se = norm.orig_span(sent.start, sent.end)
+            parent = index_of.get(id(cands[c.parent])) if c.parent is not None else None
+            out.append({
+                "source": source, "section": section, "sentence_start": ss, "sentence_end": se,
+                "start": s, "end": e, "text": original[s:e], "value": c.value, "value_min": c.value_min,
+                "value_max": c.value_max, "qualifier": c.qualifier, "unit": c.unit, "metric": metric,
+                "channel": c.channel, "scope": c.scope, "parent": parent,
+            })
+        return out
+
+    def _child_metrics(self, work: str, cands: list[Candidate], clause_points: list[int], lo: int, hi: int) -> None:
+        """Children without a cue of their own (or repeating the parent's) are breakdown items."""
+        lex = self.lexicon
+        for c in cands:
+            if c.parent is None:
+                continue
+            parent = cands[c.parent]
+            spec = lex.metrics.get(parent.metric or "")
+            if c.metric is None or c.metric == parent.metric:
+                c.metric = spec.breakdown if spec and spec.breakdown else (c.metric if c.metric != parent.metric else None)
+            if c.metric and c.metric.startswith("active_disclosure.") and not c.metric.startswith("active_disclosure.by_channel"):
+                clause = enclosing(clause_points, c.start, lo, hi)
+                for m in lex.channel_regex.finditer(work, clause.start, c.start):
+                    key = lex.by_channel.get(lex.channels[m.group()])
+                    if key:
+                        c.metric = f"active_disclosure.by_channel.{key}"
+
+    def _negations(self, work: str, lo: int, hi: int, sent_points: list[int], cands: list[Candidate],
+                   mask) -> list[tuple[Candidate, str]]:
+        out: list[tuple[Candidate, str]] = []
+        seen: set[tuple[str, int]] = set()
+        starts = [s for s, _ in mask]
+        for neg in self.lexicon.negations:
+            for m in neg.pattern.finditer(work, lo, hi):
+                sent = enclosing(sent_points, m.start(), lo, hi)
+                if (neg.metric, sent.start) in seen or any(m.start() <= c.start < m.end() for c in cands):
+                    continue
+                if overlaps(mask, starts, m.start(), m.start() + 1):
+                    continue
+                seen.add((neg.metric, sent.start))
+                c = Candidate(m.start(), m.end(), m.start(), m.end(), 0, 0, 0, "negation", None, metric=neg.metric)
+                out.append((c, neg.metric))
+        return out
+
+
+_DEFAULT: FactExtractor | None = None
+
+
+def extract_facts(text: str, source: str | None = None, sections: list | None = None,
+                  narrative_only: bool = True) -> list[dict[str, Any]]:
+    """Facts of ``text`` with the default lexicon. A short sentence is read whole; a full report is
+    restricted to its narrative sections (headings found by a light regex unless ``sections`` given)."""
+    global _DEFAULT
+    if _DEFAULT is None:
+        _DEFAULT = FactExtractor()
+    if narrative_only:
+        return _DEFAULT.extract(text, source=source, sections=sections)
+    return FactExtractor(_DEFAULT.lexicon, narrative_only=False).extract(text, source=source)

@@ -1,0 +1,123 @@
+"""The cue lexicon (resources/metrics.yaml) and the negative lexicon (resources/fact_negatives.yaml), compiled."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from nlp.resources import resource_path
+
+
+@dataclass(frozen=True)
+class MetricCue:
+    """One metric a cue phrase can name, with the conditions under which it applies."""
+
+    name: str | None  # None: a blocker phrase that names no metric ("申请人" is not "申请")
+    units: frozenset[str] | None
+    context: re.Pattern[str] | None
+    priority: int
+    list_member: str | None
+    breakdown: str | None
+
+    def accepts(self, unit: str | None, sentence: str) -> bool:
+        if self.units is not None and unit not in self.units:
+            return False
+        return self.context is None or bool(self.context.search(sentence))
+
+
+@dataclass(frozen=True)
+class Negation:
+    metric: str
+    pattern: re.Pattern[str]
+
+
+@dataclass
+class Lexicon:
+    unit_family: dict[str, str]
+    units_pattern: str
+    unit_blockers: dict[str, tuple[str, ...]]
+    cue_regex: re.Pattern[str]
+    cues: dict[str, list[MetricCue]]
+    metrics: dict[str, MetricCue]
+    rate_regex: re.Pattern[str]
+    rates: dict[str, list[MetricCue]]
+    channel_regex: re.Pattern[str]
+    channels: dict[str, str]  # phrase → channel name
+    by_channel: dict[str, str]
+    negations: list[Negation]
+    negative_names: re.Pattern[str]
+    negative_patterns: dict[str, re.Pattern[str]] = field(default_factory=dict)
+
+
+def _alternation(phrases: list[str]) -> str:
+    """Longest first; a phrase that starts/ends with a digit must not sit inside a longer number."""
+    def one(p: str) -> str:
+        rx = re.escape(p)
+        if p[:1].isdigit():
+            rx = r"(?<!\d)" + rx
+        if p[-1:].isdigit():
+            rx += r"(?!\d)"
+        return rx
+    return "|".join(one(p) for p in sorted(set(phrases), key=lambda p: (-len(p), p)))
+
+
+def _metric_cue(entry: dict[str, Any]) -> MetricCue:
+    units = entry.get("units")
+    ctx = entry.get("context")
+    return MetricCue(
+        name=entry["name"],
+        units=frozenset(str(u) for u in units) if units else None,
+        context=re.compile(ctx) if ctx else None,
+        priority=int(entry.get("priority", 0)),
+        list_member=entry.get("list_member"),
+        breakdown=entry.get("breakdown"),
+    )
+
+
+def _index(entries: list[dict[str, Any]]) -> tuple[re.Pattern[str], dict[str, list[MetricCue]], dict[str, MetricCue]]:
+    by_cue: dict[str, list[MetricCue]] = {}
+    by_name: dict[str, MetricCue] = {}
+    for entry in entries:
+        cue = _metric_cue(entry)
+        if cue.name:
+            by_name.setdefault(cue.name, cue)
+        for phrase in entry["cues"]:
+            by_cue.setdefault(str(phrase), []).append(cue)
+    # A lookahead finds overlapping cues ("政策解读短视频" holds both 政策解读 and 解读短视频).
+    return re.compile(f"(?=({_alternation(list(by_cue))}))"), by_cue, by_name
+
+
+def build_lexicon(metrics_path: str | Path, negatives_path: str | Path) -> Lexicon:
+    with open(metrics_path, encoding="utf-8") as fh:
+        spec = yaml.safe_load(fh)
+    with open(negatives_path, encoding="utf-8") as fh:
+        neg = yaml.safe_load(fh)
+    unit_family = {str(u): fam for fam, units in spec["units"].items() for u in units}
+    cue_regex, cues, metrics = _index(spec["metrics"])
+    rate_regex, rates, _ = _index(spec.get("rates", []))
+    channels = {str(p): name for name, phrases in spec["channels"].items() for p in phrases}
+    return Lexicon(
+        unit_family=unit_family,
+        units_pattern=_alternation(list(unit_family)),
+        unit_blockers={u: tuple(b) for u, b in spec.get("unit_blockers", {}).items()},
+        cue_regex=cue_regex,
+        cues=cues,
+        metrics=metrics,
+        rate_regex=rate_regex,
+        rates=rates,
+        channel_regex=re.compile(_alternation(list(channels))),
+        channels=channels,
+        by_channel=dict(spec.get("by_channel", {})),
+        negations=[Negation(n["metric"], re.compile(n["pattern"])) for n in spec.get("negations", [])],
+        negative_names=re.compile(_alternation([str(n) for n in neg.get("names", [])])),
+        negative_patterns={k: re.compile(v, re.M) for k, v in neg.get("patterns", {}).items()},
+    )
+
+
+@lru_cache(maxsize=4)
+def default_lexicon() -> Lexicon:
+    return build_lexicon(resource_path("metrics.yaml"), resource_path("fact_negatives.yaml"))

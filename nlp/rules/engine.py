@@ -1,0 +1,210 @@
+"""A small declarative rule engine over the parsed tables, facts and sections of a report.
+
+Rules are data (``resources/rules.yaml``): an id pattern, a description in Chinese and English,
+a severity, an evaluator name and its parameters. ``for_each`` expands one definition into one
+result per column/row/block. Evaluators are plain functions registered with :func:`evaluator`;
+each yields :class:`RuleResult` records with status PASS / FAIL / UNCERTAIN (an operand is
+null) / NOT_ASSESSABLE (the table, section or previous report needed is missing).
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+import yaml
+
+from nlp.model import Report
+from nlp.resources import resource_path
+
+PASS, FAIL, UNCERTAIN, NOT_ASSESSABLE = "PASS", "FAIL", "UNCERTAIN", "NOT_ASSESSABLE"
+STATUSES = (PASS, FAIL, UNCERTAIN, NOT_ASSESSABLE)
+TABLES = ("table2", "table3", "table4")
+_PLACEHOLDER = re.compile(r"\{(\w+)\}")
+
+
+@dataclass
+class RuleResult:
+    rule: str
+    status: str
+    severity: str
+    message: str
+    expected: Any = None
+    actual: Any = None
+    cells: list[dict[str, Any]] = field(default_factory=list)
+    source: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"source": self.source, "rule": self.rule, "status": self.status, "severity": self.severity,
+                "message": self.message, "expected": self.expected, "actual": self.actual, "cells": self.cells}
+
+
+@dataclass
+class Rule:
+    """One expanded rule: its id, the definition's parameters with the placeholder filled in."""
+
+    id: str
+    evaluator: str
+    severity: str
+    description: dict[str, str]
+    params: dict[str, Any]
+    item: Any = None
+
+
+Evaluator = Callable[[Rule, "Context"], Iterator[RuleResult]]
+_EVALUATORS: dict[str, Evaluator] = {}
+
+
+def evaluator(name: str) -> Callable[[Evaluator], Evaluator]:
+    def register(func: Evaluator) -> Evaluator:
+        _EVALUATORS[name] = func
+        return func
+    return register
+
+
+@lru_cache(maxsize=2)
+def load_rules(name: str = "rules.yaml") -> list[dict[str, Any]]:
+    with open(resource_path(name), encoding="utf-8") as fh:
+        return yaml.safe_load(fh)["rules"]
+
+
+class Context:
+    """What evaluators read: tables (with provenance), facts, sections, the previous report."""
+
+    def __init__(self, report: Report, previous: Report | None = None):
+        self.report = report
+        self.previous = previous
+        ext = report.extensions
+        self.tables: dict[str, Any] = ext.get("tables") or {}
+        self.provenance: dict[str, Any] = ext.get("table_provenance") or {}
+        self.facts: list[dict[str, Any]] = list(ext.get("facts") or [])
+        self.prev_tables: dict[str, Any] = (previous.extensions.get("tables") or {}) if previous else {}
+        self.prev_provenance: dict[str, Any] = (previous.extensions.get("table_provenance") or {}) if previous else {}
+
+    # --- cells -------------------------------------------------------------------------------
+    def has_table(self, table: str, previous: bool = False) -> bool:
+        return bool((self.prev_tables if previous else self.tables).get(table))
+
+    def table_format(self, table: str) -> str:
+        t = self.tables.get(table) or {}
+        return t.get("format") or "2021"
+
+    def cell(self, ref: str, previous: bool = False) -> dict[str, Any]:
+        """{"ref", "value", "present", "start", "end", "raw"} for a reference like table3.granted.total."""
+        tables = self.prev_tables if previous else self.tables
+        prov_all = self.prev_provenance if previous else self.provenance
+        table, path = ref.split(".", 1)
+        t = tables.get(table)
+        out: dict[str, Any] = {"ref": ("previous." if previous else "") + ref, "value": None, "present": False,
+                               "start": None, "end": None, "raw": None}
+        if not t:
+            return out
+        prov_t = (prov_all.get(table) or {})
+        if table == "table3":
+            row, col = path.rsplit(".", 1)
+            rows = t.get("rows") or {}
+            if row not in rows or col not in rows[row]:
+                return out
+            out.update(value=rows[row][col], present=True)
+            p = ((prov_t.get("rows") or {}).get(row) or {}).get(col) or {}
+        else:
+            cells = t.get("cells") or {}
+            if path not in cells:
+                return out
+            out.update(value=cells[path], present=True)
+            p = (prov_t.get("cells") or {}).get(path) or {}
+        out.update(start=p.get("start"), end=p.get("end"), raw=p.get("raw"))
+        return out
+
+    def outcome_rows(self) -> list[str]:
+        from nlp.tables.table3 import outcome_keys
+        return outcome_keys(self.table_format("table3"))
+
+    def expand_refs(self, refs: list[str]) -> list[str]:
+        out: list[str] = []
+        for ref in refs:
+            if ref.startswith("@outcomes."):
+                col = ref.split(".", 1)[1]
+                out += [f"table3.{row}.{col}" for row in self.outcome_rows()]
+            else:
+                out.append(ref)
+        return out
+
+    # --- text --------------------------------------------------------------------------------
+    def section_text(self, key: str) -> str | None:
+        sec = self.report.section(key)
+        return sec.text if sec else None
+
+
+def cell_record(c: dict[str, Any]) -> dict[str, Any]:
+    return {"ref": c["ref"], "value": c["value"], "raw": c["raw"], "start": c["start"], "end": c["end"]}
+
+
+def _for_each(spec: dict[str, Any], ctx: Context) -> list[Any]:
+    fe = spec.get("for_each")
+    if fe is None:
+        return [None]
+    if isinstance(fe, list):
+        return fe
+    if fe == "tables":
+        return list(TABLES)
+    if fe == "table3.columns":
+        from nlp.tables.table3 import columns
+        return columns()
+    if fe == "table3.rows":
+        from nlp.tables.table3 import row_keys
+        return row_keys(ctx.table_format("table3"))
+    if fe == "table4.blocks":
+        from nlp.tables.table4 import spec as t4spec
+        return list(t4spec()["blocks"])
+    raise ValueError(f"rules.yaml: unknown for_each {fe!r} in rule {spec['id']}")
+
+
+def _fill(value: Any, var: str | None, item: Any) -> Any:
+    if var is None or item is None:
+        return value
+    if isinstance(value, str):
+        return value.replace("{" + var + "}", str(item))
+    if isinstance(value, list):
+        return [_fill(v, var, item) for v in value]
+    if isinstance(value, dict):
+        return {k: _fill(v, var, item) for k, v in value.items()}
+    return value
+
+
+def expand(spec: dict[str, Any], ctx: Context) -> list[Rule]:
+    m = _PLACEHOLDER.search(spec["id"])
+    var = m.group(1) if m else None
+    rules = []
+    skip = {"id", "evaluator", "severity", "description", "for_each"}
+    for item in _for_each(spec, ctx):
+        params = {k: _fill(v, var, item) for k, v in spec.items() if k not in skip}
+        rule_id = _fill(spec["id"], var, item) if spec.get("for_each") is not None else spec["id"]
+        rules.append(Rule(rule_id, spec["evaluator"], spec["severity"], spec["description"], params, item))
+    return rules
+
+
+def run_rules(report: Report, previous: Report | None = None,
+              specs: list[dict[str, Any]] | None = None) -> list[RuleResult]:
+    """Evaluate every rule on one report; results in rule order, deterministic."""
+    import nlp.rules.table_rules  # noqa: F401  (registers evaluators)
+    import nlp.rules.text_rules  # noqa: F401
+
+    ctx = Context(report, previous)
+    results: list[RuleResult] = []
+    for spec in specs if specs is not None else load_rules():
+        func = _EVALUATORS.get(spec["evaluator"])
+        if func is None:
+            raise KeyError(f"rules.yaml: rule {spec['id']} names unknown evaluator {spec['evaluator']!r}")
+        for rule in expand(spec, ctx):
+            for res in func(rule, ctx):
+                res.source = report.source
+                results.append(res)
+    return results
+
+
+def make(rule: Rule, status: str, message: str, expected: Any = None, actual: Any = None,
+         cells: list[dict[str, Any]] | None = None, rule_id: str | None = None) -> RuleResult:
+    return RuleResult(rule_id or rule.id, status, rule.severity, message, expected, actual, cells or [])

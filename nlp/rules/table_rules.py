@@ -1,0 +1,271 @@
+"""Evaluators of the table rules: A1–A5 (format identities, domain, presence) and B6–B9."""
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from nlp.rules.engine import (FAIL, NOT_ASSESSABLE, PASS, TABLES, UNCERTAIN, Context, Rule, RuleResult,
+                              cell_record, evaluator, load_rules, make)
+
+TABLE_NAMES = {"table2": "table 二", "table3": "table 三", "table4": "table 四"}
+PLACEHOLDERS = {"/", "／", "—", "-", "－", "——", "–", "―", "\\"}
+
+
+def _num(v: Any) -> Any:
+    return int(v) if isinstance(v, float) and v.is_integer() else v
+
+
+def equation(ctx: Context, expected: list[str], actual: list[str], previous: tuple[bool, bool] = (False, False),
+             blank_as_zero: bool = False) -> tuple[str, Any, Any, list[dict[str, Any]], list[str]]:
+    """(status, expected sum, actual sum, cells, blank refs) of Σexpected == Σactual."""
+    ecells = [ctx.cell(r, previous[0]) for r in ctx.expand_refs(expected)]
+    acells = [ctx.cell(r, previous[1]) for r in ctx.expand_refs(actual)]
+    cells = ecells + acells
+    blanks = [c["ref"] for c in cells if c["value"] is None]
+    e = _num(sum(c["value"] or 0 for c in ecells))
+    a = _num(sum(c["value"] or 0 for c in acells))
+    if blanks and not blank_as_zero:
+        status = UNCERTAIN
+    else:
+        status = PASS if abs(e - a) < 1e-9 else FAIL
+    return status, e, a, [cell_record(c) for c in cells], blanks
+
+
+def _blank_note(e: Any, a: Any, blanks: list[str]) -> str:
+    verdict = "consistent" if abs(e - a) < 1e-9 else "still inconsistent"
+    shown = ", ".join(blanks[:6]) + (" …" if len(blanks) > 6 else "")
+    return (f"{len(blanks)} blank/unreadable cell(s) ({shown}); reading them as 0 would make it {verdict} "
+            f"({e} vs {a})")
+
+
+@evaluator("sum_equation")
+def sum_equation(rule: Rule, ctx: Context) -> Iterator[RuleResult]:
+    table = rule.params["actual"][0].split(".")[0]
+    if not ctx.has_table(table):
+        yield make(rule, NOT_ASSESSABLE, f"{TABLE_NAMES[table]} is missing")
+        return
+    status, e, a, cells, blanks = equation(ctx, rule.params["expected"], rule.params["actual"])
+    if status == UNCERTAIN:
+        msg = f"{rule.description['en']}: unknown; " + _blank_note(e, a, blanks)
+    elif status == PASS:
+        msg = f"{rule.description['en']}: {e} = {a}"
+    else:
+        msg = f"{rule.description['en']}: expected {e}, table gives {a}"
+    yield make(rule, status, msg, e, a, cells)
+
+
+@evaluator("domain")
+def domain(rule: Rule, ctx: Context) -> Iterator[RuleResult]:
+    table = rule.item
+    if not ctx.has_table(table):
+        yield make(rule, NOT_ASSESSABLE, f"{TABLE_NAMES[table]} is missing")
+        return
+    decimal = set(rule.params.get("decimal_cells", []))
+    signed = set(rule.params.get("signed_cells", []))
+    bad, nulls = [], []
+    for ref in _all_refs(ctx, table):
+        c = ctx.cell(ref)
+        v = c["value"]
+        if v is None:
+            nulls.append(c)
+            continue
+        wrong_type = isinstance(v, float) and not v.is_integer() and ref not in decimal
+        negative = v < 0 and ref not in signed
+        if wrong_type or negative or isinstance(v, bool):
+            bad.append(c)
+    if bad:
+        shown = ", ".join(f"{c['ref']}={c['value']}" for c in bad[:6])
+        yield make(rule, FAIL, f"{TABLE_NAMES[table]}: {len(bad)} cell(s) not a non-negative integer: {shown}",
+                   "integer >= 0", [c["value"] for c in bad], [cell_record(c) for c in bad])
+    elif nulls:
+        yield make(rule, UNCERTAIN, f"{TABLE_NAMES[table]}: {len(nulls)} blank/unreadable cell(s); the others "
+                   "are valid", "integer >= 0", None, [cell_record(c) for c in nulls])
+    else:
+        yield make(rule, PASS, f"{TABLE_NAMES[table]}: every cell is a valid number")
+
+
+def _all_refs(ctx: Context, table: str, previous: bool = False) -> list[str]:
+    t = (ctx.prev_tables if previous else ctx.tables).get(table) or {}
+    if table == "table3":
+        return [f"table3.{row}.{col}" for row, cols in (t.get("rows") or {}).items() for col in cols]
+    return [f"{table}.{k}" for k in (t.get("cells") or {})]
+
+
+@evaluator("table_presence")
+def table_presence(rule: Rule, ctx: Context) -> Iterator[RuleResult]:
+    table = rule.item
+    if ctx.has_table(table):
+        yield make(rule, PASS, f"{TABLE_NAMES[table]} found ({ctx.table_format(table)} format)")
+    else:
+        yield make(rule, FAIL, f"{TABLE_NAMES[table]} not found", "present", "missing")
+
+
+@evaluator("section_presence")
+def section_presence(rule: Rule, ctx: Context) -> Iterator[RuleResult]:
+    rep = ctx.report
+    if not rep.sections and not rep.missing_sections:
+        yield make(rule, NOT_ASSESSABLE, "sections were not segmented")
+        return
+    missing = [k for k in rule.params["sections"] if rep.section(k) is None]
+    if missing:
+        yield make(rule, FAIL, f"missing section(s): {', '.join(missing)}", rule.params["sections"], missing)
+    else:
+        yield make(rule, PASS, "all six sections present")
+
+
+def _needs_previous(rule: Rule, ctx: Context, table: str) -> str | None:
+    if ctx.previous is None:
+        return "no previous report given (use --previous)"
+    if not ctx.has_table(table):
+        return f"{TABLE_NAMES[table]} is missing"
+    if not ctx.has_table(table, previous=True):
+        return f"{TABLE_NAMES[table]} is missing in the previous report"
+    return None
+
+
+@evaluator("carry_over")
+def carry_over(rule: Rule, ctx: Context) -> Iterator[RuleResult]:
+    why = _needs_previous(rule, ctx, "table3")
+    if why:
+        yield make(rule, NOT_ASSESSABLE, why)
+        return
+    col = rule.item
+    status, e, a, cells, blanks = equation(ctx, [f"table3.carried_forward.{col}"], [f"table3.carried_over.{col}"],
+                                           previous=(True, False))
+    msg = {PASS: f"carried over {a} = previous carried forward {e}",
+           FAIL: f"carried over {a}, but the previous report carried forward {e}",
+           UNCERTAIN: "unknown; " + _blank_note(e, a, blanks)}[status]
+    yield make(rule, status, msg, e, a, cells)
+
+
+def _mentions(ctx: Context, words: list[str]) -> bool:
+    return any(w in ctx.report.text for w in words)
+
+
+@evaluator("stock")
+def stock(rule: Rule, ctx: Context) -> Iterator[RuleResult]:
+    why = _needs_previous(rule, ctx, "table2")
+    doc = rule.item
+    if not why and not all(ctx.cell(f"table2.{doc}.{c}")["present"] for c in ("made", "repealed", "valid")):
+        why = "table 二 is not in the 2021 format (made/repealed/valid)"
+    if not why and not ctx.cell(f"table2.{doc}.valid", previous=True)["present"]:
+        why = "the previous table 二 is not in the 2021 format"
+    if why:
+        yield make(rule, NOT_ASSESSABLE, why)
+        return
+    if _mentions(ctx, rule.params.get("suppress_words", [])):
+        yield make(rule, NOT_ASSESSABLE, "suppressed: the text mentions a document clean-up (清理)")
+        return
+    prev_valid = ctx.cell(f"table2.{doc}.valid", previous=True)
+    made, repealed, valid = (ctx.cell(f"table2.{doc}.{c}") for c in ("made", "repealed", "valid"))
+    cells = [cell_record(c) for c in (prev_valid, made, repealed, valid)]
+    if any(c["value"] is None for c in (prev_valid, made, repealed, valid)):
+        yield make(rule, UNCERTAIN, "unknown: a blank/unreadable cell", None, valid["value"], cells)
+        return
+    e = _num(prev_valid["value"] + made["value"] - repealed["value"])
+    status = PASS if e == valid["value"] else FAIL
+    yield make(rule, status, f"previous valid {prev_valid['value']} + made {made['value']} − repealed "
+               f"{repealed['value']} = {e}; table gives {valid['value']}", e, valid["value"], cells)
+
+
+@evaluator("rule_power")
+def rule_power(rule: Rule, ctx: Context) -> Iterator[RuleResult]:
+    level = ctx.report.meta.level if ctx.report.meta else None
+    if not ctx.has_table("table2"):
+        yield make(rule, NOT_ASSESSABLE, "table 二 is missing")
+        return
+    if level is None:
+        yield make(rule, NOT_ASSESSABLE, "the unit's level is unknown")
+        return
+    if level not in rule.params["levels_without_power"]:
+        yield make(rule, PASS, f"level {level} may make 规章")
+        return
+    refs = [r for r in _all_refs(ctx, "table2") if r.startswith("table2.regulation.")]
+    cells = [ctx.cell(r) for r in refs]
+    nonzero = [c for c in cells if c["value"]]
+    if nonzero:
+        yield make(rule, FAIL, f"level {level} has no rule-making power but reports 规章: "
+                   + ", ".join(f"{c['ref']}={c['value']}" for c in nonzero), 0,
+                   [c["value"] for c in nonzero], [cell_record(c) for c in nonzero])
+    elif any(c["value"] is None for c in cells):
+        yield make(rule, UNCERTAIN, "规章 cells are blank", 0, None, [cell_record(c) for c in cells])
+    else:
+        yield make(rule, PASS, f"level {level}: 规章 are 0", 0, 0, [cell_record(c) for c in cells])
+
+
+@evaluator("repealed_le_valid")
+def repealed_le_valid(rule: Rule, ctx: Context) -> Iterator[RuleResult]:
+    why = _needs_previous(rule, ctx, "table2")
+    doc = rule.item
+    repealed, prev_valid = ctx.cell(f"table2.{doc}.repealed"), ctx.cell(f"table2.{doc}.valid", previous=True)
+    if not why and not (repealed["present"] and prev_valid["present"]):
+        why = "table 二 is not in the 2021 format"
+    if why:
+        yield make(rule, NOT_ASSESSABLE, why)
+        return
+    cells = [cell_record(prev_valid), cell_record(repealed)]
+    if repealed["value"] is None or prev_valid["value"] is None:
+        yield make(rule, UNCERTAIN, "unknown: a blank/unreadable cell", prev_valid["value"], repealed["value"], cells)
+    elif repealed["value"] <= prev_valid["value"]:
+        yield make(rule, PASS, f"repealed {repealed['value']} <= previous valid {prev_valid['value']}",
+                   prev_valid["value"], repealed["value"], cells)
+    else:
+        yield make(rule, FAIL, f"repealed {repealed['value']} > previous valid {prev_valid['value']}",
+                   prev_valid["value"], repealed["value"], cells)
+
+
+def cell_semantics(raw: str | None, start: int | None) -> str:
+    """EMPTY (blank cell), NA ("/", "—"), TEXT (unreadable text) or MISSING (not found)."""
+    if start is None and not raw:
+        return "MISSING"
+    if not (raw or "").strip():
+        return "EMPTY"
+    if raw.strip() in PLACEHOLDERS:
+        return "NA"
+    return "TEXT"
+
+
+@evaluator("blank_cells")
+def blank_cells(rule: Rule, ctx: Context) -> Iterator[RuleResult]:
+    table = rule.item
+    if not ctx.has_table(table):
+        yield make(rule, NOT_ASSESSABLE, f"{TABLE_NAMES[table]} is missing")
+        return
+    nulls = [c for c in (ctx.cell(r) for r in _all_refs(ctx, table)) if c["value"] is None]
+    if not nulls:
+        yield make(rule, PASS, f"{TABLE_NAMES[table]}: no blank cells", 0, 0)
+        return
+    kinds: dict[str, int] = {}
+    for c in nulls:
+        k = cell_semantics(c["raw"], c["start"])
+        kinds[k] = kinds.get(k, 0) + 1
+    summary = ", ".join(f"{k} {n}" for k, n in sorted(kinds.items()))
+    failing = _failing_when_zero(ctx, table)
+    if failing is None:
+        verdict = "no sum rule applies to this table"
+    elif failing:
+        verdict = "reading them as 0 leaves it inconsistent (" + ", ".join(failing[:5]) + ")"
+    else:
+        verdict = "reading them as 0 makes it consistent"
+    yield make(rule, UNCERTAIN, f"{TABLE_NAMES[table]}: {len(nulls)} blank cell(s) ({summary}); {verdict}",
+               0, len(nulls), [cell_record(c) for c in nulls])
+
+
+def _failing_when_zero(ctx: Context, table: str) -> list[str] | None:
+    """Ids of the sum rules on ``table`` that fail when blanks read as 0; None if no sum rule applies."""
+    from nlp.rules.engine import expand
+    ids: list[str] | None = None
+    for spec in load_rules():
+        if spec["evaluator"] != "sum_equation":
+            continue
+        for rule in expand(spec, ctx):
+            if rule.params["actual"][0].split(".")[0] != table:
+                continue
+            ids = ids or []
+            status, *_ = equation(ctx, rule.params["expected"], rule.params["actual"], blank_as_zero=True)
+            if status == FAIL:
+                ids.append(rule.id)
+    return ids
+
+
+__all__ = ["TABLES", "equation", "cell_semantics"]

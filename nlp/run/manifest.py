@@ -1,0 +1,72 @@
+"""manifest.json: what produced a run (tool, components, library and model versions), counts, errors, timings."""
+from __future__ import annotations
+
+import hashlib
+import json
+import platform
+from datetime import datetime, timezone
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+from nlp import __version__
+from nlp.resources import RESOURCES
+from nlp.run.shards import atomic_write_text
+
+_LIBRARIES = ("rjieba", "jieba", "spacy", "scikit-learn", "skops", "numpy", "pandas", "pyarrow", "datasketch",
+              "pdfplumber", "cn2an")
+_MODEL_SUFFIXES = (".skops", ".npz", ".npy", ".joblib", ".onnx", ".bin")
+
+
+def _library_versions() -> dict[str, str | None]:
+    out: dict[str, str | None] = {}
+    for name in _LIBRARIES:
+        try:
+            out[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            out[name] = None
+    return out
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def model_versions() -> dict[str, str]:
+    """sha256 (first 16 hex) of every model file and of pipeline.yaml shipped in nlp/resources."""
+    files = sorted(p for p in RESOURCES.rglob("*") if p.is_file() and (p.suffix in _MODEL_SUFFIXES
+                                                                       or p.name == "pipeline.yaml"))
+    return {str(p.relative_to(RESOURCES)): _sha256(p)[:16] for p in files}
+
+
+def write_manifest(outdir: Path, summary: Any, components: list[str], signature: str,
+                   process_seconds: float, n_bytes: int) -> Path:
+    manifest = {
+        "tool": "govnlp",
+        "version": __version__,
+        "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "python": platform.python_version(),
+        "components": components,
+        "pipeline_signature": signature,
+        "libraries": _library_versions(),
+        "models": model_versions(),
+        "counts": {
+            "inputs": summary.n_inputs,
+            "ok": summary.n_ok,
+            "errors": summary.n_errors,
+            "processed_this_run": summary.n_processed,
+            "skipped_already_done": summary.n_skipped,
+            **{f"rows.{k}": v for k, v in summary.counts.items()},
+        },
+        "errors": summary.errors,
+        "timings_seconds": {
+            "total": round(summary.seconds, 3),
+            "processing": round(process_seconds, 3),
+            "bytes_processed": n_bytes,
+            "by_step_cpu_sum": summary.timings,
+        },
+        "files": summary.files,
+    }
+    path = Path(outdir) / "manifest.json"
+    atomic_write_text(path, json.dumps(manifest, ensure_ascii=False, indent=2))
+    return path

@@ -1,0 +1,64 @@
+"""Near-duplicate clustering with MinHash LSH, linear in corpus size.
+
+Only one *representative* per group of near-identical texts enters the LSH index; other
+texts join the cluster of the representative they match. LSH buckets therefore hold
+distinct texts only, and a corpus with thousands of copies of one template costs one
+bucket entry, not a quadratic number of comparisons.
+"""
+from __future__ import annotations
+
+from collections import Counter
+
+import numpy as np
+from datasketch import MinHashLSH
+
+from nlp.similarity.shingles import Signer, estimate_many
+
+
+class NearDuplicateClusters:
+    """Assign each added signature to a cluster; query similar clusters later.
+
+    ``duplicate_threshold``: estimated Jaccard at or above which a text joins a cluster.
+    ``query_threshold``: LSH threshold for "similar" candidates in :meth:`similar`.
+    """
+
+    def __init__(self, signer: Signer, duplicate_threshold: float = 0.9, query_threshold: float = 0.5):
+        self.signer = signer
+        self.duplicate_threshold = duplicate_threshold
+        self.lsh = MinHashLSH(threshold=query_threshold, num_perm=signer.num_perm)
+        self.rep_rows: list[int] = []  # cluster id -> row of its representative
+        self.members: list[list[int]] = []  # cluster id -> rows
+        self.groups: list[Counter] = []  # cluster id -> Counter(group key, e.g. agency)
+        self.cluster_of: dict[int, int] = {}  # row -> cluster id
+        self.sim_to_rep: dict[int, float] = {}  # row -> estimated Jaccard with its representative
+
+    def add(self, row: int, signature: np.ndarray, group: str, signatures: np.ndarray) -> int:
+        """Add ``row`` with its signature; ``signatures[r]`` must hold the signature of every added row r."""
+        lean = self.signer.lean(signature)
+        candidates = self.lsh.query(lean)
+        best, best_sim = -1, 0.0
+        if candidates:
+            cids = np.array(sorted(candidates))
+            sims = estimate_many(signature, signatures[[self.rep_rows[c] for c in cids]])
+            i = int(np.argmax(sims))
+            best, best_sim = int(cids[i]), float(sims[i])
+        if best >= 0 and best_sim >= self.duplicate_threshold:
+            cid = best
+        else:
+            cid, best_sim = len(self.rep_rows), 1.0
+            self.rep_rows.append(row)
+            self.members.append([])
+            self.groups.append(Counter())
+            self.lsh.insert(cid, lean)
+        self.members[cid].append(row)
+        self.groups[cid][group] += 1
+        self.cluster_of[row] = cid
+        self.sim_to_rep[row] = best_sim
+        return cid
+
+    def similar_clusters(self, signature: np.ndarray) -> list[int]:
+        return sorted(self.lsh.query(self.signer.lean(signature)))
+
+    def n_other_groups(self, cid: int, group: str) -> int:
+        counts = self.groups[cid]
+        return sum(counts.values()) - counts.get(group, 0)

@@ -1,0 +1,219 @@
+"""From lines of cells to candidate rows, and from candidate rows to table rows.
+
+Rows are anchored on their labels, never on counting the numbers of a section in order:
+a row whose label shares its line is tied to that label; an unlabelled row (label lost,
+split or printed after the numbers, as in PDF and Markdown extractions) is placed by a
+monotone alignment with the template order, helped by the bare labels printed near it.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from nlp.tables.runtogether import split_candidates
+from nlp.tables.tokens import Line, Token
+
+VALUE_KINDS = ("value", "digits")
+
+
+@dataclass
+class Cell:
+    value: int | float | None
+    raw: str
+    start: int | None
+    end: int | None
+    ambiguous: bool = False
+
+    def provenance(self) -> dict:
+        return {"raw": self.raw, "start": self.start, "end": self.end, "ambiguous": self.ambiguous}
+
+
+MISSING = Cell(None, "", None, None)
+
+
+@dataclass
+class RowCandidate:
+    cells: list[Cell]  # ncols cells (for run-together rows: the first candidate)
+    line: int
+    own: str | None = None  # label printed on the same line
+    before: list[str] = field(default_factory=list)  # bare labels between the previous row and this one
+    after: list[str] = field(default_factory=list)
+    options: list[list[Cell]] = field(default_factory=list)  # run-together splits (>1: ambiguous)
+
+
+def token_cell(tok: Token) -> Cell:
+    if tok.kind == "empty":
+        return Cell(None, "", tok.start, tok.end)
+    return Cell(tok.value if tok.kind == "value" else _int(tok.text), tok.text, tok.start, tok.end)
+
+
+def _int(text: str) -> int | None:
+    from nlp.tables.tokens import parse_number
+    v = parse_number(text)
+    return v if isinstance(v, int) else None
+
+
+def line_values(tokens: list[Token], ncols: int, delimited: bool) -> list[Cell]:
+    """The value cells of one line, blank cells of tab/pipe layouts included by position."""
+    seq = [t for t in tokens if t.kind in VALUE_KINDS or t.kind == "empty"]
+    while seq and seq[0].kind == "empty":
+        seq.pop(0)
+    trailing = 0
+    while seq and seq[-1].kind == "empty":
+        seq.pop()
+        trailing += 1
+    filled = [t for t in seq if t.kind != "empty"]
+    if not filled:
+        return []
+    if len(filled) >= ncols:
+        return [token_cell(t) for t in filled[:ncols]]
+    if len(seq) > ncols:  # more fields than columns: empties are layout, not blanks
+        return [token_cell(t) for t in filled]
+    cells = [token_cell(t) for t in seq]
+    if delimited and len(cells) < ncols and trailing:
+        # "| 1 | 0 | 0 | 0 | 0 | 0 |  |": the last column was left blank
+        end = seq[-1].end
+        cells += [Cell(None, "", end, end)] * min(trailing, ncols - len(cells))
+    return cells
+
+
+def runtogether_options(cells: list[Cell], ncols: int,
+                        check: Callable[[tuple[int, ...]], bool] | None) -> list[list[Cell]]:
+    """Splits of digit cells run together ("801000081") into ``ncols`` cells."""
+    if any(c.value is None and c.raw for c in cells) or not cells:
+        return []
+    strings = [c.raw.strip() for c in cells]
+    if not all(s.isdigit() for s in strings):
+        return []
+    # Only digit strings that cannot be single cells ("0000000", "801000081") or a lone string
+    # standing for a whole row are split; separated numbers are never re-cut.
+    if len(strings) > 1 and not any(len(s) >= 8 or (len(s) > 1 and s[0] == "0") for s in strings):
+        return []
+    options = []
+    for spans in split_candidates(strings, ncols, check):
+        row = []
+        for k, s, e in spans:
+            base = cells[k].start or 0
+            row.append(Cell(int(strings[k][s:e]), strings[k][s:e], base + s, base + e))
+        options.append(row)
+    return options
+
+
+def build_rows(lines: list[Line], ncols: int,
+               check: Callable[[tuple[int, ...]], bool] | None = None) -> list[RowCandidate]:
+    """Candidate rows (with their own and nearby labels) in text order."""
+    rows: list[RowCandidate] = []
+    pending_labels: list[str] = []
+    buf: list[Cell] = []
+    buf_label: str | None = None
+    buf_line = 0
+
+    def emit(cells: list[Cell], line: int, own: str | None, options=None) -> None:
+        nonlocal pending_labels
+        row = RowCandidate(cells, line, own, before=pending_labels, options=options or [])
+        if rows:
+            rows[-1].after = list(pending_labels)
+        rows.append(row)
+        pending_labels = []
+
+    def flush() -> None:
+        nonlocal buf, buf_label
+        if buf:
+            opts = runtogether_options(buf, ncols, check) if len(buf) < ncols else []
+            if opts:
+                emit(opts[0], buf_line, buf_label, opts)
+            # else: a fragment (stray number) — not a row
+        buf, buf_label = [], None
+
+    for line in lines:
+        toks = line.tokens
+        first_val = next((i for i, t in enumerate(toks) if t.kind in VALUE_KINDS), None)
+        labels_before = [t for t in toks[: first_val if first_val is not None else len(toks)] if t.kind == "label"]
+        label = labels_before[-1].key if labels_before else None
+        if first_val is None:
+            if labels_before:
+                flush()
+                pending_labels.extend(t.key for t in labels_before)
+            continue
+        vals = line_values(toks[first_val:], ncols, line.delimited)
+        if label is not None or len(vals) >= ncols:
+            flush()
+        if len(vals) >= ncols:
+            emit(vals[:ncols], line.index, label)
+            continue
+        opts = runtogether_options(vals, ncols, check) if (label is not None or not buf) else []
+        if opts:
+            flush()
+            emit(opts[0], line.index, label, opts)
+            continue
+        if not buf:
+            buf_label, buf_line = label, line.index
+        buf.extend(vals)
+        if len(buf) >= ncols:
+            cells, rest = buf[:ncols], buf[ncols:]
+            emit(cells, buf_line, buf_label)
+            buf, buf_label = rest, None
+    flush()
+    if rows:
+        rows[-1].after = list(pending_labels)
+    return rows
+
+
+def align_rows(rows: list[RowCandidate], keys: list[str]) -> dict[str, tuple[RowCandidate, bool]]:
+    """Assign rows to template keys, strictly increasing in template order, maximising label support.
+
+    Returns key -> (row, ambiguous). A row with its own label can only take that label's key.
+    """
+    index = {k: i for i, k in enumerate(keys)}
+    K = len(keys)
+    NEG = float("-inf")
+    # best[j]: best score with last assigned key index j (-1 = none yet); keep back-pointers per row.
+    best = {-1: (0.0, None)}
+    history: list[dict[int, tuple[float, tuple | None]]] = []
+    for r, row in enumerate(rows):
+        new: dict[int, tuple[float, tuple | None]] = dict(best)  # skipping the row keeps every state
+        for last, (score, _) in best.items():
+            for j in range(last + 1, K):
+                gain = _gain(row, keys[j], index)
+                if gain == NEG:
+                    continue
+                cand = score + gain
+                if j not in new or cand > new[j][0] + 1e-9:
+                    new[j] = (cand, (r, last))
+        history.append(new)
+        best = new
+    # Trace back from the best end state.
+    j = max(best, key=lambda s: (best[s][0], -s))
+    assignment: dict[int, int] = {}
+    r = len(rows) - 1
+    while r >= 0 and j != -1:
+        score, ptr = history[r][j]
+        if ptr is not None and ptr[0] == r:
+            assignment[r] = j
+            j = ptr[1]
+        r -= 1
+    out: dict[str, tuple[RowCandidate, bool]] = {}
+    taken = sorted(assignment.items())
+    for n, (r, j) in enumerate(taken):
+        row = rows[r]
+        supported = row.own == keys[j] or keys[j] in row.before or keys[j] in row.after
+        lo = taken[n - 1][1] if n else -1
+        hi = taken[n + 1][1] if n + 1 < len(taken) else K
+        prev_r = taken[n - 1][0] if n else -1
+        next_r = taken[n + 1][0] if n + 1 < len(taken) else len(rows)
+        # Unsupported placement is certain only when the gap has exactly as many rows as keys.
+        gap_exact = (hi - lo - 1) == (next_r - prev_r - 1)
+        out[keys[j]] = (row, not supported and not gap_exact)
+    return out
+
+
+def _gain(row: RowCandidate, key: str, index: dict[str, int]) -> float:
+    # Placing a row always beats leaving it out (10); nearby labels only break ties (< 1 row).
+    if row.own is not None:
+        return 20.0 if row.own == key else float("-inf")
+    gain = 10.0
+    if key in row.before:
+        gain += 3.0 if row.before[-1] == key else 1.5
+    if key in row.after:
+        gain += 2.0 if row.after[0] == key else 1.0
+    return min(gain, 14.0)

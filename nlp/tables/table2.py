@@ -1,0 +1,104 @@
+"""Table 二 (主动公开政府信息情况): rows anchored on their labels, columns per detected format."""
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any
+
+from nlp.tables.labels import LabelMatcher, Template, detect_format, find_marker, label_body, load_yaml
+from nlp.tables.rows import MISSING, Cell, line_values, runtogether_options
+from nlp.tables.tokens import tokenize
+
+SPEC = "table2.yaml"
+
+
+def spec() -> dict[str, Any]:
+    return load_yaml(SPEC)
+
+
+def cell_keys(fmt: str) -> list[str]:
+    return [f"{r['key']}.{c}" for r in spec()["formats"][fmt]["rows"] for c in r["columns"]]
+
+
+@lru_cache(maxsize=4)
+def matcher(fmt: str) -> LabelMatcher:
+    tpls = []
+    for r in spec()["formats"][fmt]["rows"]:
+        for label in [r["label"], *r.get("aliases", [])]:
+            tpls.append(Template(r["key"], label_body(label)[0]))
+    tpls += [Template("", label_body(w)[0], ignore=True) for w in spec()["ignore"]]
+    return LabelMatcher(tpls)
+
+
+def locate(text: str, start: int = 0, end: int | None = None) -> tuple[int, int] | None:
+    end = len(text) if end is None else end
+    s = find_marker(text[:end], spec()["start_markers"], start)
+    if s < 0:
+        return None
+    e = find_marker(text[:end], spec()["end_markers"], s)
+    return s, (e if e >= 0 else end)
+
+
+def parse_table2(text: str, start: int = 0, end: int | None = None) -> dict[str, Any] | None:
+    """Parse table 二 in ``text[start:end]``: {"format", "cells", "provenance"} or None when absent."""
+    span = locate(text, start, end)
+    if span is None:
+        return None
+    s, e = span
+    fmt = detect_format(text[s:e], spec()["signatures"], spec()["default_format"])
+    rows = {r["key"]: r for r in spec()["formats"][fmt]["rows"]}
+    lines = tokenize(text, s, e, matcher(fmt))
+    found: dict[str, tuple[list[Cell], bool]] = {}
+    current: str | None = None
+    collected: list[Cell] = []
+
+    def close() -> None:
+        nonlocal current, collected
+        if current and current not in found:
+            found[current] = _fit(collected, rows[current])
+        current, collected = None, []
+
+    for line in lines:
+        toks = line.tokens
+        label_pos = [i for i, t in enumerate(toks) if t.kind == "label"]
+        if label_pos:
+            close()
+            i = label_pos[-1]
+            current = toks[i].key
+            toks = toks[i + 1:]
+        elif any(t.kind == "header" for t in toks):
+            close()  # a block header: the previous row is over
+            continue
+        if current is None:
+            continue
+        need = len(rows[current]["columns"]) - len(collected)
+        collected.extend(line_values(toks, need, line.delimited)[:need] if need > 0 else [])
+    close()
+    if not found:
+        return None
+    cells, prov = {}, {}
+    for key, row in rows.items():
+        vals, ambiguous = found.get(key, ([MISSING] * len(row["columns"]), False))
+        for col, cell in zip(row["columns"], vals):
+            value = cell.value
+            if value is not None and col not in row.get("decimal", []) and isinstance(value, float):
+                value = value if not value.is_integer() else int(value)
+            cells[f"{key}.{col}"] = value
+            p = cell.provenance()
+            p["ambiguous"] = bool(p["ambiguous"] or ambiguous)
+            prov[f"{key}.{col}"] = p
+    return {"format": fmt, "cells": cells, "provenance": prov, "span": [s, e]}
+
+
+def _fit(collected: list[Cell], row: dict[str, Any]) -> tuple[list[Cell], bool]:
+    """The row's cells; (cells, ambiguous). Too few numbers: all null, since the lost column is unknown."""
+    n = len(row["columns"])
+    if len(collected) == n:
+        return collected, False
+    if collected and len(collected) < n:
+        options = runtogether_options(collected, n, None)
+        if options:
+            return options[0], len(options) > 1
+        raw = " ".join(c.raw for c in collected)
+        start, end = collected[0].start, collected[-1].end
+        return [Cell(None, raw, start, end, True) for _ in range(n)], True
+    return [MISSING] * n, False

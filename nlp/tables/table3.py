@@ -1,0 +1,133 @@
+"""Table 三 (收到和处理政府信息公开申请情况): 25 rows (2021) or 23 rows (2019) × 7 columns."""
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any
+
+from nlp.tables.labels import LabelMatcher, Template, detect_format, find_marker, label_body, load_yaml, squeeze
+from nlp.tables.rows import MISSING, Cell, RowCandidate, align_rows, build_rows
+from nlp.tables.runtogether import choose_combination
+from nlp.tables.tokens import tokenize
+
+SPEC = "table3.yaml"
+
+
+def spec() -> dict[str, Any]:
+    return load_yaml(SPEC)
+
+
+def columns() -> list[str]:
+    return list(spec()["columns"])
+
+
+def row_keys(fmt: str) -> list[str]:
+    return [r["key"] for r in spec()["formats"][fmt]["rows"]]
+
+
+def outcome_keys(fmt: str) -> list[str]:
+    """The rows summed into （七）总计."""
+    keys = row_keys(fmt)
+    return keys[keys.index("granted"): keys.index("total_processed")]
+
+
+@lru_cache(maxsize=4)
+def matcher(fmt: str) -> LabelMatcher:
+    f = spec()["formats"][fmt]
+    tpls = [Template(r["key"], label_body(r["label"])[0], str(r.get("enum")) if r.get("enum") else None)
+            for r in f["rows"]]
+    tpls += [Template("", label_body(w)[0], ignore=True) for w in f.get("ignore", [])]
+    return LabelMatcher(tpls)
+
+
+def locate(text: str, start: int = 0, end: int | None = None) -> tuple[int, int] | None:
+    """(body_start, end) of table 三 inside ``text[start:end]``: from the first row label to table 四."""
+    end = len(text) if end is None else end
+    s = find_marker(text[:end], [spec()["body_start"]], start)
+    if s < 0:
+        return None
+    line_start = text.rfind("\n", 0, s) + 1
+    e = find_marker(text[:end], spec()["end_markers"], s)
+    return line_start, (e if e >= 0 else end)
+
+
+def detect(region: str) -> str:
+    sigs = spec()["signatures"]
+    flat = squeeze(region)
+    if any(squeeze(w) in flat for w in sigs["2021"]):
+        return "2021"
+    if "其他处理" in flat:  # a （六）其他处理 row with no sub-items: the 2019 layout
+        return "2019"
+    return detect_format(region, sigs, spec()["default_format"])
+
+
+def _row_ok(values: tuple[int, ...]) -> bool:
+    return values[-1] == sum(values[:-1])
+
+
+def parse_table3(text: str, start: int = 0, end: int | None = None) -> dict[str, Any] | None:
+    """Parse table 三 found in ``text[start:end]``.
+
+    Returns {"format", "rows": {row: {col: value}}, "provenance": {row: {col: {...}}},
+    "unplaced": [...]} or None when the table is absent.
+    """
+    span = locate(text, start, end)
+    if span is None:
+        return None
+    s, e = span
+    fmt = detect(text[s:e])
+    keys = row_keys(fmt)
+    cols = columns()
+    lines = tokenize(text, s, e, matcher(fmt))
+    candidates = build_rows(lines, len(cols), _row_ok)
+    placed = align_rows(candidates, keys)
+    _resolve_runtogether(placed, fmt)
+    rows: dict[str, dict[str, Any]] = {}
+    prov: dict[str, dict[str, Any]] = {}
+    for key in keys:
+        row, ambiguous = placed.get(key, (None, False))
+        cells = row.cells if row else [MISSING] * len(cols)
+        rows[key] = {c: cell.value for c, cell in zip(cols, cells)}
+        prov[key] = {c: _prov(cell, ambiguous) for c, cell in zip(cols, cells)}
+    used = {id(r) for r, _ in placed.values()}
+    unplaced = [{"line": r.line, "raw": [c.raw for c in r.cells]} for r in candidates if id(r) not in used]
+    return {"format": fmt, "rows": rows, "provenance": prov, "unplaced": unplaced, "span": [s, e]}
+
+
+def _prov(cell: Cell, ambiguous: bool) -> dict[str, Any]:
+    p = cell.provenance()
+    p["ambiguous"] = bool(p["ambiguous"] or ambiguous)
+    return p
+
+
+def _resolve_runtogether(placed: dict[str, tuple[RowCandidate, bool]], fmt: str) -> None:
+    """Choose among digit splits of run-together rows with the column identities (A1, A2)."""
+    multi = [k for k, (r, _) in placed.items() if len(r.options) > 1]
+    if not multi:
+        return
+    outcome = outcome_keys(fmt)
+    ncols = len(columns())
+
+    def value(key: str, col: int, choice: dict[str, list[Cell]]) -> int | None:
+        if key in choice:
+            return choice[key][col].value
+        if key in placed:
+            return placed[key][0].cells[col].value
+        return None
+
+    def consistent(rows: list[list[Cell]]) -> bool:
+        choice = dict(zip(multi, rows))
+        for c in range(ncols):
+            parts = [value(k, c, choice) for k in outcome]
+            total = value("total_processed", c, choice)
+            if total is not None and None not in parts and sum(parts) != total:
+                return False
+            ops = [value(k, c, choice) for k in ("new_received", "carried_over", "carried_forward")]
+            if total is not None and None not in ops and ops[0] + ops[1] != total + ops[2]:
+                return False
+        return True
+
+    options = [placed[k][0].options for k in multi]
+    choice, ambiguous = choose_combination(options, consistent)
+    for k, c, amb in zip(multi, choice, ambiguous):
+        row = placed[k][0]
+        row.cells = [Cell(x.value, x.raw, x.start, x.end, amb) for x in row.options[c]]

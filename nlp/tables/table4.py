@@ -1,0 +1,83 @@
+"""Table 四 (政府信息公开行政复议、行政诉讼情况): 15 cells, 3 blocks × 5 columns, by position."""
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any
+
+from nlp.tables.labels import LabelMatcher, Template, find_marker, label_body, load_yaml
+from nlp.tables.rows import MISSING, Cell, line_values, runtogether_options
+from nlp.tables.runtogether import choose_combination
+from nlp.tables.tokens import tokenize
+
+SPEC = "table4.yaml"
+NCELLS = 15
+_PROSE_CHARS = 40  # a text cell this long is prose after the table, not a header
+
+
+def spec() -> dict[str, Any]:
+    return load_yaml(SPEC)
+
+
+def cell_keys() -> list[str]:
+    s = spec()
+    return [f"{b}.{c}" for b in s["blocks"] for c in s["block_columns"]]
+
+
+@lru_cache(maxsize=1)
+def matcher() -> LabelMatcher:
+    # Header words are recognised only so that they are never taken for values; no row labels.
+    return LabelMatcher([Template("", label_body(w)[0], ignore=True) for w in spec()["block_labels"].values()])
+
+
+def locate(text: str, start: int = 0, end: int | None = None) -> tuple[int, int] | None:
+    end = len(text) if end is None else end
+    s = find_marker(text[:end], spec()["start_markers"], start)
+    if s < 0:
+        return None
+    e = find_marker(text[:end], spec()["end_markers"], s)
+    return s, (e if e >= 0 else end)
+
+
+def _blocks_ok(values: tuple[int, ...]) -> bool:
+    return all(values[i + 4] == sum(values[i:i + 4]) for i in range(0, NCELLS, 5))
+
+
+def parse_table4(text: str, start: int = 0, end: int | None = None) -> dict[str, Any] | None:
+    """Parse table 四 in ``text[start:end]``: {"format", "cells", "provenance"} or None when absent."""
+    span = locate(text, start, end)
+    if span is None:
+        return None
+    s, e = span
+    lines = tokenize(text, s, e, matcher())
+    cells: list[Cell] = []
+    ambiguous = False
+    for line in lines:
+        if any(t.kind in ("text", "header") and len(t.text) >= _PROSE_CHARS for t in line.tokens):
+            if cells:
+                break
+            continue
+        vals = line_values(line.tokens, NCELLS, line.delimited)
+        if len(vals) >= NCELLS:  # the flattened data row: prefer it over scattered numbers
+            cells = vals[:NCELLS]
+            break
+        cells.extend(vals)
+        if len(cells) >= NCELLS:
+            cells = cells[:NCELLS]
+            break
+    if len(cells) < NCELLS and cells:
+        options = runtogether_options(cells, NCELLS, _blocks_ok)
+        if options:
+            choice, amb = choose_combination([options], lambda rows: True)
+            cells = options[choice[0]]
+            ambiguous = len(options) > 1
+    if not cells:
+        return None
+    cells = cells + [MISSING] * (NCELLS - len(cells))
+    keys = cell_keys()
+    prov = {}
+    for k, c in zip(keys, cells):
+        p = c.provenance()
+        p["ambiguous"] = bool(p["ambiguous"] or ambiguous)
+        prov[k] = p
+    return {"format": "2021", "cells": {k: c.value for k, c in zip(keys, cells)}, "provenance": prov,
+            "span": [s, e]}

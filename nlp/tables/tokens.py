@@ -1,0 +1,142 @@
+"""Split a table region into cells with offsets into the report text.
+
+Every layout seen in real reports reduces to a stream of lines whose cells are separated by
+tabs (reader output, HTML rows), pipes (Markdown) or spaces (PDF text). A cell is a label
+(matched against the table's templates), a value (integer, decimal or a placeholder
+"/", "—", "-" read as null), an empty field (a blank cell in tab/pipe layouts), digits run
+together with no separator, or other text.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from nlp.tables.labels import LabelMatcher, nfkc
+
+PAGE_NUMBER = re.compile(r"^\s*(?:[-—–－]{1,2}\s*\d{1,4}\s*[-—–－]{1,2}|第\s*\d{1,4}\s*页.*)\s*$")
+MD_RULE = re.compile(r"^[\s|:\-]+$")
+_WORD = re.compile(r"\S+")
+_NUMBER = re.compile(r"^[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?$|^[+-]?\d+(?:\.\d+)?$")
+_PLACEHOLDER = re.compile(r"^(?:/|／|[-—–－―]{1,3}|\\)$")
+_TRAILING_DIGITS = re.compile(r"^(.*[^\d\s.,+-])(\d{2,})$")
+_UNIT_SUFFIX = re.compile(r"^([+-]?\d+(?:\.\d+)?)(?:万元|元|件|个|项)$")
+
+
+@dataclass
+class Token:
+    kind: str  # label | text | value | empty | digits
+    text: str  # the raw text of the cell
+    start: int  # offsets into the report text
+    end: int
+    line: int
+    value: int | float | None = None
+    key: str | None = None  # label key when kind == "label"
+
+
+@dataclass
+class Line:
+    index: int
+    tokens: list[Token] = field(default_factory=list)
+    delimited: bool = False  # cells separated by tabs or pipes (empty fields are blank cells)
+
+
+def parse_number(text: str) -> int | float | None:
+    t = nfkc(text).replace(",", "")
+    m = _UNIT_SUFFIX.match(t)
+    if m:
+        t = m.group(1)
+    try:
+        return int(t)
+    except ValueError:
+        pass
+    try:
+        return float(t)
+    except ValueError:
+        return None
+
+
+def tokenize(text: str, start: int, end: int, matcher: LabelMatcher) -> list[Line]:
+    """Lines of cells for ``text[start:end]``; page-number lines and Markdown rules are skipped."""
+    lines: list[Line] = []
+    pos = start
+    n = 0
+    while pos < end:
+        nl = text.find("\n", pos, end)
+        line_end = end if nl < 0 else nl
+        raw = text[pos:line_end]
+        if raw.strip() and not PAGE_NUMBER.match(raw) and not MD_RULE.match(raw):
+            lines.append(_tokenize_line(raw, pos, n, matcher))
+            n += 1
+        pos = line_end + 1
+    return lines
+
+
+def _tokenize_line(raw: str, offset: int, index: int, matcher: LabelMatcher) -> Line:
+    delimited = "\t" in raw or raw.lstrip().startswith("|")
+    line = Line(index, delimited=delimited)
+    sep = re.compile(r"[\t|]") if delimited else None
+    fields: list[tuple[int, int]] = []
+    if sep:
+        s = 0
+        for m in sep.finditer(raw):
+            fields.append((s, m.start()))
+            s = m.end()
+        fields.append((s, len(raw)))
+        if raw.lstrip().startswith("|"):  # "| a | b |": drop the outer empties of the pipe frame
+            fields = fields[1:]
+            if raw.rstrip().endswith("|") and fields:
+                fields = fields[:-1]
+    else:
+        fields = [(0, len(raw))]
+    for fs, fe in fields:
+        cell = raw[fs:fe]
+        if not cell.strip():
+            if delimited:
+                line.tokens.append(Token("empty", "", offset + fs, offset + fe, index))
+            continue
+        _split_cell(cell, offset + fs, index, matcher, line.tokens)
+    return line
+
+
+def _split_cell(cell: str, offset: int, index: int, matcher: LabelMatcher, out: list[Token]) -> None:
+    """Words of one cell: numbers become values; runs of other words become one text chunk."""
+    chunk: list[re.Match] = []
+
+    def flush() -> None:
+        if not chunk:
+            return
+        s, e = chunk[0].start(), chunk[-1].end()
+        out.extend(_text_token(cell[s:e], offset + s, index, matcher))
+        chunk.clear()
+
+    for m in _WORD.finditer(cell):
+        word = m.group()
+        norm = nfkc(word)
+        if _NUMBER.match(norm) or _UNIT_SUFFIX.match(norm):
+            flush()
+            kind = "digits" if re.fullmatch(r"\d{8,}|0\d+", norm) else "value"
+            out.append(Token(kind, word, offset + m.start(), offset + m.end(), index, parse_number(word)))
+        elif _PLACEHOLDER.match(norm):
+            flush()
+            out.append(Token("value", word, offset + m.start(), offset + m.end(), index, None))
+        else:
+            chunk.append(m)
+    flush()
+
+
+def _text_token(text: str, start: int, index: int, matcher: LabelMatcher) -> list[Token]:
+    norm = nfkc(text)
+    m = _TRAILING_DIGITS.match(norm)
+    if m and re.search(r"[\u4e00-\u9fff]", m.group(1)[-1:]):
+        # Scraped pages run the label and its cells together: "…申请数量801000081".
+        head = m.group(1)
+        lab = matcher.match(head)
+        if lab.key:
+            cut = len(head)
+            return [Token("label", text[:cut], start, start + cut, index, key=lab.key),
+                    Token("digits", text[cut:], start + cut, start + len(text), index)]
+    lab = matcher.match(text)
+    if lab.key:
+        return [Token("label", text, start, start + len(text), index, key=lab.key)]
+    kind = "header" if lab.key == "" else "text"
+    return [Token(kind, text, start, start + len(text), index)]

@@ -1,0 +1,99 @@
+"""Labelled statements: loading annotation files (corpus/annotations/*.jsonl).
+
+Records of real reports carry only offsets into ``Report.text`` (the report itself is never
+copied into the repository); their text is resolved by reading the document from a search path
+and checked against ``text_sha1``. Seed and synthetic records carry their ``text``.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from nlp.statements.cleanview import clean_text
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+
+
+@dataclass
+class LabelledStatement:
+    id: str
+    text: str
+    themes: list[str]
+    role: str | None
+    status: str | None
+    source: str  # seed | real | synthetic
+    group: str  # the document (or the synthetic record) — cross-validation never splits a group
+
+
+@dataclass
+class LoadResult:
+    statements: list[LabelledStatement] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)  # "id: reason"
+
+
+def text_sha1(text: str) -> str:
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()
+
+
+def default_doc_dirs() -> list[Path]:
+    shared = Path(os.environ.get("GOVNLP_SHARED", REPO_ROOT.parent / "shared"))
+    return [REPO_ROOT / "corpus" / "samples", shared / "corpus" / "real"]
+
+
+def _read(doc: str, dirs: Sequence[Path], cache: dict[str, tuple[str, str] | None]) -> tuple[str, str] | None:
+    if doc not in cache:
+        from nlp.io import read_document
+        cache[doc] = None
+        for d in dirs:
+            p = Path(d) / doc
+            if p.is_file():
+                text = read_document(p).text
+                cache[doc] = (text, hashlib.sha256(text.encode("utf-8")).hexdigest())
+                break
+    return cache[doc]
+
+
+def iter_records(paths: Iterable[str | Path]) -> Iterable[tuple[str, dict]]:
+    for path in paths:
+        with open(path, encoding="utf-8") as fh:
+            for n, line in enumerate(fh, 1):
+                if line.strip():
+                    try:
+                        yield f"{path}:{n}", json.loads(line)
+                    except json.JSONDecodeError as exc:
+                        raise ValueError(f"{path}:{n}: not valid JSON ({exc})") from exc
+
+
+def load_statements(paths: Iterable[str | Path], doc_dirs: Sequence[str | Path] | None = None) -> LoadResult:
+    """Labelled statements from JSONL files; records whose document is unavailable are skipped."""
+    dirs = [Path(d) for d in (doc_dirs or default_doc_dirs())]
+    cache: dict[str, tuple[str, str] | None] = {}
+    out = LoadResult()
+    for where, rec in iter_records(paths):
+        rid = str(rec.get("id", where))
+        source = rec.get("source", "real")
+        themes = list(rec.get("themes") or [])
+        if not themes:
+            out.skipped.append(f"{rid}: no themes")
+            continue
+        text = rec.get("text")
+        if not text:
+            doc = _read(rec.get("doc", ""), dirs, cache)
+            if doc is None:
+                out.skipped.append(f"{rid}: document {rec.get('doc')!r} not found in {[str(d) for d in dirs]}")
+                continue
+            full, sha = doc
+            if rec.get("doc_sha256") and rec["doc_sha256"] != sha:
+                out.skipped.append(f"{rid}: {rec.get('doc')} reads differently now (text hash changed)")
+                continue
+            text = clean_text(full[rec["start"]:rec["end"]])
+            if rec.get("text_sha1") and rec["text_sha1"] != text_sha1(text):
+                out.skipped.append(f"{rid}: statement text at {rec['start']}:{rec['end']} does not match text_sha1")
+                continue
+        group = f"synthetic:{rid}" if source == "synthetic" else str(rec.get("doc") or rid.split("#")[0])
+        out.statements.append(LabelledStatement(rid, text, themes, rec.get("role"), rec.get("status"), source, group))
+    return out

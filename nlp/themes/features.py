@@ -1,0 +1,156 @@
+"""TF-IDF features over character n-grams and (when the tokenizer is present) our word tokens.
+
+Fitting uses scikit-learn; the fitted state is plain data (vocabulary + idf) so that a model
+saves as JSON/NumPy and transforms identically after loading.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
+from sklearn.preprocessing import normalize
+
+_PUNCT = re.compile(r"^[\W_]+$")
+
+
+def word_tokenizer(name: str | None) -> Callable[[str], list[str]] | None:
+    """Our segmenter back end ``name`` (e.g. "rjieba", via ``nlp.tokenize.get_segmenter``), or None
+    when no name is given or the tokenizer is unavailable. A named back end (not the mutable
+    default segmenter) keeps features identical whatever GOVNLP_SEGMENTER says."""
+    if not name:
+        return None
+    try:
+        from nlp.tokenize import get_segmenter
+    except ImportError:
+        return None
+    seg = get_segmenter(name)
+
+    def tokens(text: str) -> list[str]:
+        return [t for t in seg.cut(text) if t.strip() and not _PUNCT.match(t)]
+
+    return tokens
+
+
+def _char_analyzer(ngram_range: tuple[int, int]) -> Callable[[str], list[str]]:
+    lo, hi = ngram_range
+
+    def grams(text: str) -> list[str]:
+        text = re.sub(r"\s+", "", text)
+        return [text[i:i + n] for n in range(lo, hi + 1) for i in range(len(text) - n + 1)]
+
+    return grams
+
+
+class TfidfBlock:
+    """One TF-IDF block (char or word) whose fitted state is ``vocabulary`` + ``idf``."""
+
+    def __init__(self, kind: str, analyzer: Callable[[str], list[str]], min_df: int = 1,
+                 sublinear_tf: bool = True, max_features: int | None = None):
+        self.kind = kind
+        self.analyzer = analyzer
+        self.min_df = min_df
+        self.sublinear_tf = sublinear_tf
+        self.max_features = max_features
+        self.vocabulary: list[str] = []
+        self.idf: np.ndarray = np.zeros(0)
+
+    def fit(self, texts: Sequence[str]) -> TfidfBlock:
+        vec = TfidfVectorizer(analyzer=self.analyzer, min_df=self.min_df, sublinear_tf=self.sublinear_tf,
+                              max_features=self.max_features, lowercase=False)
+        vec.fit(texts)
+        order = sorted(vec.vocabulary_, key=vec.vocabulary_.get)
+        self.vocabulary = order
+        self.idf = vec.idf_.astype(np.float64)
+        return self
+
+    def transform(self, texts: Sequence[str]) -> sp.csr_matrix:
+        counts = CountVectorizer(analyzer=self.analyzer, vocabulary={t: i for i, t in enumerate(self.vocabulary)},
+                                 lowercase=False).transform(texts).astype(np.float64)
+        if self.sublinear_tf:
+            counts.data = 1.0 + np.log(counts.data)
+        x = counts @ sp.diags(self.idf)
+        return normalize(sp.csr_matrix(x))
+
+
+class SignalBlock:
+    """One feature per theme: ``weight`` when any of the theme's taxonomy signals occurs in the text."""
+
+    def __init__(self, signals: dict[str, list[str]], weight: float = 1.0):
+        self.signals = {k: list(v) for k, v in signals.items()}
+        self.weight = weight
+        self.codes = list(self.signals)
+
+    def transform(self, texts: Sequence[str]) -> sp.csr_matrix:
+        rows, cols = [], []
+        for i, text in enumerate(texts):
+            t = re.sub(r"\s+", "", text)
+            for j, code in enumerate(self.codes):
+                if any(s in t for s in self.signals[code] if s):
+                    rows.append(i)
+                    cols.append(j)
+        data = np.full(len(rows), self.weight)
+        return sp.csr_matrix((data, (rows, cols)), shape=(len(texts), len(self.codes)))
+
+
+class Featurizer:
+    """Char n-grams (always) + word tokens (when a tokenizer is configured and importable)
+    + taxonomy signal indicators (when signals are given)."""
+
+    def __init__(self, char_ngram_range: tuple[int, int] = (1, 3), word_tokens: str | None = "govnlp",
+                 min_df: int = 1, sublinear_tf: bool = True, signals: dict[str, list[str]] | None = None,
+                 signal_weight: float = 1.0):
+        self.char_ngram_range = tuple(char_ngram_range)
+        self.word_tokens = word_tokens
+        self.min_df = min_df
+        self.sublinear_tf = sublinear_tf
+        self.blocks: list[TfidfBlock] = []
+        self.signal_block = SignalBlock(signals, signal_weight) if signals and signal_weight > 0 else None
+
+    def fit(self, texts: Sequence[str]) -> Featurizer:
+        self.blocks = [TfidfBlock("char", _char_analyzer(self.char_ngram_range), self.min_df, self.sublinear_tf)]
+        words = word_tokenizer(self.word_tokens)
+        if words is not None:
+            self.blocks.append(TfidfBlock("word", words, self.min_df, self.sublinear_tf))
+        for b in self.blocks:
+            b.fit(texts)
+        return self
+
+    def transform(self, texts: Sequence[str]) -> sp.csr_matrix:
+        parts = [b.transform(texts) for b in self.blocks]
+        if self.signal_block is not None:
+            parts.append(self.signal_block.transform(texts))
+        return sp.hstack(parts, format="csr")
+
+    @property
+    def n_features(self) -> int:
+        return sum(len(b.vocabulary) for b in self.blocks) + (len(self.signal_block.codes) if self.signal_block else 0)
+
+    def state(self) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
+        meta = {"char_ngram_range": list(self.char_ngram_range), "word_tokens": self.word_tokens,
+                "min_df": self.min_df, "sublinear_tf": self.sublinear_tf,
+                "blocks": [{"kind": b.kind, "vocabulary": b.vocabulary} for b in self.blocks],
+                "signals": self.signal_block.signals if self.signal_block else None,
+                "signal_weight": self.signal_block.weight if self.signal_block else 0.0}
+        arrays = {f"idf_{i}": b.idf for i, b in enumerate(self.blocks)}
+        return meta, arrays
+
+    @classmethod
+    def from_state(cls, meta: dict[str, Any], arrays: dict[str, np.ndarray]) -> Featurizer:
+        f = cls(tuple(meta["char_ngram_range"]), meta["word_tokens"], meta["min_df"], meta["sublinear_tf"],
+                meta.get("signals"), meta.get("signal_weight", 0.0))
+        for i, bm in enumerate(meta["blocks"]):
+            if bm["kind"] == "char":
+                analyzer = _char_analyzer(f.char_ngram_range)
+            else:
+                analyzer = word_tokenizer(f.word_tokens)
+                if analyzer is None:
+                    raise RuntimeError("this theme model uses word tokens but nlp.tokenize is unavailable")
+            b = TfidfBlock(bm["kind"], analyzer, f.min_df, f.sublinear_tf)
+            b.vocabulary = list(bm["vocabulary"])
+            b.idf = np.asarray(arrays[f"idf_{i}"], dtype=np.float64)
+            f.blocks.append(b)
+        return f
