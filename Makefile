@@ -23,6 +23,7 @@ test: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python benchmarks/tokenize.py
 	$(BIN)/python benchmarks/facts.py
+	$(BIN)/python benchmarks/read_pdf.py
 	$(BIN)/python benchmarks/run.py
 
 lint: $(STAMP)

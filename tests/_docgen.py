@@ -51,9 +51,9 @@ BOLD_SENTENCE = "本报告中的数据统计截至2024年12月31日。"
 SPLIT_AFTER = 12  # data-row index after which table 三 continues on the next page (inside （四）)
 
 SECTIONS = {
-    "overall": ("一、总体情况", "2024年，某某区坚持以人民为中心，全面推进政务公开工作。"
-                "（一）主动公开情况。全年主动公开政府信息1200条。（二）依申请公开情况。"
-                "全年新收政府信息公开申请6件，均在法定期限内答复。"),
+    "overall": ("一、总体情况", ("2024年，某某区坚持以人民为中心，全面推进政务公开工作。"
+                                "（一）主动公开情况。全年主动公开政府信息1200条。（二）依申请公开情况。"
+                                "全年新收政府信息公开申请6件，均在法定期限内答复。")),
     "problems": ("五、存在的主要问题及改进情况", "政策解读形式较为单一，下一步将丰富解读形式，加强培训。"),
     "other": ("六、其他需要报告的事项", "本年度未收取信息处理费。"),
 }
@@ -247,7 +247,7 @@ def make_report_pdf(path: Path, *, ruled: bool = True) -> Path:
     pdf.table(table2_cells(), T2_WIDTHS, 20, size=9)
     pdf.new_page()
     pdf.para("三、收到和处理政府信息公开申请情况", indent=False)
-    first = list(range(0, SPLIT_AFTER + 1))
+    first = list(range(SPLIT_AFTER + 1))
     pdf.table(table3_cells(first, header=True, split_group="head"), T3_WIDTHS, 34, bottom_border=False)
     pdf.new_page()
     rest = list(range(SPLIT_AFTER + 1, len(T3_ROWS)))
@@ -268,12 +268,13 @@ def make_framed_paragraph_pdf(path: Path) -> Path:
     pdf = _Canvas(path)
     lines = ["一、总体情况", "本年度主动公开政府信息1200条，其中规范性文件12件。",
              "全年受理政府信息公开申请6件，均按期答复。"]
-    for ln in lines:
+    for ln in lines:  # contiguous frames, the last one touching the table's top border
         pdf.c.setFillColorRGB(1, 1, 1)
-        pdf.c.rect(LEFT, PAGE_H - pdf.y - 16, RIGHT - LEFT, 20, stroke=0, fill=1)
+        pdf.c.rect(LEFT, PAGE_H - pdf.y - 15.2, RIGHT - LEFT, 19.2, stroke=0, fill=1)
         pdf.c.setFillColorRGB(0, 0, 0)
         pdf.para(ln, indent=False)
-    pdf.table(table2_cells()[:8], T2_WIDTHS, 20, size=9)
+    pdf.y -= 4
+    pdf.table(table2_cells()[:13], T2_WIDTHS, 20, size=9)  # the first block of table 二 (4 rows)
     pdf.save()
     return path
 
@@ -297,7 +298,7 @@ def make_scanned_pdf(path: Path) -> Path:
 
 # ----------------------------------------------------------------------------- DOCX (python-docx)
 
-def _docx_table(document, cells: list[CellSpec], n_cols: int):  # noqa: ANN001, ANN202
+def _docx_table(document, cells: list[CellSpec], n_cols: int):
     n_rows = max(c.row + c.rowspan for c in cells)
     table = document.add_table(rows=n_rows, cols=n_cols)
     table.style = "Table Grid"
@@ -338,4 +339,79 @@ def make_report_docx(path: Path) -> Path:
     document.add_paragraph().add_run(BOLD_SENTENCE).bold = True  # bold, but a sentence, not a heading
     document.add_paragraph("联系电话\t\t0517-1234567")  # tab-aligned pseudo-table line
     document.save(str(path))
+    return path
+
+
+def make_numbered_docx(path: Path) -> Path:
+    """Headings numbered by Word's automatic list numbering ("一、" level 0, "（一）" level 1),
+    which is drawn by Word but not stored in the text runs; a table label numbered "1." too."""
+    import docx
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+
+    document = docx.Document()
+    numbering = document.part.numbering_part.element
+    numbering.insert(0, parse_xml(
+        f'<w:abstractNum {nsdecls("w")} w:abstractNumId="90">'
+        '<w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="chineseCounting"/>'
+        '<w:lvlText w:val="%1、"/><w:suff w:val="nothing"/></w:lvl>'
+        '<w:lvl w:ilvl="1"><w:start w:val="1"/><w:numFmt w:val="chineseCounting"/>'
+        '<w:lvlText w:val="（%2）"/><w:suff w:val="nothing"/></w:lvl>'
+        '<w:lvl w:ilvl="2"><w:start w:val="1"/><w:numFmt w:val="decimal"/>'
+        '<w:lvlText w:val="%3."/><w:suff w:val="nothing"/></w:lvl></w:abstractNum>'))
+    numbering.append(parse_xml(f'<w:num {nsdecls("w")} w:numId="90"><w:abstractNumId w:val="90"/></w:num>'))
+
+    def numbered(paragraph, level: int) -> None:
+        ppr = paragraph._p.get_or_add_pPr()
+        ppr.append(parse_xml(f'<w:numPr {nsdecls("w")}><w:ilvl w:val="{level}"/><w:numId w:val="90"/></w:numPr>'))
+
+    for text, level in [("总体情况", 0), ("主动公开情况", 1), ("依申请公开情况", 1),
+                        ("主动公开政府信息情况", 0), ("收到和处理政府信息公开申请情况", 0)]:
+        p = document.add_paragraph()
+        p.add_run(text).bold = True
+        numbered(p, level)
+    table = document.add_table(rows=1, cols=2)
+    numbered(table.cell(0, 0).paragraphs[0], 2)
+    table.cell(0, 0).paragraphs[0].add_run("属于国家秘密")
+    table.cell(0, 1).text = "0"
+    document.save(str(path))
+    return path
+
+
+def make_sideways_pdf(path: Path, *, rotate_page: bool) -> Path:
+    """A page whose text runs sideways: either a /Rotate 90 page (text reads top to bottom as
+    displayed) or text drawn rotated on a portrait page (reads bottom to top)."""
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen import canvas
+
+    pdfmetrics.registerFont(UnicodeCIDFont(FONT))
+    c = canvas.Canvas(str(path), pagesize=(PAGE_W, PAGE_H))
+    c.setFont(FONT, 12)
+    if not rotate_page:
+        c.translate(300, 100)
+        c.rotate(90)
+    for k, line in enumerate(["四、政府信息公开行政复议、行政诉讼情况", "行政复议 1 件，行政诉讼 0 件。"]):
+        c.drawString(72, 700 - 20 * k if rotate_page else -20 * k, line)
+    if rotate_page:
+        c.setPageRotation(90)
+    c.showPage()
+    c.save()
+    return path
+
+
+def make_encrypted_pdf(path: Path, user_password: str) -> Path:
+    """A PDF encrypted with reportlab; an empty user password opens without asking.
+
+    Latin text on purpose: pdfminer cannot map the CJK CID font of an encrypted reportlab file
+    (the reader then refuses it as an undecodable text layer, which is a different test)."""
+    from reportlab.lib import pdfencrypt
+    from reportlab.pdfgen import canvas
+
+    enc = pdfencrypt.StandardEncryption(user_password, ownerPassword="owner", canPrint=1)
+    c = canvas.Canvas(str(path), pagesize=(PAGE_W, PAGE_H), encrypt=enc)
+    c.setFont("Helvetica", 12)
+    c.drawString(72, 700, "Annual report 2024")
+    c.showPage()
+    c.save()
     return path

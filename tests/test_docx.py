@@ -6,8 +6,8 @@ import zipfile
 from pathlib import Path
 
 import pytest
-
 from _docgen import BOLD_SENTENCE, CORNER_NOTE, SECTIONS, T3_ROWS, T4_VALUES, VERTICAL_LABEL, make_report_docx
+
 from nlp.errors import ReadError
 from nlp.io import read_document
 from nlp.io.docx import read_docx_file
@@ -63,7 +63,7 @@ def test_merged_cells_written_once_with_grid_alignment(report) -> None:
 
 def test_bold_heading_gets_its_own_line(report) -> None:
     head, body = SECTIONS["overall"]
-    assert re.search(f"^{head}\n{re.escape(body[:10])}", report.text, re.M)
+    assert re.search(f"^{head}\n{re.escape(body[:10])}", report.text, re.MULTILINE)
     found = {h["text"]: h["source"] for h in report.extras["headings"]}
     assert found[head] == "bold" and found["四、政府信息公开行政复议、行政诉讼情况"] == "style"
     assert BOLD_SENTENCE not in found  # a bold sentence is not a heading
@@ -122,3 +122,56 @@ def test_corrupt_docx_names_the_file(docx_path: Path, tmp_path: Path, kind: str)
     assert "broken.docx" in str(err.value)
     if kind == "ole":
         assert ".doc" in str(err.value)
+
+
+def test_word_automatic_numbering_is_rendered(tmp_path: Path) -> None:
+    from _docgen import make_numbered_docx
+
+    res = read_document(make_numbered_docx(tmp_path / "numbered.docx"))
+    lines = res.text.splitlines()
+    assert lines[:5] == ["一、总体情况", "（一）主动公开情况", "（二）依申请公开情况",
+                         "二、主动公开政府信息情况", "三、收到和处理政府信息公开申请情况"]
+    assert "1.属于国家秘密\t0" in lines  # numbering inside table cells too
+    assert [h["text"] for h in res.extras["headings"]][:2] == ["一、总体情况", "（一）主动公开情况"]
+
+
+@pytest.mark.parametrize("n, fmt, expected", [(1, "chineseCounting", "一"), (10, "chineseCounting", "十"),
+                                              (12, "chineseCounting", "十二"), (20, "chineseCounting", "二十"),
+                                              (105, "chineseCounting", "一百零五"), (3, "decimalEnclosedCircle", "③"),
+                                              (4, "upperRoman", "IV"), (2, "lowerLetter", "b"), (7, None, "7")])
+def test_number_formats(n: int, fmt: str | None, expected: str) -> None:
+    from nlp.io.docx_numbering import format_number
+
+    assert format_number(n, fmt) == expected
+
+
+def test_table_of_contents_entries_are_skipped(tmp_path: Path) -> None:
+    import docx
+    from docx.enum.style import WD_STYLE_TYPE
+
+    document = docx.Document()
+    toc = document.styles.add_style("toc 1", WD_STYLE_TYPE.PARAGRAPH)
+    document.add_paragraph("一、总体情况\t1", style=toc)
+    document.add_paragraph("一、总体情况")
+    document.add_paragraph("本年度工作概述。")
+    path = tmp_path / "toc.docx"
+    document.save(str(path))
+    assert read_document(path).text == "一、总体情况\n本年度工作概述。\n"
+
+
+def test_report_framed_in_a_one_column_table_reads_as_body(tmp_path: Path) -> None:
+    import docx
+
+    document = docx.Document()
+    frame = document.add_table(rows=1, cols=1).cell(0, 0)
+    frame.text = "一、总体情况"
+    frame.add_paragraph("本年度工作概述。")
+    inner = frame.add_table(rows=1, cols=2)
+    inner.cell(0, 0).text = "行政许可"
+    inner.cell(0, 1).text = "120"
+    frame.add_paragraph("二、主动公开政府信息情况")
+    path = tmp_path / "framed.docx"
+    document.save(str(path))
+    res = read_document(path)
+    assert res.text == "一、总体情况\n本年度工作概述。\n行政许可\t120\n二、主动公开政府信息情况\n"
+    assert [t["n_cols"] for t in res.extras["tables"]] == [2]

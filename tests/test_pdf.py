@@ -5,17 +5,26 @@ import re
 from pathlib import Path
 
 import pytest
-
-from _docgen import (CORNER_NOTE, PAGE_HEADER, SPLIT_AFTER, T3_ROWS, T4_VALUES, VERTICAL_LABEL,
-                     make_framed_paragraph_pdf, make_report_pdf, make_scanned_pdf)
+from _docgen import (
+    CORNER_NOTE,
+    PAGE_HEADER,
+    SPLIT_AFTER,
+    T3_ROWS,
+    T4_VALUES,
+    VERTICAL_LABEL,
+    make_framed_paragraph_pdf,
+    make_report_pdf,
+    make_scanned_pdf,
+)
 from conftest import real_reports, requires_shared
+
 from nlp.errors import ReadError
 from nlp.io import read_document
 from nlp.io.limits import ReadLimits
 from nlp.io.pdf import SCANNED_MESSAGE, read_pdf_file
 
 REAL_PDFS = real_reports(".pdf")
-PAGE_NUMBER_LINE = re.compile(r"^\s*[-－—–]\s*\d+\s*[-－—–]\s*$", re.M)
+PAGE_NUMBER_LINE = re.compile(r"^\s*[-－—–]\s*\d+\s*[-－—–]\s*$", re.MULTILINE)
 SIX_HEADS = ["一、总体情况", "二、主动公开政府信息情况", "三、收到和处理政府信息公开申请情况",
              "四、政府信息公开行政复议、行政诉讼情况", "五、存在的主要问题及改进情况", "六、其他需要报告的事项"]
 
@@ -76,7 +85,7 @@ def test_vertical_one_char_per_line_label_is_joined_into_its_cell(ruled) -> None
     cells = _row_line(ruled.text, "（一）予以公开")
     assert cells[0] == VERTICAL_LABEL
     assert ruled.text.count(VERTICAL_LABEL) == 1
-    assert not re.search(r"^本$", ruled.text, re.M)
+    assert not re.search(r"^本$", ruled.text, re.MULTILINE)
 
 
 def test_table_split_across_pages_reads_as_consecutive_rows(ruled) -> None:
@@ -129,7 +138,7 @@ def test_sections_in_reading_order(ruled) -> None:
     positions = [ruled.text.index(h) for h in SIX_HEADS]
     assert positions == sorted(positions)
     for h in SIX_HEADS:
-        assert re.search(f"^{re.escape(h)}$", ruled.text, re.M), h
+        assert re.search(f"^{re.escape(h)}$", ruled.text, re.MULTILINE), h
 
 
 # ------------------------------------------------------------------ fallbacks and traps
@@ -142,6 +151,10 @@ def test_borderless_table_falls_back_to_text_layer_rows(gen_dir: Path) -> None:
                   "（二）部分公开（区分处理的，只计这一情形，不计其他情形）"):
         values = next(v for _, lab, v in T3_ROWS if lab == label)
         assert f"{label}\t" + "\t".join(map(str, values)) in res.text, label
+    # the page break (with its page number and header) falls between these two rows
+    lines = res.text.splitlines()
+    i = next(k for k, ln in enumerate(lines) if T3_ROWS[SPLIT_AFTER][1] in ln)
+    assert T3_ROWS[SPLIT_AFTER + 1][1] in lines[i + 1]
     # the fallback rows carry cell boxes too
     assert any(res.text[b[0]:b[1]] == "一、本年新收政府信息公开申请数量" for b in res.extras["cell_boxes"])
 
@@ -149,7 +162,9 @@ def test_borderless_table_falls_back_to_text_layer_rows(gen_dir: Path) -> None:
 def test_invisible_line_frames_do_not_make_tables(gen_dir: Path) -> None:
     res = read_document(gen_dir / "framed.pdf")
     assert "一、总体情况\n本年度主动公开政府信息1200条，其中规范性文件12件。\n" in res.text
-    assert [t["n_cols"] for t in res.extras["tables"]] == [4]
+    (table,) = res.extras["tables"]
+    assert table["n_cols"] == 4 and table["n_rows"] == 4
+    assert res.text[table["start"]:].startswith("第二十条第（一）项\n信息内容\t本年制发件数")
 
 
 def test_scanned_pdf_fails_clearly(gen_dir: Path) -> None:
@@ -189,7 +204,7 @@ def test_real_pdf_text_and_tables(path: Path) -> None:
     res = read_document(path)
     text = res.text
     assert not PAGE_NUMBER_LINE.search(text)
-    heads = [m.start() for h in SIX_HEADS for m in [re.search(f"^{re.escape(h)}", text, re.M)] if m]
+    heads = [m.start() for h in SIX_HEADS for m in [re.search(f"^{re.escape(h)}", text, re.MULTILINE)] if m]
     assert len(heads) == 6 and heads == sorted(heads)
     assert VERTICAL_LABEL in text  # the vertical label of table 三, joined
     # table 三: the 勾稽 identity and the row sums hold in these reports, so any lost or shifted
@@ -206,9 +221,41 @@ def test_real_pdf_text_and_tables(path: Path) -> None:
         v = _ints(cells, 7)
         assert sum(v[:6]) == v[6], cells
     # table 四: one row of 15 integers
-    assert re.search(r"^(\d+\t){14}\d+$", text, re.M)
+    assert re.search(r"^(\d+\t){14}\d+$", text, re.MULTILINE)
     # every cell box names a cell of the text on a real page
     n = res.extras["pages"]
     for start, end, page, *_ in res.extras["cell_boxes"]:
         assert text[start:end].strip() and 1 <= page <= n
     assert len(res.extras["tables"]) >= 4
+
+
+def test_boxes_for_span_finds_the_cells_of_a_span(ruled) -> None:
+    from nlp.io.pdf import boxes_for_span
+
+    boxes = ruled.extras["cell_boxes"]
+    start = ruled.text.index("（四）无法提供")
+    found = boxes_for_span(boxes, start, start + len("（四）无法提供"))
+    assert [f["page"] for f in found] == [2, 3]
+    assert boxes_for_span(boxes, 0, 5) == []  # the title is not a table cell
+    row = ruled.text.index("（七）总计")
+    hit = boxes_for_span(boxes, row, row + 2)
+    assert len(hit) == 1 and hit[0]["page"] == 3 and len(hit[0]["bbox"]) == 4
+
+
+@pytest.mark.parametrize("rotate_page", [True, False], ids=["page-rotated", "text-rotated"])
+def test_sideways_text_is_read_upright(tmp_path: Path, rotate_page: bool) -> None:
+    from _docgen import make_sideways_pdf
+
+    res = read_document(make_sideways_pdf(tmp_path / "side.pdf", rotate_page=rotate_page))
+    assert res.text == "四、政府信息公开行政复议、行政诉讼情况\n行政复议 1 件，行政诉讼 0 件。\n"
+    assert res.extras["rotated_pages"] == [1]
+
+
+def test_encrypted_pdf(tmp_path: Path) -> None:
+    from _docgen import make_encrypted_pdf
+
+    # owner-password-only encryption (common for "no copy/print" reports) still reads
+    assert read_document(make_encrypted_pdf(tmp_path / "owner.pdf", "")).text == "Annual report 2024\n"
+    with pytest.raises(ReadError, match="encrypted PDF: a password is required") as err:
+        read_document(make_encrypted_pdf(tmp_path / "locked.pdf", "secret"))
+    assert "locked.pdf" in str(err.value)

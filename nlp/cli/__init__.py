@@ -10,6 +10,8 @@ COMMAND_MODULES = (
     "nlp.cli.parse",
     "nlp.cli.run",
     "nlp.cli.compare",
+    "nlp.cli.check",
+    "nlp.cli.facts",
 )
 
 for _name in COMMAND_MODULES:

@@ -48,8 +48,9 @@ def run_cmd(
     try:
         summary = run_corpus(inputs, outdir, components=components, jobs=jobs or None, force=force,
                              progress=not quiet, similarity=similarity, formats=_formats(formats))
-    except KeyError as exc:
-        raise typer.BadParameter(str(exc), param_hint="--pipeline") from exc
+    except (KeyError, AttributeError, ImportError) as exc:  # an unknown or broken pipeline component
+        typer.echo(f"error: cannot build the pipeline {pipeline!r}: {exc}", err=True)
+        raise typer.Exit(2) from exc
     if summary.n_inputs == 0:
         typer.echo(f"no reports found in: {', '.join(map(str, inputs))}", err=True)
         raise typer.Exit(1)

@@ -17,21 +17,22 @@ def prevalence_chart(prev: pd.DataFrame, role: str, labels: dict[str, str], path
     themes = list(dict.fromkeys(data["theme"]))
     groups = list(labels)
     height = 0.8 / max(len(groups), 1)
-    fig, ax = plt.subplots(figsize=(9, 0.45 * len(themes) * max(1, len(groups) / 3) + 1.8))
+    fig, ax = plt.subplots(figsize=(10, 0.45 * len(themes) * max(1, len(groups) / 3) + 1.8))
     y = np.arange(len(themes))
     for i, g in enumerate(groups):
         d = data[data["group"] == g].set_index("theme").reindex(themes)
         share = d["share"].to_numpy(dtype=float)
         err = np.vstack([share - d["ci_low"].to_numpy(dtype=float), d["ci_high"].to_numpy(dtype=float) - share])
-        ax.barh(y + i * height, share, height, xerr=np.nan_to_num(err), capsize=2, label=labels[g])
+        ax.barh(y + i * height, share, height, xerr=np.clip(np.nan_to_num(err), 0, None), capsize=1.5,
+                error_kw={"elinewidth": 0.7, "ecolor": "0.35"}, label=labels[g])
     ax.set_yticks(y + height * (len(groups) - 1) / 2, themes)
     ax.invert_yaxis()
     ax.set_xlim(0, 1)
     ax.set_xlabel(f"share of reports stating the theme as a {role} (95% Wilson CI)")
     ax.set_title(title)
-    ax.legend(loc="lower right", fontsize="small")
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize="small", title="group")
     fig.tight_layout()
-    fig.savefig(path, dpi=110)
+    fig.savefig(path, dpi=110, bbox_inches="tight")
     plt.close(fig)
     return path
 

@@ -64,8 +64,12 @@ def cue_matches(rx: re.Pattern[str], text: str, lo: int, hi: int) -> list[CueMat
 
 
 def _accepted(matches: list[CueMatch], unit: str | None, sentence: str, lex: Lexicon, min_priority: int = -99):
+    # Blockers (name: null) hide the cues inside them: 行政事业性收费 is not 收费, 申请人 is not 申请.
+    blocked = [(m.start, m.end) for m in matches if lex.cues[m.phrase][0].name is None]
     out = []
     for m in matches:
+        if any(s <= m.start and m.end <= e for s, e in blocked):
+            continue
         cue = next((c for c in lex.cues[m.phrase] if c.priority >= min_priority and c.accepts(unit, sentence)), None)
         if cue:
             out.append((cue, m))
@@ -87,14 +91,14 @@ def _best_cue(text: str, lo: int, hi: int, unit: str | None, sentence: str, lex:
 
 
 def _coordinated(text: str, clause_lo: int, cue_m: CueMatch, cand: Candidate, unit: str | None,
-                 sentence: str, lex: Lexicon) -> tuple[tuple[str, ...], bool]:
+                 sentence: str, lex: Lexicon) -> tuple[tuple[str, ...], bool, int]:
     """Metrics of a coordinated cue list right before the number: "行政复议、行政诉讼0件" → both.
 
     Returns (metrics, is_sum): a non-zero number without 均/各 after "予以公开及部分公开" is one
     combined count (is_sum), not one fact per cue."""
     gap = text[cue_m.end:cand.start]
     if not _COORD_GAP.match(gap):
-        return (), False
+        return (), False, cue_m.start
     metrics: list[str] = []
     left_end = cue_m.start
     while True:
@@ -114,8 +118,8 @@ def _coordinated(text: str, clause_lo: int, cue_m: CueMatch, cand: Candidate, un
         metrics.insert(0, cue.name)
         left_end = prev.start
     if metrics and cand.value != 0 and not re.search(r"[均各都]", gap):
-        return (), True
-    return tuple(metrics), False
+        return (), True, left_end
+    return tuple(metrics), False, left_end
 
 
 def _channel(text: str, lo: int, hi: int, pos: int, lex: Lexicon, right: bool = True) -> str | None:
@@ -154,12 +158,16 @@ def attach(text: str, cands: list[Candidate], lex: Lexicon, sent_points: list[in
             if best:
                 chosen, cue_m = best
                 c.metric = chosen.name
-                coord, is_sum = _coordinated(text, clause.start, cue_m, c, c.unit, sentence, lex) \
-                    if chosen.name else ((), False)
+                coord, is_sum, list_start = _coordinated(text, clause.start, cue_m, c, c.unit, sentence, lex) \
+                    if chosen.name else ((), False, 0)
                 if coord:
                     c.coordinated = coord + (chosen.name,)
                 elif is_sum:
-                    c.metric, chosen = None, None
+                    # "刊登规章、规范性文件36件": the list is the verb's object; "予以公开及部分公开208件" is a sum.
+                    verbs = [(cu, x) for cu, x in _accepted(cue_matches(lex.cue_regex, text, seg_lo, c.start), c.unit,
+                                                           sentence, lex, 0) if x.end <= list_start]
+                    chosen = verbs[0][0] if verbs else None
+                    c.metric = chosen.name if chosen else None
             else:
                 right = _best_cue(text, c.end, clause.end, c.unit, sentence, lex, min_priority=0)
                 if right and not (cands[i + 1:] and cands[i + 1].start < right[1].start):

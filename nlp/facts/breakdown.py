@@ -9,6 +9,8 @@ from nlp.facts.lexicon import Lexicon
 
 TRIGGER = re.compile(r"其中(?:包括|包含|含)?|(?<![包])含(?!义|量|金|有害)|包括")
 RATIO_UNITS = ("%", "个百分点")
+_SCOPE_STOP = re.compile(r"[；;]")
+_ADDITION = re.compile(r"另有|此外|另外|同时")
 _OPEN = "（("
 _CLOSE = "）)"
 
@@ -32,7 +34,7 @@ def _scope_end(text: str, trig: re.Match[str], sent: Span, in_bracket: bool) -> 
     after = text[trig.end():trig.end() + 2]
     if after[:1] in "：:" or after[:1] in "，," and text[trig.end() + 1:trig.end() + 2] in "：:":
         return sent.end
-    m = re.compile(r"[；;]").search(text, trig.end(), sent.end)
+    m = _SCOPE_STOP.search(text, trig.end(), sent.end)
     return m.start() if m else sent.end
 
 
@@ -62,9 +64,13 @@ def link_breakdowns(text: str, cands: list[Candidate], lex: Lexicon, sent_points
         end = _scope_end(text, trig, sent, in_bracket)
         fam = unit_family(cands[parent].unit, lex)
         for j, c in enumerate(cands):
+            stop = _ADDITION.search(text, trig.end(), end)  # "另有103件顺延…" is not part of the whole
+            if stop and c.start >= stop.start():
+                continue
             if c.start < trig.end() or c.start >= end or j == parent or c.is_share or c.unit in RATIO_UNITS:
                 continue
             if unit_family(c.unit, lex) != fam:
                 continue
             c.parent = parent
+            c.group = trig.start()
             open_until[j] = end

@@ -44,6 +44,7 @@ class Candidate:
     is_share: bool = False
     coordinated: tuple[str, ...] = ()
     share_of: "Candidate | None" = None
+    group: int | None = None  # working-text offset of the 其中/含 word of the breakdown this child belongs to
 
 
 @lru_cache(maxsize=8)
@@ -57,6 +58,8 @@ def candidate_regex(units_pattern: str) -> re.Pattern[str]:
     )
 
 
+_PER_UNIT = re.compile(r"每[件条次个人项份页]$")
+_CONDITION = re.compile(r"(?:[（(][^）)\n]{0,10}[）)]|[）)])?的(?:[，,]|部分)")
 _QUANTITY_NOUN = re.compile(r"(?:数|量)(?:为|达|是|约)?[ \t]*$")
 _PERCENT_WORDS = re.compile(rf"百分之(?P<num>{_CN}|{_AR})")
 
@@ -124,7 +127,7 @@ def _candidate(text: str, m: re.Match[str], lex: Lexicon, mask, starts) -> Candi
         return None
     # Context to the left: ordinals (第三项), rates (每件), part of a longer token (V1.0, 2024-0002).
     left = text[max(0, ns - 2):ns].rstrip(" \t")
-    if left.endswith(("第", "每", "满", "前", "/", "-", ".", "—", "－", "#", "No", "号")) or (left and left[-1].isascii() and left[-1].isalnum()):
+    if left.endswith(("第", "每", "满", "前", "/", "-", ".", "—", "－", "#", "No")) or _PER_UNIT.search(left) or (left and left[-1].isascii() and left[-1].isalnum()):
         return None
     if ns < len(text) and m.end() < len(text) and text[m.end():m.end() + 1].isdigit():
         return None
@@ -136,6 +139,8 @@ def _candidate(text: str, m: re.Match[str], lex: Lexicon, mask, starts) -> Candi
     if unit and _blocked_unit(text, m.end("unit"), unit, lex):
         return None
     if post in ("以下", "以内"):  # thresholds quoted from rules: "10件以下免费"
+        return None
+    if _CONDITION.match(text, m.end()):  # "申请11—30件的部分", "(含10件)的，不收费": a rule, not a count
         return None
     if not unit:
         # No unit: keep a multiplied Arabic number ("总浏览量为536万") or a number right after a

@@ -17,7 +17,7 @@ from nlp.facts.regions import Region, narrative_lines, regions_from_headings, re
 from nlp.facts.numerals import FULLWIDTH
 
 FACT_FIELDS = ("source", "section", "sentence_start", "sentence_end", "start", "end", "text", "value",
-               "value_min", "value_max", "qualifier", "unit", "metric", "channel", "scope", "parent")
+               "value_min", "value_max", "qualifier", "unit", "metric", "channel", "scope", "parent", "group")
 
 
 class _Identity:
@@ -88,6 +88,9 @@ class FactExtractor:
         used = [used[i] for i in keep]
         link_breakdowns(work, cands, lex, sent_points, lo, hi)
         self._child_metrics(work, cands, clause_points, lo, hi)
+        for c in cands:
+            if c.metric and c.metric.startswith("~."):
+                c.metric = None  # a relative metric (结果维持) outside a breakdown names nothing
         for c in cands:  # a share follows its count's final metric: "不予公开20件(1.68%)"
             if c.share_of is not None:
                 c.metric = f"{c.share_of.metric}_share" if c.share_of.metric else None
@@ -112,6 +115,9 @@ class FactExtractor:
                 "start": s, "end": e, "text": original[s:e], "value": c.value, "value_min": c.value_min,
                 "value_max": c.value_max, "qualifier": c.qualifier, "unit": c.unit, "metric": metric,
                 "channel": c.channel, "scope": c.scope, "parent": parent,
+                # Children of one 其中/含 share a group (the offset of that word in Report.text): a parent
+                # can have two breakdowns ("办结1191件(含结转189件)。其中予以公开…"), each summing on its own.
+                "group": norm.orig_span(c.group, c.group + 1)[0] if c.group is not None else None,
             })
         return out
 
@@ -123,8 +129,12 @@ class FactExtractor:
                 continue
             parent = cands[c.parent]
             spec = lex.metrics.get(parent.metric or "")
-            if c.metric is None or c.metric == parent.metric:
-                c.metric = spec.breakdown if spec and spec.breakdown else (c.metric if c.metric != parent.metric else None)
+            if c.metric and c.metric.startswith("~."):
+                c.metric = f"{parent.metric.rsplit('.', 1)[0]}{c.metric[1:]}" if parent.metric else None
+            elif c.metric is None or c.metric == parent.metric:
+                # No cue of its own, or the parent's again: a breakdown item, or a subset of the same
+                # quantity when the parent's metric has no breakdown name (原创文章294篇 of 编发文章1640篇).
+                c.metric = spec.breakdown if spec and spec.breakdown else parent.metric
             if c.metric and c.metric.startswith("active_disclosure.") and not c.metric.startswith("active_disclosure.by_channel"):
                 clause = enclosing(clause_points, c.start, lo, hi)
                 for m in lex.channel_regex.finditer(work, clause.start, c.start):

@@ -9,6 +9,9 @@
 * A heading typed as a bold run at the start of a paragraph ("一、总体情况" in bold followed by
   body text) is split onto its own line; ``extras["headings"]`` lists headings found from
   styles, outline levels or bold formatting.
+* Word's automatic list numbers ("一、", "（一）", "1.") are rendered (:mod:`nlp.io.docx_numbering`);
+  table-of-contents entries are skipped; a one-column table framing the whole body is read as body.
+* Page headers/footers, footnotes, comments, text boxes and drawings are not read.
 * The archive is checked against zip-bomb limits before any XML is parsed.
 """
 from __future__ import annotations
@@ -20,6 +23,7 @@ from typing import Any
 from nlp.errors import ReadError
 from nlp.io.base import ReadResult
 from nlp.io.cells import join_fragments
+from nlp.io.docx_numbering import Numbering
 from nlp.io.limits import DEFAULT_LIMITS, ReadLimits, check_file_size, check_zip_archive
 
 _W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -82,6 +86,7 @@ class _Styles:
     def __init__(self, document: Any) -> None:
         self._bold: dict[str, str | None] = {}
         self._based: dict[str, str | None] = {}
+        self.names: dict[str, str] = {}
         try:
             root = document.styles.element
             for st in root.iterchildren(_q("style")):
@@ -89,8 +94,10 @@ class _Styles:
                 if sid:
                     self._bold[sid] = _attr(st, f"{_q('rPr')}/{_q('b')}")
                     self._based[sid] = _attr(st, _q("basedOn"))
-        except Exception:  # a broken styles part must not stop reading
-            pass
+                    self.names[sid] = (_attr(st, _q("name")) or "").lower()
+        except (AttributeError, KeyError, TypeError, ValueError):
+            # a broken styles part must not stop reading; formatting just falls back to "not bold"
+            self._bold, self._based, self.names = {}, {}, {}
 
     def style_bold(self, style_id: str | None) -> bool | None:
         seen: set[str] = set()
@@ -116,7 +123,7 @@ def _is_on(val: str | None) -> bool | None:
     return val.lower() not in ("0", "false", "off", "none")
 
 
-def _paragraph(p: Any, styles: _Styles) -> tuple[str, str | None, str]:
+def _paragraph(p: Any, styles: _Styles, numbering: Numbering) -> tuple[str, str | None, str]:
     """Return (text, heading_kind, heading_text) for a w:p element.
 
     heading_kind: "style" (Heading/outline level), "bold" (a bold paragraph or bold leading run
@@ -124,8 +131,11 @@ def _paragraph(p: Any, styles: _Styles) -> tuple[str, str | None, str]:
     back with a newline after the head.
     """
     p_style = _attr(p, f"{_q('pPr')}/{_q('pStyle')}")
+    if styles.names.get(p_style or "", "").startswith("toc "):
+        return "", None, ""  # a table-of-contents entry repeats the headings with page numbers
     outline = _attr(p, f"{_q('pPr')}/{_q('outlineLvl')}")
     para_bold = styles.style_bold(p_style)
+    number = numbering.label(p)  # Word's automatic "一、" / "（一）" / "1." (not stored as text)
     pieces: list[tuple[str, bool]] = []
     for r in _iter_runs(p):
         text = _run_pieces(r)
@@ -137,6 +147,8 @@ def _paragraph(p: Any, styles: _Styles) -> tuple[str, str | None, str]:
         if bold is None:
             bold = bool(para_bold)
         pieces.append((text, bool(bold)))
+    if number:
+        pieces.insert(0, (number, pieces[0][1] if pieces else bool(para_bold)))
     text = "".join(t for t, _ in pieces)
     text = "\n".join(_TABS.sub("\t", ln).strip(" \t\u3000\u00a0") for ln in text.split("\n"))
     text = text.strip("\n")
@@ -167,7 +179,7 @@ def _paragraph(p: Any, styles: _Styles) -> tuple[str, str | None, str]:
     return text, None, ""
 
 
-def _table_rows(tbl: Any) -> list[list[str]]:
+def _table_rows(tbl: Any, numbering: Numbering) -> list[list[str]]:
     rows: list[list[str]] = []
     for tr in tbl.iterchildren(_q("tr")):
         cells: list[str] = []
@@ -184,7 +196,7 @@ def _table_rows(tbl: Any) -> list[list[str]]:
             else:
                 paras = []
                 for p in tc.iter(_P):
-                    paras.append("".join(_run_pieces(r) for r in _iter_runs(p)))
+                    paras.append(numbering.label(p) + "".join(_run_pieces(r) for r in _iter_runs(p)))
                 text = join_fragments(paras)
             cells.append(text)
             cells.extend([""] * (max(span, 1) - 1))
@@ -195,11 +207,22 @@ def _table_rows(tbl: Any) -> list[list[str]]:
     return rows
 
 
+def _is_layout_table(tbl: Any) -> bool:
+    """A one-column table holding paragraphs (some reports frame the whole body in one): not data."""
+    rows = list(tbl.iterchildren(_q("tr")))
+    if not rows or any(len(list(tr.iterchildren(_q("tc")))) != 1 for tr in rows):
+        return False
+    return sum(1 for tr in rows for _ in tr.iter(_P)) >= 3
+
+
 def _iter_blocks(parent: Any):
     for child in parent.iterchildren():
         if child.tag in (_P, _TBL):
             yield child
         elif child.tag == _SDT:
+            gallery = child.find(f"{_q('sdtPr')}/{_q('docPartObj')}/{_q('docPartGallery')}")
+            if gallery is not None and "contents" in (gallery.get(_q("val")) or "").lower():
+                continue  # table of contents block
             content = child.find(_q("sdtContent"))
             if content is not None:
                 yield from _iter_blocks(content)
@@ -219,6 +242,7 @@ def read_docx_file(path: Path, *, limits: ReadLimits = DEFAULT_LIMITS) -> ReadRe
     except Exception as exc:  # python-docx raises KeyError, ValueError, XMLSyntaxError, ...
         raise ReadError(str(path), f"corrupt DOCX ({type(exc).__name__}: {exc})") from exc
     styles = _Styles(document)
+    numbering = Numbering(document)
     parts: list[str] = []
     pos = 0
     headings: list[dict[str, Any]] = []
@@ -229,18 +253,22 @@ def read_docx_file(path: Path, *, limits: ReadLimits = DEFAULT_LIMITS) -> ReadRe
         parts.append(s)
         pos += len(s)
 
-    try:
-        for block in _iter_blocks(body):
+    def emit(parent: Any) -> None:
+        for block in _iter_blocks(parent):
             if block.tag == _P:
-                text, kind, head = _paragraph(block, styles)
+                text, kind, head = _paragraph(block, styles, numbering)
                 if not text:
                     continue
                 if kind:
                     h_start = pos + max(text.find(head), 0)
                     headings.append({"start": h_start, "end": h_start + len(head), "text": head, "source": kind})
                 add(text + "\n")
+            elif _is_layout_table(block):
+                for tc in block.iter(_q("tc")):  # a one-column frame around the report: read its content
+                    if tc.getparent().getparent() is block:
+                        emit(tc)
             else:
-                rows = _table_rows(block)
+                rows = _table_rows(block, numbering)
                 if not rows:
                     continue
                 start = pos
@@ -248,6 +276,9 @@ def read_docx_file(path: Path, *, limits: ReadLimits = DEFAULT_LIMITS) -> ReadRe
                     add("\t".join(row) + "\n")
                 tables.append({"start": start, "end": pos, "n_rows": len(rows),
                                "n_cols": max(len(r) for r in rows)})
+
+    try:
+        emit(body)
     except ReadError:
         raise
     except Exception as exc:

@@ -12,13 +12,18 @@ Output contract (see :class:`nlp.io.base.ReadResult`):
 * ``extras``: ``pages``, ``page_starts`` (offset where each page's text begins), ``cell_boxes``
   ([start, end, page, x0, top, x1, bottom] per non-empty table cell, page 1-based, points from the
   top-left corner), ``tables`` (one record per ruled table), ``removed_lines`` (page furniture
-  dropped), ``pages_without_text``.
+  dropped), ``pages_without_text``, ``rotated_pages``.
+
+Refused with ReadError naming the file: corrupt/encrypted files, no text layer (scanned), a text
+layer whose fonts have no Unicode mapping, more pages or bytes than :class:`ReadLimits` allows.
+Pages whose text runs sideways are read upright (text layer only, no ruled tables there).
 """
 from __future__ import annotations
 
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -38,6 +43,7 @@ _PAGE_NO_STRICT = re.compile(
 )
 _PAGE_NO_BARE = re.compile(r"^[-－—–~·\s]*\d{1,4}[-－—–~·\s]*$")
 _DIGITS = re.compile(r"\d+")
+_PUA = re.compile("[\ue000-\uf8ff]")
 _MARGIN_TOP = 0.09  # fraction of the page height
 _MARGIN_BOTTOM = 0.92
 
@@ -49,6 +55,8 @@ class _Page:
     items: list[TextLine | RuledTable] = field(default_factory=list)
     n_chars: int = 0
     n_images: int = 0
+    rotated: bool = False
+    n_unmapped: int = 0  # glyphs pdfminer cannot map to Unicode ("(cid:12)") or private-use code points
 
 
 def _open(path: Path) -> Any:
@@ -57,20 +65,40 @@ def _open(path: Path) -> Any:
     try:
         return pdfplumber.open(path)
     except Exception as exc:  # pdfminer raises many unrelated types for broken files
-        text = f"{type(exc).__name__}: {exc}"
+        inner = exc.args[0] if exc.args and isinstance(exc.args[0], Exception) else exc  # pdfplumber wraps
+        text = f"{type(inner).__name__}: {inner}"
         if "password" in text.lower() or "encrypt" in text.lower():
             raise ReadError(str(path), "encrypted PDF: a password is required") from exc
         raise ReadError(str(path), f"corrupt or unreadable PDF ({text})") from exc
+
+
+def _upright(ch: dict[str, Any], width: float, height: float) -> dict[str, Any]:
+    """Coordinates of a sideways character in a frame where its text runs left to right."""
+    c = dict(ch)
+    if (ch.get("matrix") or (0, -1))[1] < 0:  # glyphs run top to bottom, lines right to left
+        c["x0"], c["x1"], c["top"], c["bottom"] = ch["top"], ch["bottom"], width - ch["x1"], width - ch["x0"]
+    else:  # bottom to top, lines left to right
+        c["x0"], c["x1"], c["top"], c["bottom"] = height - ch["bottom"], height - ch["top"], ch["x0"], ch["x1"]
+    c["upright"] = True
+    return c
 
 
 def _layout_page(page: Any, number: int, limits: ReadLimits) -> _Page:
     page = page.dedupe_chars()  # drop the doubled glyphs of fake-bold text
     chars = [c for c in page.chars if c["text"]]
     out = _Page(number, float(page.height), n_chars=sum(1 for c in chars if c["text"].strip()),
-                n_images=len(page.images))
+                n_images=len(page.images),
+                n_unmapped=sum(1 for c in chars if c["text"].startswith("(cid:") or _PUA.match(c["text"])))
     if not out.n_chars:
         return out
-    tables, used = find_ruled_tables(page, number, chars, limits.max_page_objects)
+    if sum(1 for c in chars if not c.get("upright", True)) > len(chars) / 2:
+        # text set sideways (a rotated page): turn the characters upright and read the text
+        # layer; ruled-table geometry is not attempted on such pages
+        chars = [_upright(c, float(page.width), float(page.height)) for c in chars]
+        out.height, out.rotated = float(page.width), True
+        tables, used = [], set()
+    else:
+        tables, used = find_ruled_tables(page, number, chars, limits.max_page_objects)
     lines = text_lines([c for c in chars if id(c) not in used], number)
     out.items = sorted([*lines, *tables], key=lambda it: (it.top, it.box[0]))
     return out
@@ -125,7 +153,7 @@ def _join_split_labels(pages: list[_Page]) -> None:
     on the new page is not a label of its own (no "（五）"/"1." mark), spans several rows there
     (it is a merged group cell) and is not a number. The cell keeps a box on each page.
     """
-    for prev, nxt in zip(pages, pages[1:]):
+    for prev, nxt in pairwise(pages):
         if not prev.items or not nxt.items:
             continue
         a, b = prev.items[-1], nxt.items[0]
@@ -204,6 +232,9 @@ def read_pdf_file(path: Path, *, limits: ReadLimits = DEFAULT_LIMITS) -> ReadRes
             page.close()  # free the page's parsed objects as we go
     if sum(p.n_chars for p in pages) == 0:
         raise ReadError(str(path), SCANNED_MESSAGE)
+    if sum(p.n_unmapped for p in pages) > 0.3 * sum(p.n_chars for p in pages):
+        raise ReadError(str(path), "text layer cannot be decoded: its fonts have no Unicode mapping "
+                        "(the text would be garbage; OCR not supported)")
     removed = _remove_page_furniture(pages)
     _join_split_labels(pages)
 
@@ -233,5 +264,26 @@ def read_pdf_file(path: Path, *, limits: ReadLimits = DEFAULT_LIMITS) -> ReadRes
         "tables": tables,
         "removed_lines": removed,
         "pages_without_text": [p.number for p in pages if p.n_chars == 0],
+        # pages whose text runs sideways: read upright, boxes in that upright frame, no ruled tables
+        "rotated_pages": [p.number for p in pages if p.rotated],
     }
     return ReadResult(text=text, source=str(path), file_format="pdf", encoding=None, extras=extras)
+
+
+def boxes_for_span(cell_boxes: list[list[Any]], start: int, end: int) -> list[dict[str, Any]]:
+    """Page and bounding box of the PDF table cells overlapping text span [start, end).
+
+    For table provenance: ``boxes_for_span(read.extras["cell_boxes"], cell_start, cell_end)``
+    gives ``[{"page": 4, "bbox": [x0, top, x1, bottom]}]`` (two entries for a cell cut by a page
+    break). ``cell_boxes`` is sorted by start offset, as the reader writes it.
+    """
+    from bisect import bisect_right
+
+    i = max(bisect_right([b[0] for b in cell_boxes], start) - 1, 0)
+    out = []
+    for box in cell_boxes[i:]:
+        if box[0] >= end:
+            break
+        if box[1] > start:
+            out.append({"page": box[2], "bbox": list(box[3:7])})
+    return out

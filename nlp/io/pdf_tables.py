@@ -18,7 +18,7 @@ Box = tuple[float, float, float, float]  # x0, top, x1, bottom
 # (prose lines, even fully justified ones, never have such gaps).
 TAB_GAP_EM = 1.5
 # A gap wider than this (in character sizes) between non-CJK characters is a space.
-SPACE_GAP_EM = 0.2
+SPACE_GAP_EM = 0.1
 
 TABLE_SETTINGS: dict[str, Any] = {
     "vertical_strategy": "lines",

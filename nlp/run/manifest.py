@@ -4,6 +4,7 @@ from __future__ import annotations
 import hashlib
 import json
 import platform
+import resource
 from datetime import datetime, timezone
 from importlib import metadata
 from pathlib import Path
@@ -66,6 +67,11 @@ def write_manifest(outdir: Path, summary: Any, components: list[str], signature:
             "by_step_cpu_sum": summary.timings,
         },
         "files": summary.files,
+        # ru_maxrss is in KiB on Linux; "workers" is the largest worker process
+        "peak_rss_mb": {
+            "parent": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+            "workers": round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, 1),
+        },
     }
     path = Path(outdir) / "manifest.json"
     atomic_write_text(path, json.dumps(manifest, ensure_ascii=False, indent=2))

@@ -61,7 +61,6 @@ class DocumentProcessor:
         return report
 
     def __call__(self, path: str, doc_id: str) -> DocResult:
-        self.store.mark_running(doc_id)
         start = time.perf_counter()
         timings: dict[str, float] = {}
         try:
@@ -99,4 +98,5 @@ def init_worker(components: list[str], outdir: str, config: dict[str, dict[str, 
 
 def process_in_worker(path: str, doc_id: str) -> DocResult:
     assert _PROCESSOR is not None, "init_worker was not called"
+    _PROCESSOR.store.mark_running(doc_id)  # left behind if this process dies: the parent then knows the suspect
     return _PROCESSOR(path, doc_id)

@@ -7,8 +7,6 @@ bucket entry, not a quadratic number of comparisons.
 """
 from __future__ import annotations
 
-from collections import Counter
-
 import numpy as np
 from datasketch import MinHashLSH
 
@@ -28,7 +26,8 @@ class NearDuplicateClusters:
         self.lsh = MinHashLSH(threshold=query_threshold, num_perm=signer.num_perm)
         self.rep_rows: list[int] = []  # cluster id -> row of its representative
         self.members: list[list[int]] = []  # cluster id -> rows
-        self.groups: list[Counter] = []  # cluster id -> Counter(group key, e.g. agency)
+        self.groups: list[dict[str, list[int]]] = []  # cluster id -> group key (e.g. unit) -> rows
+        self.sizes: list[int] = []
         self.cluster_of: dict[int, int] = {}  # row -> cluster id
         self.sim_to_rep: dict[int, float] = {}  # row -> estimated Jaccard with its representative
 
@@ -48,10 +47,12 @@ class NearDuplicateClusters:
             cid, best_sim = len(self.rep_rows), 1.0
             self.rep_rows.append(row)
             self.members.append([])
-            self.groups.append(Counter())
+            self.groups.append({})
+            self.sizes.append(0)
             self.lsh.insert(cid, lean)
         self.members[cid].append(row)
-        self.groups[cid][group] += 1
+        self.groups[cid].setdefault(group, []).append(row)
+        self.sizes[cid] += 1
         self.cluster_of[row] = cid
         self.sim_to_rep[row] = best_sim
         return cid
@@ -60,5 +61,15 @@ class NearDuplicateClusters:
         return sorted(self.lsh.query(self.signer.lean(signature)))
 
     def n_other_groups(self, cid: int, group: str) -> int:
-        counts = self.groups[cid]
-        return sum(counts.values()) - counts.get(group, 0)
+        """Members of cluster ``cid`` outside ``group`` (O(1))."""
+        return self.sizes[cid] - len(self.groups[cid].get(group, ()))
+
+    def other_group_rows(self, cid: int, group: str, limit: int) -> list[int]:
+        """Up to ``limit`` member rows of cluster ``cid`` outside ``group`` (bounded work: O(limit))."""
+        out: list[int] = []
+        for g, rows in self.groups[cid].items():
+            if g != group:
+                out.extend(rows[: limit - len(out)])
+                if len(out) >= limit:
+                    break
+        return out

@@ -131,8 +131,7 @@ class SectionSimilarity:
             row["n_near_duplicates_other"] = clusters.n_other_groups(own, doc.unit)
             best, best_row = 0.0, None
             for cid in set(clusters.similar_clusters(sig)) | {own}:
-                others = [r for r in clusters.members[cid]
-                          if self.docs[self.rows[r]["doc_id"]].unit != doc.unit][:MAX_COMPARED_PER_CLUSTER]
+                others = clusters.other_group_rows(cid, doc.unit, MAX_COMPARED_PER_CLUSTER)
                 if others:
                     sims = estimate_many(sig, self.sigs[others])
                     k = int(np.argmax(sims))

@@ -24,6 +24,10 @@ class StatuteIndex:
         self.articles = {name: shingle_hashes(text, k) for name, text in articles.items()}
         self.all = np.unique(np.concatenate(list(self.articles.values()))) if articles else np.zeros(0, np.uint64)
         self.k = k
+        self._owners: dict[int, list[str]] = {}  # shingle hash -> articles containing it
+        for name, hashes in self.articles.items():
+            for h in hashes.tolist():
+                self._owners.setdefault(h, []).append(name)
 
     @classmethod
     def from_file(cls, path=None) -> "StatuteIndex":
@@ -38,15 +42,16 @@ class StatuteIndex:
     def match(self, hashes: np.ndarray) -> StatuteMatch:
         if len(hashes) == 0:
             return StatuteMatch(0.0, None, 0.0)
-        contained = float(np.isin(hashes, self.all, assume_unique=True).mean())
-        if contained == 0.0:
+        hits = hashes[np.isin(hashes, self.all, assume_unique=True)]
+        if len(hits) == 0:
             return StatuteMatch(0.0, None, 0.0)
-        best, best_share = None, 0.0
-        for name, article in self.articles.items():
-            share = float(np.isin(hashes, article, assume_unique=True).mean())
-            if share > best_share:
-                best, best_share = name, share
-        return StatuteMatch(contained, best, best_share)
+        per_article: dict[str, int] = {}
+        for h in hits.tolist():
+            for name in self._owners[h]:
+                per_article[name] = per_article.get(name, 0) + 1
+        # most shared shingles; ties go to the article listed first in the file
+        best = max(self.articles, key=lambda name: per_article.get(name, 0))
+        return StatuteMatch(len(hits) / len(hashes), best, per_article[best] / len(hashes))
 
 
 @lru_cache(maxsize=1)

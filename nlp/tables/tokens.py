@@ -127,7 +127,7 @@ def _split_cell(cell: str, offset: int, index: int, matcher: LabelMatcher, out: 
 def _text_token(text: str, start: int, index: int, matcher: LabelMatcher) -> list[Token]:
     norm = nfkc(text)
     m = _TRAILING_DIGITS.match(norm)
-    if m and re.search(r"[\u4e00-\u9fff]", m.group(1)[-1:]):
+    if m and not re.match(r"[A-Za-z]", m.group(1)[-1]):
         # Scraped pages run the label and its cells together: "…申请数量801000081".
         head = m.group(1)
         lab = matcher.match(head)

@@ -12,7 +12,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from pathlib import Path
-from typing import IO, ClassVar
+from typing import IO
 
 from nlp.tokenize.dictionary import (
     Entry,
@@ -31,9 +31,9 @@ class FrozenSegmenterError(RuntimeError):
 class Segmenter:
     """Base class: keeps the entries added on top of the engine's own dictionary, in order."""
 
-    name: ClassVar[str] = "base"
+    name: str = "base"
     #: True when the tokens of ``cut`` tile the text (needed by the spaCy tokenizer).
-    tiles: ClassVar[bool] = True
+    tiles: bool = True
 
     def __init__(self, *, hmm: bool = True, domain: bool = True, words: Iterable[WordSpec] = ()) -> None:
         self.hmm = bool(hmm)
@@ -108,7 +108,7 @@ def _is_blank_or_punct(token: str) -> bool:
 class RjiebaSegmenter(Segmenter):
     """jieba-rs through rjieba: same algorithm and default dictionary as jieba, ~15-40× faster."""
 
-    name: ClassVar[str] = "rjieba"
+    name = "rjieba"
 
     def _setup(self) -> None:
         import rjieba
@@ -125,7 +125,7 @@ class RjiebaSegmenter(Segmenter):
 class JiebaSegmenter(Segmenter):
     """jieba 0.42.1, the reference implementation; the oracle for the rjieba back end in tests."""
 
-    name: ClassVar[str] = "jieba"
+    name = "jieba"
 
     def _setup(self) -> None:
         import jieba
@@ -138,6 +138,10 @@ class JiebaSegmenter(Segmenter):
             self._engine.initialize()
         finally:
             logger.setLevel(level)
+        # jieba sums every line of dict.txt into `total`, so the duplicated line "B超 3 n" counts twice
+        # (60101967); jieba-rs sums the deduplicated entries (60101964). log(total) enters every path
+        # score, so use jieba-rs's definition (total == sum of frequencies) for identical segmentations.
+        self._engine.total = sum(self._engine.FREQ.values())
 
     def _add(self, word: str, freq: int | None) -> None:
         engine = self._engine
@@ -153,7 +157,7 @@ class JiebaSegmenter(Segmenter):
 
 
 _HAN = "\u3400-\u4DBF\u4E00-\u9FFF\uF900-\uFAFF"
-_PLAIN = re.compile(rf"(?P<han>[{_HAN}]+)|(?P<alnum>[A-Za-z0-9]+(?:[._\-][A-Za-z0-9]+)*%?)|\r\n|.", re.S)
+_PLAIN = re.compile(rf"(?P<han>[{_HAN}]+)|(?P<alnum>[A-Za-z0-9]+(?:[._\-][A-Za-z0-9]+)*%?)|\r\n|.", re.DOTALL)
 
 
 class CharNgramSegmenter(Segmenter):
@@ -164,21 +168,13 @@ class CharNgramSegmenter(Segmenter):
     ``hmm`` and word frequencies are ignored.
     """
 
-    name: ClassVar[str] = "ngram"
-
     def __init__(self, n: int = 2, **kwargs) -> None:
         if int(n) != n or n < 1:
             raise ValueError(f"n-gram size must be a positive integer, got {n!r}")
         self.n = int(n)
+        self.name = f"ngram:{self.n}"
+        self.tiles = self.n == 1
         super().__init__(**kwargs)
-
-    @property
-    def name(self) -> str:  # type: ignore[override]
-        return f"ngram:{self.n}"
-
-    @property
-    def tiles(self) -> bool:  # type: ignore[override]
-        return self.n == 1
 
     def _setup(self) -> None:
         self._terms: set[str] = set()

@@ -12,12 +12,12 @@ import warnings
 from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
-from typing import IO, Union
+from typing import IO
 
 from nlp.resources import resource_path
 
-Entry = tuple[str, Union[int, None]]
-WordSpec = Union[str, tuple[str, Union[int, None]], tuple[str, Union[int, None], Union[str, None]]]
+Entry = tuple[str, int | None]
+WordSpec = str | tuple[str, int | None] | tuple[str, int | None, str | None]
 
 DOMAIN_DICT = "domain_dict.txt"
 STOPWORDS = "stopwords.txt"
