@@ -149,7 +149,7 @@ def test_followup_coverage_counts_answered_problem_themes():
     fc.add_statement("a", 1, "problem", "staff_capacity", None)
     fc.add_statement("b", 0, "measure", "timeliness_update;platform_channel", None)
     fc.add_statement("b", 1, "problem", "content_coverage", Signer(64).signature(shingle_hashes("公开内容不全面")))
-    row = fc.rows([])[0]
+    row = fc.rows({})[0]
     assert row["covered_themes"] == "timeliness_update"
     assert row["uncovered_themes"] == "awareness_leadership;staff_capacity"
     assert row["coverage"] == pytest.approx(1 / 3, abs=1e-3) and row["n_recurrent"] == 0

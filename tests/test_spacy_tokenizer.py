@@ -106,3 +106,28 @@ def test_segmenter_instance_and_ngram_choice():
     assert [t.text for t in chars("加强政务新媒体")] == ["加", "强", "政务新媒体"]
     with pytest.raises(ValueError, match="overlapping"):
         blank_zh("ngram:2")
+
+
+def test_project_components_run_on_our_tokenizer_and_survive_a_round_trip(tmp_path, no_network):
+    nlp = blank_zh()
+    if "govnlp_facts" not in nlp.factory_names:
+        pytest.skip("govnlp_facts factory not available")
+    nlp.add_pipe("govnlp_facts")
+    text = "受理12345便民服务热线441件，其中救助类250件。"
+    doc = nlp(text)
+    assert doc.text == text and "12345便民服务热线" in [t.text for t in doc]
+    nlp.to_disk(tmp_path / "pipe")
+    loaded = spacy.load(tmp_path / "pipe")
+    assert loaded.pipe_names == ["govnlp_facts"] and isinstance(loaded.tokenizer, GovTokenizer)
+    assert [t.text for t in loaded(text)] == [t.text for t in doc]
+    assert "spacy_pkuseg" not in sys.modules  # spaCy's zh pkuseg segmenter (model download) never touched
+
+
+def test_tokenizer_pickles_for_multiprocessing():
+    import pickle
+
+    nlp = blank_zh("rjieba")
+    nlp.tokenizer.add_words(["某某社区居委会"])
+    clone = pickle.loads(pickle.dumps(nlp.tokenizer))
+    text = "某某社区居委会开展政策解读"
+    assert [t.text for t in clone(text)] == [t.text for t in nlp(text)] == ["某某社区居委会", "开展", "政策解读"]

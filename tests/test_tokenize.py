@@ -146,6 +146,15 @@ def test_domain_terms_come_out_whole_in_seed_sentences(seed_paths, name):
     assert found >= 50, "the seeds should contain many sentences with domain terms"
 
 
+@requires_shared
+def test_domain_terms_come_out_whole_in_real_reports():
+    seg, terms = get_segmenter("rjieba"), domain_words()
+    for path in REAL_FILES:
+        for sentence in re.split(r"(?<=[。；！？\n])", _text(path)):
+            bad = _split_occurrences(sentence, seg.cut(sentence), terms)
+            assert bad == [], f"{path.name}: domain terms split: {bad}"
+
+
 def test_domain_dictionary_changes_segmentation_of_seeds(seed_paths):
     plain, ours = get_segmenter("rjieba", domain=False), get_segmenter("rjieba")
     text = "\n".join(_text(p) for p in seed_paths)

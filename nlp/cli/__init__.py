@@ -12,6 +12,8 @@ COMMAND_MODULES = (
     "nlp.cli.compare",
     "nlp.cli.check",
     "nlp.cli.facts",
+    "nlp.cli.statements",
+    "nlp.cli.themes",
 )
 
 for _name in COMMAND_MODULES:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from nlp.facts.candidates import Candidate
 from nlp.facts.lexicon import Lexicon, MetricCue
@@ -36,9 +37,23 @@ def _soft_newline(text: str, i: int, lo: int) -> bool:
     return bool(nxt) and nxt not in "\n" and not _BLOCK_START.match(text, i + 1)
 
 
-def breaks(text: str, lo: int, hi: int, rx: re.Pattern[str]) -> list[int]:
-    """Sorted positions of break characters in ``text[lo:hi]`` (soft line breaks excluded)."""
-    return [m.start() for m in rx.finditer(text, lo, hi) if text[m.start()] != "\n" or not _soft_newline(text, m.start(), lo)]
+def breaks(text: str, lo: int, hi: int, rx: re.Pattern[str], soft: set[int] | None = None) -> list[int]:
+    """Sorted positions of break characters in ``text[lo:hi]`` (soft line breaks excluded; ``soft``: their
+    positions when already known, see :func:`soft_newlines`)."""
+    if soft is None:
+        soft = soft_newlines(text, lo, hi)
+    return [i for i in (m.start() for m in rx.finditer(text, lo, hi)) if i not in soft]
+
+
+def soft_newlines(text: str, lo: int, hi: int) -> set[int]:
+    """Positions of the line breaks inside sentences in ``text[lo:hi]``."""
+    out = set()
+    k = text.find("\n", lo, hi)
+    while k >= 0:
+        if _soft_newline(text, k, lo):
+            out.add(k)
+        k = text.find("\n", k + 1, hi)
+    return out
 
 
 def enclosing(points: list[int], pos: int, lo: int, hi: int) -> Span:
@@ -51,8 +66,7 @@ def enclosing(points: list[int], pos: int, lo: int, hi: int) -> Span:
     return Span(max(start, lo), end)
 
 
-@dataclass(frozen=True)
-class CueMatch:
+class CueMatch(NamedTuple):
     start: int
     end: int
     phrase: str
@@ -63,6 +77,9 @@ def cue_matches(rx: re.Pattern[str], text: str, lo: int, hi: int) -> list[CueMat
     return [CueMatch(m.start(1), m.end(1), m.group(1)) for m in rx.finditer(text, lo, hi)]
 
 
+_CTX_CACHE: dict = {}
+
+
 def _accepted(matches: list[CueMatch], unit: str | None, sentence: str, lex: Lexicon, min_priority: int = -99):
     # Blockers (name: null) hide the cues inside them: 行政事业性收费 is not 收费, 申请人 is not 申请.
     blocked = [(m.start, m.end) for m in matches if lex.cues[m.phrase][0].name is None]
@@ -70,7 +87,8 @@ def _accepted(matches: list[CueMatch], unit: str | None, sentence: str, lex: Lex
     for m in matches:
         if any(s <= m.start and m.end <= e for s, e in blocked):
             continue
-        cue = next((c for c in lex.cues[m.phrase] if c.priority >= min_priority and c.accepts(unit, sentence)), None)
+        cue = next((c for c in lex.cues[m.phrase] if c.priority >= min_priority and c.accepts(unit, sentence, _CTX_CACHE)),
+                   None)
         if cue:
             out.append((cue, m))
     return out
@@ -134,10 +152,15 @@ def attach(text: str, cands: list[Candidate], lex: Lexicon, sent_points: list[in
            lo: int, hi: int) -> list[MetricCue | None]:
     """Fill metric/channel/scope of ``cands`` (all inside ``text[lo:hi]``); returns the cue used per candidate."""
     used: list[MetricCue | None] = []
+    sentences: dict[int, str] = {}
+    channels: dict[tuple[int, int, int], str | None] = {}
+    _CTX_CACHE.clear()
     for i, c in enumerate(cands):
         sent = enclosing(sent_points, c.start, lo, hi)
         clause = enclosing(clause_points, c.start, sent.start, sent.end)
-        sentence = text[sent.start:sent.end]
+        sentence = sentences.get(sent.start)
+        if sentence is None:  # one string object per sentence, so context lookups hit the cache
+            sentence = sentences[sent.start] = text[sent.start:sent.end]
         prev = cands[i - 1] if i > 0 and cands[i - 1].end <= c.start else None
         seg_lo = max(clause.start, prev.end) if prev and prev.end > clause.start else clause.start
         seg = text[seg_lo:c.start]
@@ -179,7 +202,7 @@ def attach(text: str, cands: list[Candidate], lex: Lexicon, sent_points: list[in
                     if head:
                         c.metric = head.list_member
         used.append(chosen)
-        c.channel = _channel(text, clause.start, clause.end, c.start, lex) or _channel(text, sent.start, sent.end, c.start, lex, right=False)
+        c.channel = _channel(text, clause.start, clause.end, c.start, lex) or _channel(text, sent.start, c.start, c.start, lex, right=False)
         if _CHANGE.search(seg) or _CHANGE.search(text[clause.start:c.start][-6:]):
             c.scope = "change"
         elif _CUMULATIVE.search(text[sent.start:c.start]):

@@ -1,6 +1,7 @@
 """Parent–child links for 其中/含/包括 breakdowns ("441件(其中救助类250件，投诉类173件…)")."""
 from __future__ import annotations
 
+import bisect
 import re
 
 from nlp.facts.attach import Span, enclosing
@@ -43,10 +44,13 @@ def link_breakdowns(text: str, cands: list[Candidate], lex: Lexicon, sent_points
     if not cands:
         return
     open_until: dict[int, int] = {}  # child index → end of the breakdown it belongs to
+    starts = [c.start for c in cands]
     for trig in TRIGGER.finditer(text, lo, hi):
         sent = enclosing(sent_points, trig.start(), lo, hi)
-        before = [i for i, c in enumerate(cands) if c.end <= trig.start() and not c.is_share and c.value is not None
-                  and c.unit not in RATIO_UNITS]
+        first = bisect.bisect_left(starts, trig.start() - 400)
+        last = bisect.bisect_left(starts, trig.start())
+        before = [i for i in range(first, last) if cands[i].end <= trig.start() and not cands[i].is_share
+                  and cands[i].value is not None and cands[i].unit not in RATIO_UNITS]
         in_sent = [i for i in before if cands[i].start >= sent.start]
         # A child whose own breakdown closed earlier is not a parent ("办结1191件(含结转189件)。其中…").
         eligible = [i for i in in_sent if cands[i].parent is None or open_until.get(i, 0) > trig.start()]
@@ -63,13 +67,11 @@ def link_breakdowns(text: str, cands: list[Candidate], lex: Lexicon, sent_points
         in_bracket = sum(between.count(o) for o in _OPEN) > sum(between.count(c) for c in _CLOSE)
         end = _scope_end(text, trig, sent, in_bracket)
         fam = unit_family(cands[parent].unit, lex)
-        for j, c in enumerate(cands):
-            stop = _ADDITION.search(text, trig.end(), end)  # "另有103件顺延…" is not part of the whole
-            if stop and c.start >= stop.start():
-                continue
-            if c.start < trig.end() or c.start >= end or j == parent or c.is_share or c.unit in RATIO_UNITS:
-                continue
-            if unit_family(c.unit, lex) != fam:
+        stop = _ADDITION.search(text, trig.end(), end)  # "另有103件顺延…" is not part of the whole
+        limit = stop.start() if stop else end
+        for j in range(bisect.bisect_left(starts, trig.end()), bisect.bisect_left(starts, limit)):
+            c = cands[j]
+            if j == parent or c.is_share or c.unit in RATIO_UNITS or unit_family(c.unit, lex) != fam:
                 continue
             c.parent = parent
             c.group = trig.start()

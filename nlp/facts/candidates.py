@@ -49,13 +49,22 @@ class Candidate:
 
 @lru_cache(maxsize=8)
 def candidate_regex(units_pattern: str) -> re.Pattern[str]:
+    """A match starts at the numeral (so the regex engine skips other characters fast); a Chinese numeral
+    must be followed by a unit, so 进一步 and 统一 never match. Qualifiers before the number (约, 近, 超过)
+    are read by :data:`_LEFT_QUALIFIER`."""
     num = rf"(?:{_AR}|{_CN})"
+    mult = r"千万|百万|十万|万亿|万|亿"
+    unit = rf"{units_pattern}|成(?![为员立果绩效本功])"
+    cn_needs_unit = rf"(?=(?:[ \t]*[-—–~～至到][ \t]*{num})?[ \t]*(?:{mult})?[ \t]*(?:余|多)?[ \t]*\n?[ \t]*(?:{unit}))"
     return re.compile(
-        rf"(?P<pre>{_PRE})?[ \t]*(?P<indef>数|几|若干)?(?P<num>{num})"
+        rf"(?P<num>{_AR}|{_CN}{cn_needs_unit})"
         rf"(?:[ \t]*(?P<sep>[-—–~～至到])[ \t]*(?P<num2>{num}))?"
-        rf"[ \t]*(?P<mult>千万|百万|十万|万亿|万|亿)?[ \t]*(?P<approx>余|多)?"
-        rf"(?:[ \t]*\n?[ \t]*(?P<unit>{units_pattern}|成(?![为员立果绩效本功])))?(?P<post>{_POST})?"
+        rf"[ \t]*(?P<mult>{mult})?[ \t]*(?P<approx>余|多)?"
+        rf"(?:[ \t]*\n?[ \t]*(?P<unit>{unit}))?(?P<post>{_POST})?"
     )
+
+
+_LEFT_QUALIFIER = re.compile(rf"(?:(?P<pre>{_PRE})[ \t]*)?(?P<indef>数|几|若干)?[ \t]*$")
 
 
 _PER_UNIT = re.compile(r"每[件条次个人项份页]$")
@@ -64,8 +73,58 @@ _QUANTITY_NOUN = re.compile(r"(?:数|量)(?:为|达|是|约)?[ \t]*$")
 _PERCENT_WORDS = re.compile(rf"百分之(?P<num>{_CN}|{_AR})")
 
 
+class NegativeMask:
+    """Answers "does a negative (year, 第X条, 〔2021〕30号, 12345, phone …) cover this span?".
+
+    Names are checked for every number, and only the names that contain the number's own digits
+    ("五个中心" ⊃ 五, "12345" ⊃ 12345). The regex patterns run in a window around the number, and only
+    for numbers they can concern: a number without a unit, or a long Arabic number (years, phones,
+    postcodes, document numbers have >= 4 digits). A short number with a unit is already protected by
+    the unit grammar: 年/月/日/号 are no units, 第/每 before the number and 个工作日 after it reject it.
+    """
+
+    WINDOW = 60
+
+    def __init__(self, text: str, lex: Lexicon, lo: int = 0, hi: int | None = None):
+        self.text = text
+        self.lex = lex
+        self.patterns = list(lex.negative_patterns.values())
+
+    def covers(self, s: int, e: int, has_unit: bool = False) -> bool:
+        text = self.text
+        for name in _names_containing(self.lex, text[s:e]):
+            k = text.find(name, max(0, s - len(name)), e + len(name))
+            while 0 <= k < e:
+                if k + len(name) > s:
+                    return True
+                k = text.find(name, k + 1, e + len(name))
+        if has_unit and sum(ch.isdigit() for ch in text[s:e]) < 4:
+            return False
+        lo, hi = max(0, s - self.WINDOW), min(len(text), e + self.WINDOW)
+        for pattern in self.patterns:
+            for m in pattern.finditer(text, lo, hi):
+                if m.start() >= e:
+                    break
+                if s < m.end() and m.end() > m.start():
+                    return True
+        return False
+
+
+_NAME_INDEX: dict[tuple[int, str], tuple[str, ...]] = {}
+
+
+def _names_containing(lex: Lexicon, number: str) -> tuple[str, ...]:
+    key = (id(lex), number)
+    hit = _NAME_INDEX.get(key)
+    if hit is None:
+        if len(_NAME_INDEX) > 20000:
+            _NAME_INDEX.clear()
+        hit = _NAME_INDEX[key] = tuple(n for n in lex.negative_name_list if number and number in n)
+    return hit
+
+
 def masked_spans(text: str, lex: Lexicon) -> list[tuple[int, int]]:
-    """Sorted, merged spans that no fact may overlap."""
+    """Sorted, merged spans of ``text`` that no fact may overlap (the whole-text form of NegativeMask)."""
     spans = [m.span() for m in lex.negative_names.finditer(text)]
     for pattern in lex.negative_patterns.values():
         spans.extend(m.span() for m in pattern.finditer(text) if m.end() > m.start())
@@ -79,21 +138,12 @@ def masked_spans(text: str, lex: Lexicon) -> list[tuple[int, int]]:
     return merged
 
 
-def overlaps(spans: list[tuple[int, int]], starts: list[int], s: int, e: int) -> bool:
-    i = bisect_right(starts, s) - 1
-    for j in (i, i + 1):
-        if 0 <= j < len(spans) and spans[j][0] < e and s < spans[j][1]:
-            return True
-    return False
-
-
 def _blocked_unit(text: str, end: int, unit: str, lex: Lexicon) -> bool:
     return any(text.startswith(b, end) for b in lex.unit_blockers.get(unit, ()))
 
 
-def find_candidates(text: str, lo: int, hi: int, lex: Lexicon, mask: list[tuple[int, int]]) -> list[Candidate]:
+def find_candidates(text: str, lo: int, hi: int, lex: Lexicon, mask: NegativeMask) -> list[Candidate]:
     """Quantities in ``text[lo:hi]`` that survive the negative rules."""
-    starts = [s for s, _ in mask]
     out: list[Candidate] = []
     rx = candidate_regex(lex.units_pattern)
     pos = lo
@@ -102,25 +152,27 @@ def find_candidates(text: str, lo: int, hi: int, lex: Lexicon, mask: list[tuple[
         if not m:
             break
         pos = m.end() if m.end() > m.start() else m.start() + 1
-        cand = _candidate(text, m, lex, mask, starts)
+        cand = _candidate(text, m, lex, mask)
         if cand is not None:
             out.append(cand)
-        elif m.group("pre") and m.start("num") > m.start():
-            pos = m.start("num")  # "近年来" swallowed a qualifier; retry just after it
     for m in _PERCENT_WORDS.finditer(text, lo, hi):
         value = parse_number(m.group("num"))
-        if value is not None and not overlaps(mask, starts, m.start(), m.end()):
+        if value is not None and not mask.covers(m.start(), m.end()):
             out.append(Candidate(m.start(), m.end(), m.start("num"), m.end("num"), value, value, value, "exact", "%"))
     out.sort(key=lambda c: c.start)
     return out
 
 
-def _candidate(text: str, m: re.Match[str], lex: Lexicon, mask, starts) -> Candidate | None:
-    num = m.group("num")
-    unit = m.group("unit")
-    mult, approx, pre, post, indef = (m.group(k) for k in ("mult", "approx", "pre", "post", "indef"))
-    ns, ne = m.start("num"), m.end("num")
+def _candidate(text: str, m: re.Match[str], lex: Lexicon, mask: NegativeMask) -> Candidate | None:
+    num, unit, mult, approx, post = m.group("num", "unit", "mult", "approx", "post")
     arabic = num[0].isdigit()
+    if not unit and not (arabic and (mult or not m.group("num2"))):
+        return None
+    ns, ne = m.start("num"), m.end("num")
+    q = _LEFT_QUALIFIER.search(text, max(0, ns - 6), ns)
+    pre, indef = q.group("pre", "indef") if q else (None, None)
+    pre_start = q.start("pre") if pre else ns
+    indef_start = q.start("indef") if indef else ns
     if indef and arabic:  # "信息数147条": 数 ends a noun here, it is not 数十
         indef = None
     if not arabic and len(num) == 1 and num in "万亿千百十" and not unit:
@@ -130,8 +182,6 @@ def _candidate(text: str, m: re.Match[str], lex: Lexicon, mask, starts) -> Candi
     if left.endswith(("第", "每", "满", "前", "/", "-", ".", "—", "－", "#", "No")) or _PER_UNIT.search(left) or (left and left[-1].isascii() and left[-1].isalnum()):
         return None
     if ns < len(text) and m.end() < len(text) and text[m.end():m.end() + 1].isdigit():
-        return None
-    if overlaps(mask, starts, ns, m.end("num2") if m.group("num2") else ne):
         return None
     if unit == "成":
         if not (num in "一二三四五六七八九" or (arabic and len(num) == 1)) or not pre and not left.endswith(("占", "达", "比", "有")):
@@ -152,15 +202,17 @@ def _candidate(text: str, m: re.Match[str], lex: Lexicon, mask, starts) -> Candi
         end = m.end("post") if post else (m.end("approx") if approx else (m.end("mult") if mult else ne))
     else:
         end = m.end("post") if post else m.end("unit")
+    if mask.covers(ns, m.end("num2") if m.group("num2") else ne, has_unit=unit is not None):
+        return None
     span = (num + (mult or "")).replace(",", "")
     value = parse_number(span)
     if value is None:
         return None
     if pre == "上" and arabic:  # "上3条" is not "上万条"
         pre = None
-    start = m.start("pre") if pre and QUALIFIER_OF.get(pre) != "exact" else ns
+    start = pre_start if pre and QUALIFIER_OF.get(pre) != "exact" else ns
     if indef:
-        start = m.start("indef")
+        start = indef_start
     qualifier = "exact"
     vmin: int | float | None = value
     vmax: int | float | None = value
@@ -173,7 +225,7 @@ def _candidate(text: str, m: re.Match[str], lex: Lexicon, mask, starts) -> Candi
             return None
         return Candidate(start, end, ns, m.end("num2"), None, value, v2, "range", unit)
     if indef:  # 数十次, 几百条: an indefinite quantity, never a point value
-        return Candidate(start, end, m.start("indef"), ne, None, 2 * value, 9 * value, "indefinite", unit)
+        return Candidate(start, end, indef_start, ne, None, 2 * value, 9 * value, "indefinite", unit)
     for word in (pre, approx, post):
         q = QUALIFIER_OF.get(word or "")
         if q and q != "exact":

@@ -6,12 +6,13 @@ coordination and negation → 其中/含 parents.
 """
 from __future__ import annotations
 
+import bisect
 from collections.abc import Iterable
 from typing import Any
 
-from nlp.facts.attach import CLAUSE_BREAK, SENTENCE_BREAK, attach, breaks, enclosing
+from nlp.facts.attach import CLAUSE_BREAK, SENTENCE_BREAK, attach, breaks, enclosing, soft_newlines
 from nlp.facts.breakdown import link_breakdowns
-from nlp.facts.candidates import Candidate, find_candidates, masked_spans, overlaps
+from nlp.facts.candidates import Candidate, NegativeMask, find_candidates
 from nlp.facts.lexicon import Lexicon, default_lexicon
 from nlp.facts.regions import Region, narrative_lines, regions_from_headings, regions_from_sections
 from nlp.facts.numerals import FULLWIDTH
@@ -76,11 +77,11 @@ class FactExtractor:
     def _extract_span(self, work: str, lo: int, hi: int, section: str | None, norm, original: str,
                       source: str | None, offset: int) -> list[dict[str, Any]]:
         lex = self.lexicon
-        mask = masked_spans(work[lo:hi], lex)
-        mask = [(s + lo, e + lo) for s, e in mask]
+        mask = NegativeMask(work, lex, lo, hi)
         cands = find_candidates(work, lo, hi, lex, mask)
-        sent_points = breaks(work, lo, hi, SENTENCE_BREAK)
-        clause_points = breaks(work, lo, hi, CLAUSE_BREAK)
+        soft = soft_newlines(work, lo, hi)
+        sent_points = breaks(work, lo, hi, SENTENCE_BREAK, soft)
+        clause_points = breaks(work, lo, hi, CLAUSE_BREAK, soft)
         used = attach(work, cands, lex, sent_points, clause_points, lo, hi)
         # A lone 一 with no metric is idiom, not a count ("一个窗口", "一批案例").
         keep = [i for i, c in enumerate(cands) if not (work[c.num_start:c.num_end] == "一" and c.metric is None)]
@@ -143,16 +144,17 @@ class FactExtractor:
                         c.metric = f"active_disclosure.by_channel.{key}"
 
     def _negations(self, work: str, lo: int, hi: int, sent_points: list[int], cands: list[Candidate],
-                   mask) -> list[tuple[Candidate, str]]:
+                   mask: NegativeMask) -> list[tuple[Candidate, str]]:
         out: list[tuple[Candidate, str]] = []
         seen: set[tuple[str, int]] = set()
-        starts = [s for s, _ in mask]
+        starts = [c.start for c in cands]
         for neg in self.lexicon.negations:
             for m in neg.pattern.finditer(work, lo, hi):
                 sent = enclosing(sent_points, m.start(), lo, hi)
-                if (neg.metric, sent.start) in seen or any(m.start() <= c.start < m.end() for c in cands):
+                k = bisect.bisect_left(starts, m.start())
+                if (neg.metric, sent.start) in seen or (k < len(starts) and starts[k] < m.end()):
                     continue
-                if overlaps(mask, starts, m.start(), m.start() + 1):
+                if mask.covers(m.start(), m.start() + 1):
                     continue
                 seen.add((neg.metric, sent.start))
                 c = Candidate(m.start(), m.end(), m.start(), m.end(), 0, 0, 0, "negation", None, metric=neg.metric)

@@ -23,10 +23,19 @@ class MetricCue:
     list_member: str | None
     breakdown: str | None
 
-    def accepts(self, unit: str | None, sentence: str) -> bool:
+    def accepts(self, unit: str | None, sentence: str, cache: dict | None = None) -> bool:
+        """The cue applies to a number with ``unit`` in ``sentence`` (``cache``: context results per sentence)."""
         if self.units is not None and unit not in self.units:
             return False
-        return self.context is None or bool(self.context.search(sentence))
+        if self.context is None:
+            return True
+        if cache is None:
+            return bool(self.context.search(sentence))
+        key = (self.context.pattern, sentence)
+        hit = cache.get(key)
+        if hit is None:
+            hit = cache[key] = bool(self.context.search(sentence))
+        return hit
 
 
 @dataclass(frozen=True)
@@ -50,7 +59,9 @@ class Lexicon:
     by_channel: dict[str, str]
     negations: list[Negation]
     negative_names: re.Pattern[str]
+    negative_name_list: tuple[str, ...] = ()
     negative_patterns: dict[str, re.Pattern[str]] = field(default_factory=dict)
+    negative_requires: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 def _alternation(phrases: list[str]) -> str:
@@ -91,6 +102,10 @@ def _index(entries: list[dict[str, Any]]) -> tuple[re.Pattern[str], dict[str, li
     return re.compile(f"(?=({_alternation(list(by_cue))}))"), by_cue, by_name
 
 
+def _regex(entry: str | dict[str, Any]) -> str:
+    return entry["regex"] if isinstance(entry, dict) else entry
+
+
 def build_lexicon(metrics_path: str | Path, negatives_path: str | Path) -> Lexicon:
     with open(metrics_path, encoding="utf-8") as fh:
         spec = yaml.safe_load(fh)
@@ -114,7 +129,10 @@ def build_lexicon(metrics_path: str | Path, negatives_path: str | Path) -> Lexic
         by_channel=dict(spec.get("by_channel", {})),
         negations=[Negation(n["metric"], re.compile(n["pattern"])) for n in spec.get("negations", [])],
         negative_names=re.compile(_alternation([str(n) for n in neg.get("names", [])])),
-        negative_patterns={k: re.compile(v, re.M) for k, v in neg.get("patterns", {}).items()},
+        negative_name_list=tuple(str(n) for n in neg.get("names", [])),
+        negative_patterns={k: re.compile(_regex(v), re.M) for k, v in neg.get("patterns", {}).items()},
+        negative_requires={k: tuple(str(r) for r in v.get("requires", ())) for k, v in neg.get("patterns", {}).items()
+                           if isinstance(v, dict)},
     )
 
 

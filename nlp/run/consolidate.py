@@ -17,7 +17,7 @@ import pyarrow.parquet as pq
 from nlp.run.schema import SCHEMAS, TABLE_NAMES
 from nlp.run.shards import ShardStore
 
-_BATCH_ROWS = 20_000
+_BATCH_ROWS = 5_000  # rows buffered per table before a write: bounds memory whatever the corpus size
 
 
 class TableWriter:

@@ -5,7 +5,7 @@ import hashlib
 import json
 import platform
 import resource
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -45,7 +45,7 @@ def write_manifest(outdir: Path, summary: Any, components: list[str], signature:
     manifest = {
         "tool": "govnlp",
         "version": __version__,
-        "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "created": datetime.now(UTC).isoformat(timespec="seconds"),
         "python": platform.python_version(),
         "components": components,
         "pipeline_signature": signature,

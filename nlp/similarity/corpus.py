@@ -13,6 +13,7 @@ Reads ``documents``, ``sections`` and ``statements`` (streamed in batches) and w
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -77,7 +78,7 @@ def previous_reports(docs: dict[str, DocInfo]) -> dict[str, str]:
     prev: dict[str, str] = {}
     for years in by_unit.values():
         ordered = sorted(years)
-        for earlier, later in zip(ordered, ordered[1:]):
+        for earlier, later in pairwise(ordered):
             prev[years[later]] = years[earlier]
     return prev
 
@@ -89,71 +90,101 @@ def _iter_rows(path: Path, columns: list[str]):
 
 
 class SectionSimilarity:
+    """Per (report, narrative section): statute copying now, peer and previous-year similarity at the end.
+
+    State is columnar (NumPy arrays indexed by row) so that memory stays small at 20k+ reports.
+    """
+
     def __init__(self, docs: dict[str, DocInfo], n_rows: int, signer: Signer):
         self.docs, self.signer = docs, signer
-        self.sigs = np.zeros((max(n_rows, 1), signer.num_perm), dtype=np.uint32)
-        self.rows: list[dict[str, Any]] = []
-        self.row_of: dict[tuple[str, str], int] = {}
+        n = max(n_rows, 1)
+        self.doc_ids = list(docs)
+        self.doc_index = {d: i for i, d in enumerate(self.doc_ids)}
+        self.sigs = np.zeros((n, signer.num_perm), dtype=np.uint32)
+        self.row_doc = np.zeros(n, dtype=np.int32)
+        self.row_section = np.zeros(n, dtype=np.int8)
+        self.row_chars = np.zeros(n, dtype=np.int32)
+        self.row_signed = np.zeros(n, dtype=bool)
+        self.statute = np.full((n, 2), np.nan, dtype=np.float32)  # containment, best-article containment
+        self.statute_article = np.full(n, -1, dtype=np.int16)
+        self.n = 0
+        self.row_of: dict[tuple[int, int], int] = {}
         self.clusters = {k: NearDuplicateClusters(signer, SECTION_DUPLICATE) for k in NARRATIVE_SECTIONS}
-        self.statute = default_statute_index()
+        self.statute_index = default_statute_index()
+        self.article_names = list(self.statute_index.articles)
         self.rectification: dict[str, bool] = {}  # doc_id -> 五 mentions rectifying earlier problems
 
     def add(self, doc_id: str, key: str, text: str) -> None:
-        doc = self.docs[doc_id]
-        row = {"doc_id": doc_id, "agency": doc.agency, "year": doc.year, "section": key, "n_chars": len(text)}
+        i, d, k = self.n, self.doc_index[doc_id], NARRATIVE_SECTIONS.index(key)
+        self.n += 1
+        self.row_doc[i], self.row_section[i], self.row_chars[i] = d, k, len(text)
         if key == "problems":
             self.rectification[doc_id] = mentions_rectification(text)
-        if len(canonical(text)) >= MIN_CHARS:
-            hashes = shingle_hashes(text)
-            match = self.statute.match(hashes)
-            row.update(statute_containment=round(match.containment, 4), statute_article=match.article,
-                       statute_article_containment=round(match.article_containment, 4))
-            i = len(self.rows)
-            self.sigs[i] = self.signer.signature(hashes)
-            self.row_of[(doc_id, key)] = i
-            self.clusters[key].add(i, self.sigs[i], doc.unit, self.sigs)
-        self.rows.append(row)
+        if len(canonical(text)) < MIN_CHARS:
+            return
+        hashes = shingle_hashes(text)
+        match = self.statute_index.match(hashes)
+        self.statute[i] = (match.containment, match.article_containment)
+        if match.article is not None:
+            self.statute_article[i] = self.article_names.index(match.article)
+        self.sigs[i] = self.signer.signature(hashes)
+        self.row_signed[i] = True
+        self.row_of[(d, k)] = i
+        self.clusters[key].add(i, self.sigs[i], self.docs[doc_id].unit, self.sigs)
 
-    def finish(self, prev: dict[str, str]) -> list[dict[str, Any]]:
-        for i, row in enumerate(self.rows):
-            doc = self.docs[row["doc_id"]]
-            p = prev.get(row["doc_id"])
-            if p:
-                row["prev_doc_id"], row["prev_year"] = p, self.docs[p].year
-            if (row["doc_id"], row["section"]) not in self.row_of:
-                continue
-            sig = self.sigs[i]
-            j = self.row_of.get((p, row["section"])) if p else None
-            if j is not None:
-                row["sim_prev"] = round(estimate(sig, self.sigs[j]), 4)
-            clusters = self.clusters[row["section"]]
-            own = clusters.cluster_of[i]
-            row["n_near_duplicates_other"] = clusters.n_other_groups(own, doc.unit)
-            best, best_row = 0.0, None
-            for cid in set(clusters.similar_clusters(sig)) | {own}:
-                others = clusters.other_group_rows(cid, doc.unit, MAX_COMPARED_PER_CLUSTER)
-                if others:
-                    sims = estimate_many(sig, self.sigs[others])
-                    k = int(np.argmax(sims))
-                    if sims[k] > best:
-                        best, best_row = float(sims[k]), others[k]
-            if best_row is not None:
-                other = self.docs[self.rows[best_row]["doc_id"]]
-                row.update(max_sim_other=round(best, 4), most_similar_doc=other.doc_id,
-                           most_similar_agency=other.agency)
-            else:
-                row["max_sim_other"] = 0.0
-        return self.rows
+    def _row(self, i: int, prev: dict[str, str]) -> dict[str, Any]:
+        doc = self.docs[self.doc_ids[self.row_doc[i]]]
+        key = NARRATIVE_SECTIONS[self.row_section[i]]
+        row: dict[str, Any] = {"doc_id": doc.doc_id, "agency": doc.agency, "year": doc.year, "section": key,
+                               "n_chars": int(self.row_chars[i])}
+        p = prev.get(doc.doc_id)
+        if p:
+            row["prev_doc_id"], row["prev_year"] = p, self.docs[p].year
+        if not self.row_signed[i]:
+            return row
+        row.update(statute_containment=round(float(self.statute[i, 0]), 4),
+                   statute_article_containment=round(float(self.statute[i, 1]), 4),
+                   statute_article=self.article_names[self.statute_article[i]] if self.statute_article[i] >= 0 else None)
+        sig = self.sigs[i]
+        j = self.row_of.get((self.doc_index[p], int(self.row_section[i]))) if p else None
+        if j is not None:
+            row["sim_prev"] = round(estimate(sig, self.sigs[j]), 4)
+        clusters = self.clusters[key]
+        own = clusters.cluster_of[i]
+        row["n_near_duplicates_other"] = clusters.n_other_groups(own, doc.unit)
+        best, best_row = 0.0, None
+        for cid in sorted(set(clusters.similar_clusters(sig)) | {own}):
+            others = clusters.other_group_rows(cid, doc.unit, MAX_COMPARED_PER_CLUSTER)
+            if others:
+                sims = estimate_many(sig, self.sigs[others])
+                k = int(np.argmax(sims))
+                if sims[k] > best:
+                    best, best_row = float(sims[k]), others[k]
+        row["max_sim_other"] = round(best, 4)
+        if best_row is not None:
+            other = self.docs[self.doc_ids[self.row_doc[best_row]]]
+            row.update(most_similar_doc=other.doc_id, most_similar_agency=other.agency)
+        return row
+
+    def write(self, writer: TableWriter, prev: dict[str, str]) -> dict[str, float | None]:
+        """Stream the similarity rows to ``writer``; return sim_prev of section 五 per doc_id."""
+        problems_sim: dict[str, float | None] = {}
+        for i in range(self.n):
+            row = self._row(i, prev)
+            if row["section"] == "problems":
+                problems_sim[row["doc_id"]] = row.get("sim_prev")
+            writer.add([row])
+        return problems_sim
 
 
-def _statement_duplicates(outdir: Path, docs: dict[str, DocInfo], followup: FollowupCollector
-                          ) -> list[dict[str, Any]]:
+def _statement_duplicates(outdir: Path, docs: dict[str, DocInfo], followup: FollowupCollector,
+                          writer: TableWriter) -> None:
     signer = Signer(num_perm=64)
     path = outdir / "statements.parquet"
     n = pq.ParquetFile(path).metadata.num_rows
     sigs = np.zeros((max(n, 1), signer.num_perm), dtype=np.uint32)
     clusters = NearDuplicateClusters(signer, STATEMENT_DUPLICATE)
-    kept: list[dict[str, Any]] = []
+    kept: list[tuple[str, int]] = []  # signed row -> (doc_id, statement index)
     for r in _iter_rows(path, ["doc_id", "index", "role", "themes", "text"]):
         doc = docs.get(r["doc_id"])
         if doc is None:
@@ -164,25 +195,25 @@ def _statement_duplicates(outdir: Path, docs: dict[str, DocInfo], followup: Foll
             i = len(kept)
             sigs[i] = sig = signer.signature(shingle_hashes(text))
             clusters.add(i, sig, doc.unit, sigs)
-            kept.append({"doc_id": doc.doc_id, "agency": doc.agency, "year": doc.year, "index": r["index"],
-                         "role": r["role"], "text": text})
+            kept.append((doc.doc_id, r["index"]))
         followup.add_statement(doc.doc_id, r["index"], r["role"], r["themes"], sig)
-    out = []
+    listed: dict[tuple[str, int], tuple[int, int, float]] = {}
     for cid, members in enumerate(clusters.members):
-        n_units = len(clusters.groups[cid])
-        if n_units < 2:
-            continue
-        for i in members:
-            out.append({"cluster": cid, "n_agencies": n_units, **kept[i],
-                        "sim_to_representative": round(clusters.sim_to_rep[i], 4)})
-    return out
-
-
-def _write(outdir: Path, name: str, schema: pa.Schema, rows: list[dict[str, Any]], formats: tuple[str, ...]) -> str:
-    writer = TableWriter(outdir, name, schema, formats)
+        if len(clusters.groups[cid]) >= 2:
+            for i in members:
+                listed[kept[i]] = (cid, len(clusters.groups[cid]), round(clusters.sim_to_rep[i], 4))
+    if not listed:
+        return
+    rows = []
+    for r in _iter_rows(path, ["doc_id", "index", "role", "text"]):  # second pass: texts of listed statements
+        hit = listed.get((r["doc_id"], r["index"]))
+        if hit:
+            doc = docs[r["doc_id"]]
+            rows.append({"cluster": hit[0], "n_agencies": hit[1], "doc_id": doc.doc_id, "agency": doc.agency,
+                         "year": doc.year, "index": r["index"], "role": r["role"], "sim_to_representative": hit[2],
+                         "text": r["text"]})
+    rows.sort(key=lambda r: (r["cluster"], r["doc_id"], r["index"]))
     writer.add(rows)
-    writer.close()
-    return str(writer.final.get("parquet") or next(iter(writer.final.values())))
 
 
 def run_similarity(outdir: str | Path, formats: tuple[str, ...] = ("parquet", "csv")
@@ -196,14 +227,21 @@ def run_similarity(outdir: str | Path, formats: tuple[str, ...] = ("parquet", "c
     for r in _iter_rows(sections_path, ["doc_id", "key", "text"]):
         if r["key"] in NARRATIVE_SECTIONS and r["doc_id"] in docs:
             sections.add(r["doc_id"], r["key"], r["text"] or "")
-    sim_rows = sections.finish(prev)
-    followup = FollowupCollector(docs, prev, sections.rectification)
-    dup_rows = _statement_duplicates(outdir, docs, followup)
-    followup_rows = followup.rows(sim_rows)
-    files = {
-        "similarity": _write(outdir, "similarity", SIMILARITY_SCHEMA, sim_rows, formats),
-        "near_duplicates": _write(outdir, "near_duplicates", NEAR_DUPLICATES_SCHEMA, dup_rows, formats),
-        "followup": _write(outdir, "followup", FOLLOWUP_SCHEMA, followup_rows, formats),
-    }
-    counts = {"similarity": len(sim_rows), "near_duplicates": len(dup_rows), "followup": len(followup_rows)}
+    writers = {"similarity": TableWriter(outdir, "similarity", SIMILARITY_SCHEMA, formats),
+               "near_duplicates": TableWriter(outdir, "near_duplicates", NEAR_DUPLICATES_SCHEMA, formats),
+               "followup": TableWriter(outdir, "followup", FOLLOWUP_SCHEMA, formats)}
+    try:
+        problems_sim = sections.write(writers["similarity"], prev)
+        followup = FollowupCollector(docs, prev, sections.rectification)
+        del sections  # signatures of sections are no longer needed
+        _statement_duplicates(outdir, docs, followup, writers["near_duplicates"])
+        writers["followup"].add(followup.rows(problems_sim))
+        for w in writers.values():
+            w.close()
+    except BaseException:
+        for w in writers.values():
+            w.abort()
+        raise
+    counts = {name: w.n_rows for name, w in writers.items()}
+    files = {name: str(w.final.get("parquet") or next(iter(w.final.values()))) for name, w in writers.items()}
     return counts, files

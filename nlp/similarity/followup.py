@@ -81,8 +81,9 @@ class FollowupCollector:
                 pairs.append([index, prev_sigs[k][0], round(float(sims[k]), 4)])
         return n, round(best_overall, 4), pairs
 
-    def rows(self, similarity_rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        section_sim = {r["doc_id"]: r.get("sim_prev") for r in similarity_rows if r["section"] == "problems"}
+    def rows(self, problems_sim: dict[str, float | None]) -> list[dict[str, Any]]:
+        """One row per report with an earlier report of its unit; ``problems_sim``: doc_id → sim_prev of 五."""
+        section_sim = problems_sim
         out = []
         for doc_id, prev_id in self.prev.items():
             doc, prev_doc = self.docs[doc_id], self.docs[prev_id]

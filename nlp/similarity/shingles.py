@@ -33,7 +33,7 @@ def shingle_hashes(text: str, k: int = SHINGLE_SIZE) -> np.ndarray:
     codes = np.frombuffer(s.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
     n = len(codes) - k + 1
     if n <= 0:  # shorter than one shingle: the whole text is the shingle
-        codes, n, k = np.pad(codes, (0, k - len(codes))), 1, k
+        codes, n = np.pad(codes, (0, k - len(codes))), 1
     h = np.zeros(n, dtype=np.uint64)
     with np.errstate(over="ignore"):  # uint64 wrap-around is the intended modular arithmetic
         for j in range(k):

@@ -30,7 +30,7 @@ class StatuteIndex:
                 self._owners.setdefault(h, []).append(name)
 
     @classmethod
-    def from_file(cls, path=None) -> "StatuteIndex":
+    def from_file(cls, path=None) -> StatuteIndex:
         articles: dict[str, str] = {}
         with open(path or resource_path("statute_articles.txt"), encoding="utf-8") as fh:
             for line in fh:

@@ -33,10 +33,21 @@ def report_statements(report: Report) -> list[Statement]:
 
 
 def statements_from_text(text: str, year: int | None = None) -> list[Statement]:
-    """Statements of a whole report text (locates section 五 itself), or of a bare section-五 body."""
-    span = find_problems_span(text)
-    start, end = (span[0], span[1]) if span else (0, len(text))
-    return split_statements(text, start, end, report_year=year)
+    """Statements of a whole report text, or of a bare section-五 body.
+
+    Section 五 is found by the segmenter, then by our own heading search; text with no
+    recognisable sections at all is taken to be the body of 五 itself.
+    """
+    from nlp.segment import segment
+
+    sections, _, _ = segment(text)
+    report = Report(source="<text>", text=text, sections=sections)
+    span = problems_span(report)
+    if span is None:
+        if len(sections) >= 2:
+            return []  # a report without section 五
+        span = (0, len(text), "whole")
+    return split_statements(text, span[0], span[1], report_year=year)
 
 
 def publish(report: Report, statements: list[Statement], how: str | None) -> None:

@@ -80,3 +80,62 @@ def choose_combination(candidates: list[list[tuple[int, ...]]],
         return [0] * len(candidates), [s > 1 for s in sizes]
     first = fits[0]
     return list(first), [any(f[r] != first[r] for f in fits) for r in range(len(sizes))]
+
+
+MAX_STATES = 200_000
+MAX_PATHS = 8
+
+
+def resolve_sum_table(options: dict[str, list[tuple[int, ...]]], fixed: dict[str, tuple[int | None, ...]],
+                      parts: list[str], total: str, inflow: tuple[str, str], outflow: str,
+                      ) -> dict[str, tuple[int, bool]]:
+    """Choose a split for each run-together row of table 三 with the identities A2 and A1.
+
+    ``options``: row -> candidate value tuples (rows with several splits); ``fixed``: row -> values
+    (None = unknown) of the other rows; ``parts`` sum to ``total`` (A2) and
+    inflow[0] + inflow[1] = total + outflow (A1). A dynamic programme over the part rows keyed by
+    their partial column sums keeps this linear in practice. Returns row -> (choice, ambiguous).
+    """
+    ncols = len(next(iter(options.values()))[0])
+
+    def known(row: str, c: int) -> bool:
+        return row in options or (fixed.get(row) is not None and fixed[row][c] is not None)
+
+    a2_cols = [c for c in range(ncols) if all(known(r, c) for r in parts + [total])]
+    a1_cols = [c for c in range(ncols) if all(known(r, c) for r in (*inflow, total, outflow))]
+    base = [sum(fixed[r][c] for r in parts if r not in options and fixed.get(r)) for c in a2_cols]
+    states: dict[tuple[int, ...], list[tuple[int, ...]]] = {tuple(base): [()]}
+    amb_parts = [r for r in parts if r in options]
+    for r in amb_parts:
+        new: dict[tuple[int, ...], list[tuple[int, ...]]] = {}
+        for vec, paths in states.items():
+            for i, cand in enumerate(options[r]):
+                key = tuple(v + cand[c] for v, c in zip(vec, a2_cols))
+                bucket = new.setdefault(key, [])
+                for p in paths:
+                    if len(bucket) < MAX_PATHS:
+                        bucket.append(p + (i,))
+        states = new
+        if len(states) > MAX_STATES:
+            return {r: (0, True) for r in options}
+    outer = [r for r in (*inflow, total, outflow) if r in options]
+    fits: list[dict[str, int]] = []
+    for choice in product(*(range(len(options[r])) for r in outer)):
+        pick = dict(zip(outer, choice))
+
+        def val(row: str, c: int) -> int:
+            return options[row][pick[row]][c] if row in pick else fixed[row][c]
+
+        if any(val(inflow[0], c) + val(inflow[1], c) != val(total, c) + val(outflow, c) for c in a1_cols):
+            continue
+        need = tuple(val(total, c) for c in a2_cols)
+        for path in states.get(need, []):
+            fits.append({**pick, **dict(zip(amb_parts, path))})
+            if len(fits) >= 64:
+                break
+        if len(fits) >= 64:
+            break
+    if not fits:
+        return {r: (0, True) for r in options}
+    first = fits[0]
+    return {r: (first[r], any(f[r] != first[r] for f in fits)) for r in options}

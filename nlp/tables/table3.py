@@ -6,7 +6,7 @@ from typing import Any
 
 from nlp.tables.labels import LabelMatcher, Template, detect_format, find_marker, label_body, load_yaml, squeeze
 from nlp.tables.rows import MISSING, Cell, RowCandidate, align_rows, build_rows
-from nlp.tables.runtogether import choose_combination
+from nlp.tables.runtogether import resolve_sum_table
 from nlp.tables.tokens import tokenize
 
 SPEC = "table3.yaml"
@@ -101,33 +101,16 @@ def _prov(cell: Cell, ambiguous: bool) -> dict[str, Any]:
 
 def _resolve_runtogether(placed: dict[str, tuple[RowCandidate, bool]], fmt: str) -> None:
     """Choose among digit splits of run-together rows with the column identities (A1, A2)."""
-    multi = [k for k, (r, _) in placed.items() if len(r.options) > 1]
+    multi = {k: r for k, (r, _) in placed.items() if len(r.options) > 1}
     if not multi:
         return
-    outcome = outcome_keys(fmt)
-    ncols = len(columns())
-
-    def value(key: str, col: int, choice: dict[str, list[Cell]]) -> int | None:
-        if key in choice:
-            return choice[key][col].value
-        if key in placed:
-            return placed[key][0].cells[col].value
-        return None
-
-    def consistent(rows: list[list[Cell]]) -> bool:
-        choice = dict(zip(multi, rows))
-        for c in range(ncols):
-            parts = [value(k, c, choice) for k in outcome]
-            total = value("total_processed", c, choice)
-            if total is not None and None not in parts and sum(parts) != total:
-                return False
-            ops = [value(k, c, choice) for k in ("new_received", "carried_over", "carried_forward")]
-            if total is not None and None not in ops and ops[0] + ops[1] != total + ops[2]:
-                return False
-        return True
-
-    options = [placed[k][0].options for k in multi]
-    choice, ambiguous = choose_combination(options, consistent)
-    for k, c, amb in zip(multi, choice, ambiguous):
-        row = placed[k][0]
-        row.cells = [Cell(x.value, x.raw, x.start, x.end, amb) for x in row.options[c]]
+    options = {k: [tuple(c.value for c in opt) for opt in r.options] for k, r in multi.items()}
+    fixed = {k: tuple(c.value for c in r.cells) for k, (r, _) in placed.items() if k not in multi}
+    keys = row_keys(fmt)
+    for k in keys:
+        fixed.setdefault(k, None) if k not in options else None
+    chosen = resolve_sum_table(options, fixed, outcome_keys(fmt), "total_processed",
+                               ("new_received", "carried_over"), "carried_forward")
+    for k, (choice, amb) in chosen.items():
+        row = multi[k]
+        row.cells = [Cell(x.value, x.raw, x.start, x.end, amb) for x in row.options[choice]]

@@ -88,7 +88,7 @@ class ThemeClassifier:
                 continue
             if not col.any():
                 continue
-            lr = LogisticRegression(C=self.C, class_weight=self.class_weight, solver="liblinear",
+            lr = LogisticRegression(C=self.C, class_weight=self.class_weight, solver="liblinear", dual=True,
                                     random_state=self.random_state, max_iter=1000)
             lr.fit(x, col)
             coef[j] = lr.coef_[0]

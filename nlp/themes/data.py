@@ -44,7 +44,8 @@ def default_doc_dirs() -> list[Path]:
     return [REPO_ROOT / "corpus" / "samples", shared / "corpus" / "real"]
 
 
-def _read(doc: str, dirs: Sequence[Path], cache: dict[str, tuple[str, str] | None]) -> tuple[str, str] | None:
+def _read(doc: str, dirs: Sequence[Path], cache: dict[str, tuple[str, str, Path] | None]
+          ) -> tuple[str, str, Path] | None:
     if doc not in cache:
         from nlp.io import read_document
         cache[doc] = None
@@ -52,9 +53,21 @@ def _read(doc: str, dirs: Sequence[Path], cache: dict[str, tuple[str, str] | Non
             p = Path(d) / doc
             if p.is_file():
                 text = read_document(p).text
-                cache[doc] = (text, hashlib.sha256(text.encode("utf-8")).hexdigest())
+                cache[doc] = (text, hashlib.sha256(text.encode("utf-8")).hexdigest(), p)
                 break
     return cache[doc]
+
+
+def _relocate(path: Path, sha1: str, cache: dict[Path, dict[str, str]]) -> str | None:
+    """The statement with this text hash in the document as the splitter reads it today.
+
+    A reader change (e.g. PDF extraction) moves offsets but rarely the statement's text.
+    """
+    if path not in cache:
+        from nlp.pipeline import Pipeline
+        report = Pipeline(["normalize", "segment", "metadata", "statements"]).from_path(path)
+        cache[path] = {text_sha1(st["text"]): st["text"] for st in report.extensions.get("statements", [])}
+    return cache[path].get(sha1)
 
 
 def iter_records(paths: Iterable[str | Path]) -> Iterable[tuple[str, dict]]:
@@ -71,7 +84,8 @@ def iter_records(paths: Iterable[str | Path]) -> Iterable[tuple[str, dict]]:
 def load_statements(paths: Iterable[str | Path], doc_dirs: Sequence[str | Path] | None = None) -> LoadResult:
     """Labelled statements from JSONL files; records whose document is unavailable are skipped."""
     dirs = [Path(d) for d in (doc_dirs or default_doc_dirs())]
-    cache: dict[str, tuple[str, str] | None] = {}
+    cache: dict[str, tuple[str, str, Path] | None] = {}
+    relocated: dict[Path, dict[str, str]] = {}
     out = LoadResult()
     for where, rec in iter_records(paths):
         rid = str(rec.get("id", where))
@@ -86,14 +100,16 @@ def load_statements(paths: Iterable[str | Path], doc_dirs: Sequence[str | Path] 
             if doc is None:
                 out.skipped.append(f"{rid}: document {rec.get('doc')!r} not found in {[str(d) for d in dirs]}")
                 continue
-            full, sha = doc
-            if rec.get("doc_sha256") and rec["doc_sha256"] != sha:
-                out.skipped.append(f"{rid}: {rec.get('doc')} reads differently now (text hash changed)")
-                continue
+            full, sha, path = doc
             text = clean_text(full[rec["start"]:rec["end"]])
             if rec.get("text_sha1") and rec["text_sha1"] != text_sha1(text):
-                out.skipped.append(f"{rid}: statement text at {rec['start']}:{rec['end']} does not match text_sha1")
-                continue
+                moved = _relocate(path, rec["text_sha1"], relocated)
+                if moved is None:
+                    changed = "reads differently now" if rec.get("doc_sha256") not in (None, sha) else "is unchanged"
+                    out.skipped.append(f"{rid}: statement not found at {rec['start']}:{rec['end']} or elsewhere "
+                                       f"({rec.get('doc')} {changed}); re-annotate this document")
+                    continue
+                text = moved
         group = f"synthetic:{rid}" if source == "synthetic" else str(rec.get("doc") or rid.split("#")[0])
         out.statements.append(LabelledStatement(rid, text, themes, rec.get("role"), rec.get("status"), source, group))
     return out

@@ -81,6 +81,11 @@ class GovTokenizer(DummyTokenizer):
         self.user_entries = [(w, f) for w, f in cfg["user_entries"]]
         self._rebuild()
 
+    def __reduce__(self) -> tuple:
+        # The engines (rjieba/jieba objects) do not pickle; rebuild from the serialised entries instead
+        # (spaCy pickles the pipeline for nlp.pipe(n_process=...) under the spawn start method).
+        return _unpickle_tokenizer, (self.vocab, self.to_bytes())
+
     def to_bytes(self, **kwargs: Any) -> bytes:
         return srsly.json_dumps(self._get_config()).encode("utf-8")
 
@@ -93,6 +98,12 @@ class GovTokenizer(DummyTokenizer):
 
     def from_disk(self, path: str | Path, **kwargs: Any) -> GovTokenizer:
         return self.from_bytes(Path(path).read_bytes())
+
+
+def _unpickle_tokenizer(vocab: Vocab, data: bytes) -> GovTokenizer:
+    cfg = srsly.json_loads(data)
+    tok = GovTokenizer(vocab, segmenter=cfg["segmenter"], hmm=cfg["hmm"], domain_dict=False)
+    return tok.from_bytes(data)
 
 
 def words_and_spaces(tokens: list[str], text: str) -> tuple[list[str], list[bool]]:
