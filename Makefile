@@ -18,7 +18,7 @@ demo: $(STAMP)
 	$(BIN)/govnlp run corpus/samples -o out/demo
 
 test: $(STAMP)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -q
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/tokenize.py

@@ -251,7 +251,7 @@ def test_cli_run_prints_counts_and_outputs(tmp_path):
     bad = tmp_path / "bad.txt"
     bad.write_text("")
     res = CliRunner().invoke(app, ["run", *map(str, SEED_FILES[:2]), str(bad), "-o", str(out), "-j", "1", "-q",
-                                   "--pipeline", PIPELINE, "--no-similarity", "--format", "parquet"])
+                                   "--pipeline", PIPELINE, "--no-similarity", "--no-csv"])
     assert res.exit_code == 1  # one input failed (its row says why); the others were processed
     assert "3 documents: 2 ok, 1 errors" in res.output and str(out) in res.output
     assert "bad.txt: empty file" in res.output

@@ -168,3 +168,19 @@ def test_real_same_unit_two_years_are_linked(tmp_path):
     rows = sim[sim["doc_id"] == later]
     assert (rows["prev_doc_id"] == earlier).all() and rows["sim_prev"].notna().any()
     assert ((rows["sim_prev"] > 0) & (rows["sim_prev"] < 1)).any()  # rewritten, not copied wholesale
+
+
+def test_worker_features_give_the_same_result_as_recomputing_from_tables(sim_run, tmp_path):
+    """`govnlp run` computes features in the workers; `govnlp similarity` on tables alone must agree."""
+    import shutil
+
+    out, _ = sim_run
+    copy = tmp_path / "copy"
+    shutil.copytree(out, copy, ignore=shutil.ignore_patterns("shards", "_features.parquet"))
+    from nlp.similarity import run_similarity
+
+    run_similarity(copy, formats=("parquet",))
+    for name in ("similarity", "near_duplicates", "followup"):
+        a = pd.read_parquet(out / f"{name}.parquet")
+        b = pd.read_parquet(copy / f"{name}.parquet")
+        pd.testing.assert_frame_equal(a, b)

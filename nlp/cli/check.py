@@ -1,4 +1,5 @@
 """`govnlp check`: the consistency rules of domain.md §1.5 on reports, one JSON line per rule result."""
+
 from __future__ import annotations
 
 import json
@@ -20,8 +21,16 @@ def _prepare_pipeline() -> Pipeline:
 
 
 def error_record(source: str, message: str) -> dict[str, Any]:
-    return {"source": source, "rule": None, "status": "ERROR", "severity": "error", "message": message,
-            "expected": None, "actual": None, "cells": []}
+    return {
+        "source": source,
+        "rule": None,
+        "status": "ERROR",
+        "severity": "error",
+        "message": message,
+        "expected": None,
+        "actual": None,
+        "cells": [],
+    }
 
 
 def _fmt(value: Any) -> str:
@@ -33,17 +42,24 @@ def summary_lines(source: str, results: list[dict[str, Any]]) -> list[str]:
     lines = [f"{source}: " + ", ".join(f"{k} {v}" for k, v in counts.items())]
     for r in results:
         if r["status"] == "FAIL":
-            lines.append(f"  FAIL {r['rule']} [{r['severity']}]: expected {_fmt(r['expected'])}, "
-                         f"actual {_fmt(r['actual'])} — {r['message']}")
+            lines.append(
+                f"  FAIL {r['rule']} [{r['severity']}]: expected {_fmt(r['expected'])}, "
+                f"actual {_fmt(r['actual'])} — {r['message']}"
+            )
     return lines
 
 
 @app.command("check")
 def check_cmd(
     paths: list[Path] = typer.Argument(..., help="Report files or directories (searched recursively)."),
-    previous: Path | None = typer.Option(None, "--previous", help="The same agency's previous-year report "
-                                         "(enables the cross-year rules B6–B8)."),
-    output: Path | None = typer.Option(None, "-o", "--output", help="Write JSON lines here (default: stdout)."),
+    previous: Path | None = typer.Option(
+        None,
+        "--previous",
+        help="The same agency's previous-year report (enables the cross-year rules B6–B8).",
+    ),
+    output: Path | None = typer.Option(
+        None, "-o", "--output", help="Write JSON lines here (default: stdout)."
+    ),
     strict: bool = typer.Option(False, "--strict", help="Exit 2 when any rule FAILs."),
 ) -> None:
     """Check the statutory tables and the text of reports against the consistency rules A1–D18.
@@ -78,7 +94,7 @@ def check_cmd(
                 continue
             try:
                 results = run_checks(report, prev_report)
-            except Exception as exc:  # a bug on one file must not stop the batch
+            except Exception as exc:  # noqa: BLE001 — a bug on one file must not stop the batch
                 msg = f"{path}: internal error while checking: {type(exc).__name__}: {exc}"
                 typer.echo(f"error: {msg}", err=True)
                 write_jsonl(fh, error_record(str(path), msg))

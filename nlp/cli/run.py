@@ -7,15 +7,11 @@ import typer
 
 from nlp.cli.app import app
 
-_FORMATS = ("parquet", "csv")
 
 
-def _formats(value: str) -> tuple[str, ...]:
-    formats = tuple(f.strip().lower() for f in value.split(",") if f.strip())
-    bad = [f for f in formats if f not in _FORMATS]
-    if bad or not formats:
-        raise typer.BadParameter(f"formats must be a comma-separated subset of {', '.join(_FORMATS)}")
-    return formats
+def _formats(csv: bool) -> tuple[str, ...]:
+    # Parquet is always written: `govnlp similarity`, `govnlp compare` and the notebook read it.
+    return ("parquet", "csv") if csv else ("parquet",)
 
 
 @app.command("run")
@@ -28,7 +24,7 @@ def run_cmd(
                                  "comma-separated component list (e.g. normalize,segment,metadata)."),
     similarity: bool = typer.Option(True, "--similarity/--no-similarity",
                                     help="Also compute copying/boilerplate/follow-up tables (govnlp similarity)."),
-    formats: str = typer.Option("parquet,csv", "--format", help="Output formats: parquet,csv."),
+    csv: bool = typer.Option(True, "--csv/--no-csv", help="Also write every table as CSV (Parquet always)."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
 ) -> None:
     """Run the whole pipeline on every report, in parallel, into analysis-ready tables.
@@ -47,7 +43,7 @@ def run_cmd(
     components: str | list[str] = pipeline if "," not in pipeline else [c.strip() for c in pipeline.split(",")]
     try:
         summary = run_corpus(inputs, outdir, components=components, jobs=jobs or None, force=force,
-                             progress=not quiet, similarity=similarity, formats=_formats(formats))
+                             progress=not quiet, similarity=similarity, formats=_formats(csv))
     except (KeyError, AttributeError, ImportError) as exc:  # an unknown or broken pipeline component
         typer.echo(f"error: cannot build the pipeline {pipeline!r}: {exc}", err=True)
         raise typer.Exit(2) from exc
@@ -61,7 +57,7 @@ def run_cmd(
         typer.echo(f"error: {err['error']}", err=True)
     if len(summary.errors) > 10:
         typer.echo(f"… and {len(summary.errors) - 10} more errors (see manifest.json)", err=True)
-    typer.echo(f"outputs: {outdir}/{{{','.join(summary.counts)}}}.{{{','.join(_formats(formats))}}}, "
+    typer.echo(f"outputs: {outdir}/{{{','.join(summary.counts)}}}.{{{','.join(_formats(csv))}}}, "
                f"{outdir}/manifest.json")
     raise typer.Exit(1 if summary.n_errors else 0)
 
@@ -69,7 +65,7 @@ def run_cmd(
 @app.command("similarity")
 def similarity_cmd(
     outdir: Path = typer.Argument(..., help="A directory written by `govnlp run`."),
-    formats: str = typer.Option("parquet,csv", "--format", help="Output formats: parquet,csv."),
+    csv: bool = typer.Option(True, "--csv/--no-csv", help="Also write the tables as CSV (Parquet always)."),
 ) -> None:
     """Copying and boilerplate over a finished run: per-section similarity to the unit's previous
     report, to other units' reports and to statute text; near-duplicate statements across units;
@@ -83,6 +79,6 @@ def similarity_cmd(
     if not (outdir / "sections.parquet").exists():
         typer.echo(f"error: {outdir}: no sections.parquet (not a `govnlp run` output directory?)", err=True)
         raise typer.Exit(1)
-    counts, files = run_similarity(outdir, formats=_formats(formats))
+    counts, files = run_similarity(outdir, formats=_formats(csv))
     typer.echo("rows: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
     typer.echo("outputs: " + ", ".join(files.values()))

@@ -13,7 +13,8 @@ from nlp.cli.app import app, evaluate_app
 
 @app.command("themes")
 def themes_cmd(
-    text: str | None = typer.Option(None, "--text", help="Classify this text; '-' or no option reads stdin lines."),
+    dash: str | None = typer.Argument(None, metavar="[-]", help="'-' (or nothing): read one statement per stdin line."),
+    text: str | None = typer.Option(None, "--text", help="Classify this text instead of reading stdin."),
     model: Path | None = typer.Option(None, "--model", help="Theme model directory (default: models/themes-default)."),
 ) -> None:
     """Themes of statements: one JSON line {text, themes, scores} per input line.
@@ -27,6 +28,9 @@ def themes_cmd(
     except (FileNotFoundError, ValueError) as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2) from exc
+    if dash not in (None, "-"):
+        typer.echo(f"error: unexpected argument {dash!r}; use --text \"…\" or '-' for stdin", err=True)
+        raise typer.Exit(2)
     lines = [text] if text not in (None, "-") else [ln.rstrip("\n") for ln in sys.stdin]
     lines = [ln for ln in lines if ln.strip()]
     for rec in classify_texts(lines, clf):

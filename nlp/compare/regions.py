@@ -2,7 +2,8 @@
 
 Place names come from ``resources/regions.tsv``. Prefecture names must be followed by 市
 (淮安市) and province names by 省/市/自治区 (or open the agency name) so that common
-words are not mistaken for places; county-level names (…区/县) match as written.
+words are not mistaken for places; county-level names (…区/县) match as written. The
+earliest place named wins.
 """
 from __future__ import annotations
 
@@ -13,29 +14,42 @@ from nlp.resources import resource_path
 
 UNKNOWN = "unknown"
 _LITERAL_SUFFIXES = ("区", "县", "旗", "州", "盟", "地区")
-_PROVINCE_SUFFIX = r"(?:省|市|壮族自治区|回族自治区|维吾尔自治区|自治区|特别行政区)"
+_PROVINCE_SUFFIXES = ("省", "市", "壮族自治区", "回族自治区", "维吾尔自治区", "自治区", "特别行政区")
+_END_CHARS = frozenset("省市区县旗州盟")
 
 
 @lru_cache(maxsize=1)
-def _patterns() -> tuple[re.Pattern[str], dict[str, str]]:
-    alternatives: list[str] = []
-    owner: dict[str, str] = {}
+def _names() -> tuple[dict[str, str], int]:
+    """Every place name as it must be written (新乡市, 河南省, 红旗区, …) → province; and the longest length."""
+    names: dict[str, str] = {}
     with open(resource_path("regions.tsv"), encoding="utf-8") as fh:
         for line in fh:
             if not line.strip() or line.startswith("#"):
                 continue
-            province, _english, names = line.rstrip("\n").split("\t")
-            for name in [province] + names.split():
-                owner.setdefault(name, province)
-    # Longest first so that 黔西南布依族苗族自治州 wins over shorter overlaps.
-    for name in sorted(owner, key=len, reverse=True):
-        if name.endswith(_LITERAL_SUFFIXES):
-            alternatives.append(f"(?P<n{len(alternatives)}>{re.escape(name)})")
-        elif owner[name] == name:
-            alternatives.append(f"(?P<n{len(alternatives)}>{re.escape(name)}){_PROVINCE_SUFFIX}")
-        else:
-            alternatives.append(f"(?P<n{len(alternatives)}>{re.escape(name)})市")
-    return re.compile("|".join(alternatives)), owner
+            province, _english, places = line.rstrip("\n").split("\t")
+            for suffix in _PROVINCE_SUFFIXES:
+                names.setdefault(province + suffix, province)
+            for name in places.split():
+                names.setdefault(name if name.endswith(_LITERAL_SUFFIXES) else name + "市", province)
+    return names, max(map(len, names))
+
+
+def _first_place(text: str) -> str | None:
+    """Province of the earliest (then longest) place name in ``text``: a scan of the characters that
+    can end a place name, with dictionary look-ups (linear in the text, unlike a big regex alternation)."""
+    names, longest = _names()
+    for end in range(len(text)):
+        if text[end] not in _END_CHARS:
+            continue
+        best = None
+        for start in range(max(0, end + 1 - longest), end - 1):
+            province = names.get(text[start:end + 1])
+            if province is not None:
+                best = province  # the longest match ending here is found first
+                break
+        if best is not None:
+            return best
+    return None
 
 
 @lru_cache(maxsize=1)
@@ -52,14 +66,14 @@ def english_names() -> dict[str, str]:
 
 def region_of(agency: str | None, text: str = "") -> str:
     """Province (e.g. "河南") named by the agency, else by the text; ``"unknown"`` when none is found."""
-    pattern, owner = _patterns()
-    provinces = {p for p in owner.values()}
+    names, _ = _names()
+    provinces = set(names.values())
     if agency:
         for prov in provinces:  # "江苏省…" or an agency that opens with a province name
             if agency.startswith(prov):
                 return prov
     for source in (agency or "", text or ""):
-        m = pattern.search(re.sub(r"\s+", "", source))
-        if m:
-            return owner[m.group(m.lastgroup)]
+        found = _first_place(re.sub(r"\s+", "", source))
+        if found:
+            return found
     return UNKNOWN

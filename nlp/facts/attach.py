@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -29,6 +30,8 @@ _BLOCK_START = re.compile(r"[ \t]*(?:#|[(（]?[一二三四五六七八九十]{1
 
 def _soft_newline(text: str, i: int, lo: int) -> bool:
     """A line break inside a sentence (PDF/markdown wrapping, "数为\n0 件") is no boundary."""
+    if i == 0 or text[i - 1] in _HARD_LINE_END or text[i - 1] == "\n":
+        return False
     prev_nl = text.rfind("\n", lo, i)
     prev_line = text[prev_nl + 1:i].strip()
     if not prev_line or prev_line[-1] in _HARD_LINE_END or len(prev_line) < 16:
@@ -42,6 +45,8 @@ def breaks(text: str, lo: int, hi: int, rx: re.Pattern[str], soft: set[int] | No
     positions when already known, see :func:`soft_newlines`)."""
     if soft is None:
         soft = soft_newlines(text, lo, hi)
+    if not soft:
+        return [m.start() for m in rx.finditer(text, lo, hi)]
     return [i for i in (m.start() for m in rx.finditer(text, lo, hi)) if i not in soft]
 
 
@@ -58,9 +63,7 @@ def soft_newlines(text: str, lo: int, hi: int) -> set[int]:
 
 def enclosing(points: list[int], pos: int, lo: int, hi: int) -> Span:
     """The piece between break points that contains ``pos``."""
-    import bisect
-
-    i = bisect.bisect_right(points, pos - 1)
+    i = bisect_right(points, pos - 1)
     start = points[i - 1] + 1 if i > 0 else lo
     end = points[i] if i < len(points) else hi
     return Span(max(start, lo), end)
@@ -73,8 +76,18 @@ class CueMatch(NamedTuple):
 
 
 def cue_matches(rx: re.Pattern[str], text: str, lo: int, hi: int) -> list[CueMatch]:
-    """All (overlapping) cue phrases in ``text[lo:hi]``; ``rx`` is a lookahead alternation."""
-    return [CueMatch(m.start(1), m.end(1), m.group(1)) for m in rx.finditer(text, lo, hi)]
+    """The longest cue phrase starting at each position of ``text[lo:hi]`` (overlaps included).
+
+    ``rx`` is a longest-first alternation of literals, so the regex engine skips characters that
+    start no cue; restarting one character after each match finds overlapping cues."""
+    out = []
+    search = rx.search
+    m = search(text, lo, hi)
+    while m:
+        s = m.start()
+        out.append(CueMatch(s, m.end(), m.group()))
+        m = search(text, s + 1, hi)
+    return out
 
 
 _CTX_CACHE: dict = {}
@@ -82,7 +95,7 @@ _CTX_CACHE: dict = {}
 
 def _accepted(matches: list[CueMatch], unit: str | None, sentence: str, lex: Lexicon, min_priority: int = -99):
     # Blockers (name: null) hide the cues inside them: 行政事业性收费 is not 收费, 申请人 is not 申请.
-    blocked = [(m.start, m.end) for m in matches if lex.cues[m.phrase][0].name is None]
+    blocked = [(m.start, m.end) for m in matches if m.phrase in lex.blockers] if lex.blockers else []
     out = []
     for m in matches:
         if any(s <= m.start and m.end <= e for s, e in blocked):
@@ -114,6 +127,8 @@ def _coordinated(text: str, clause_lo: int, cue_m: CueMatch, cand: Candidate, un
 
     Returns (metrics, is_sum): a non-zero number without 均/各 after "予以公开及部分公开" is one
     combined count (is_sum), not one fact per cue."""
+    if not text.endswith(_COORD_JOIN, clause_lo, cue_m.start):
+        return (), False, cue_m.start
     gap = text[cue_m.end:cand.start]
     if not _COORD_GAP.match(gap):
         return (), False, cue_m.start
@@ -140,8 +155,9 @@ def _coordinated(text: str, clause_lo: int, cue_m: CueMatch, cand: Candidate, un
     return tuple(metrics), False, left_end
 
 
-def _channel(text: str, lo: int, hi: int, pos: int, lex: Lexicon, right: bool = True) -> str | None:
-    found = [(m.start(), lex.channels[m.group()]) for m in lex.channel_regex.finditer(text, lo, hi)]
+def _channel(found: list[tuple[int, str]], lo: int, hi: int, pos: int, right: bool = True) -> str | None:
+    """The channel named nearest to the left of ``pos`` in ``[lo, hi)`` (else the first to its right)."""
+    found = [(s, c) for s, c in found if lo <= s < hi]
     left = [c for s, c in found if s < pos]
     if left:
         return left[-1]
@@ -153,7 +169,8 @@ def attach(text: str, cands: list[Candidate], lex: Lexicon, sent_points: list[in
     """Fill metric/channel/scope of ``cands`` (all inside ``text[lo:hi]``); returns the cue used per candidate."""
     used: list[MetricCue | None] = []
     sentences: dict[int, str] = {}
-    channels: dict[tuple[int, int, int], str | None] = {}
+    channels: dict[int, list[tuple[int, str]]] = {}
+    cumulative: dict[int, int] = {}
     _CTX_CACHE.clear()
     for i, c in enumerate(cands):
         sent = enclosing(sent_points, c.start, lo, hi)
@@ -202,9 +219,19 @@ def attach(text: str, cands: list[Candidate], lex: Lexicon, sent_points: list[in
                     if head:
                         c.metric = head.list_member
         used.append(chosen)
-        c.channel = _channel(text, clause.start, clause.end, c.start, lex) or _channel(text, sent.start, c.start, c.start, lex, right=False)
-        if _CHANGE.search(seg) or _CHANGE.search(text[clause.start:c.start][-6:]):
+        found = channels.get(sent.start)
+        if found is None:
+            found = channels[sent.start] = [(m.start(), lex.channels[m.group()])
+                                            for m in lex.channel_regex.finditer(text, sent.start, sent.end)]
+        c.channel = _channel(found, clause.start, clause.end, c.start) or _channel(found, sent.start, c.start, c.start,
+                                                                                  right=False)
+        if _CHANGE.search(seg) or _CHANGE.search(text, max(clause.start, c.start - 6), c.start):
             c.scope = "change"
-        elif _CUMULATIVE.search(text[sent.start:c.start]):
-            c.scope = "cumulative"
+        else:
+            cum = cumulative.get(sent.start, -2)
+            if cum == -2:  # first cumulative word of the sentence, found once per sentence
+                m = _CUMULATIVE.search(text, sent.start, sent.end)
+                cum = cumulative[sent.start] = m.start() if m else -1
+            if 0 <= cum < c.start:
+                c.scope = "cumulative"
     return used

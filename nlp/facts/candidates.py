@@ -3,14 +3,13 @@ lexicon (years, 第X条, 〔2021〕30号, 12345热线, 20个工作日 …) masks
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 
 from nlp.facts.lexicon import Lexicon
 from nlp.facts.numerals import parse_number
 
-_AR = r"\d+(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+_AR = r"[0-9]+(?:,[0-9]{3})+(?:\.[0-9]+)?|[0-9]+(?:\.[0-9]+)?"  # ASCII: the text is normalised
 _CN = r"[零〇一二两三四五六七八九十百千万亿]+"
 _PRE = r"约|近|超过|超|逾|不足|不到|将近|接近|大约|上|突破|破|多达|高达"
 _POST = r"左右|以上|以下|以内|之多|余|多|上下"
@@ -43,7 +42,7 @@ class Candidate:
     parent: int | None = None
     is_share: bool = False
     coordinated: tuple[str, ...] = ()
-    share_of: "Candidate | None" = None
+    share_of: Candidate | None = None
     group: int | None = None  # working-text offset of the 其中/含 word of the breakdown this child belongs to
 
 
@@ -64,10 +63,13 @@ def candidate_regex(units_pattern: str) -> re.Pattern[str]:
     )
 
 
+_QUALIFIER_LAST = frozenset(w[-1] for w in (_PRE + "|数|几|若干").split("|"))
 _LEFT_QUALIFIER = re.compile(rf"(?:(?P<pre>{_PRE})[ \t]*)?(?P<indef>数|几|若干)?[ \t]*$")
 
 
-_PER_UNIT = re.compile(r"每[件条次个人项份页]$")
+_BAD_LEFT = ("第", "每", "满", "前", "/", "-", ".", "—", "－", "#", "No")  # ordinals, rates, rankings, codes
+_PER_UNITS = frozenset("件条次个人项份页")  # 每件100元: a price, not a count
+_CONDITION_START = frozenset("（()）的")
 _CONDITION = re.compile(r"(?:[（(][^）)\n]{0,10}[）)]|[）)])?的(?:[，,]|部分)")
 _QUANTITY_NOUN = re.compile(r"(?:数|量)(?:为|达|是|约)?[ \t]*$")
 _PERCENT_WORDS = re.compile(rf"百分之(?P<num>{_CN}|{_AR})")
@@ -78,9 +80,9 @@ class NegativeMask:
 
     Names are checked for every number, and only the names that contain the number's own digits
     ("五个中心" ⊃ 五, "12345" ⊃ 12345). The regex patterns run in a window around the number, and only
-    for numbers they can concern: a number without a unit, or a long Arabic number (years, phones,
-    postcodes, document numbers have >= 4 digits). A short number with a unit is already protected by
-    the unit grammar: 年/月/日/号 are no units, 第/每 before the number and 个工作日 after it reject it.
+    for numbers they can concern: a number without a unit, or a long one (>= 6 characters: phones,
+    postcodes). A number with a unit is already protected by the unit grammar: 年/月/日/号 are no
+    units, 第/每 before the number and 个工作日 after it reject it.
     """
 
     WINDOW = 60
@@ -98,7 +100,7 @@ class NegativeMask:
                 if k + len(name) > s:
                     return True
                 k = text.find(name, k + 1, e + len(name))
-        if has_unit and sum(ch.isdigit() for ch in text[s:e]) < 4:
+        if has_unit and e - s < 6:
             return False
         lo, hi = max(0, s - self.WINDOW), min(len(text), e + self.WINDOW)
         for pattern in self.patterns:
@@ -145,13 +147,7 @@ def _blocked_unit(text: str, end: int, unit: str, lex: Lexicon) -> bool:
 def find_candidates(text: str, lo: int, hi: int, lex: Lexicon, mask: NegativeMask) -> list[Candidate]:
     """Quantities in ``text[lo:hi]`` that survive the negative rules."""
     out: list[Candidate] = []
-    rx = candidate_regex(lex.units_pattern)
-    pos = lo
-    while True:
-        m = rx.search(text, pos, hi)
-        if not m:
-            break
-        pos = m.end() if m.end() > m.start() else m.start() + 1
+    for m in candidate_regex(lex.units_pattern).finditer(text, lo, hi):
         cand = _candidate(text, m, lex, mask)
         if cand is not None:
             out.append(cand)
@@ -166,10 +162,19 @@ def find_candidates(text: str, lo: int, hi: int, lex: Lexicon, mask: NegativeMas
 def _candidate(text: str, m: re.Match[str], lex: Lexicon, mask: NegativeMask) -> Candidate | None:
     num, unit, mult, approx, post = m.group("num", "unit", "mult", "approx", "post")
     arabic = num[0].isdigit()
-    if not unit and not (arabic and (mult or not m.group("num2"))):
-        return None
     ns, ne = m.start("num"), m.end("num")
-    q = _LEFT_QUALIFIER.search(text, max(0, ns - 6), ns)
+    if not unit:
+        # No unit: keep a multiplied Arabic number ("总浏览量为536万") or a number right after a
+        # quantity noun ("粉丝数 54373；"); any other bare number (years, 2024-0002) is no fact.
+        if not arabic or m.group("num2"):
+            return None
+        if not mult and not (_QUANTITY_NOUN.search(text, max(0, ns - 4), ns)
+                             and (ne >= len(text) or text[ne] in "，,；;。)）、\n")):
+            return None
+    k = ns - 1
+    while k >= 0 and text[k] in " \t":
+        k -= 1
+    q = _LEFT_QUALIFIER.search(text, max(0, ns - 6), ns) if k >= 0 and text[k] in _QUALIFIER_LAST else None
     pre, indef = q.group("pre", "indef") if q else (None, None)
     pre_start = q.start("pre") if pre else ns
     indef_start = q.start("indef") if indef else ns
@@ -179,26 +184,21 @@ def _candidate(text: str, m: re.Match[str], lex: Lexicon, mask: NegativeMask) ->
         return None
     # Context to the left: ordinals (第三项), rates (每件), part of a longer token (V1.0, 2024-0002).
     left = text[max(0, ns - 2):ns].rstrip(" \t")
-    if left.endswith(("第", "每", "满", "前", "/", "-", ".", "—", "－", "#", "No")) or _PER_UNIT.search(left) or (left and left[-1].isascii() and left[-1].isalnum()):
+    if left.endswith(_BAD_LEFT) or (left[:1] == "每" and left[1:] in _PER_UNITS) or (
+            left and left[-1].isascii() and left[-1].isalnum()):
         return None
     if ns < len(text) and m.end() < len(text) and text[m.end():m.end() + 1].isdigit():
         return None
-    if unit == "成":
-        if not (num in "一二三四五六七八九" or (arabic and len(num) == 1)) or not pre and not left.endswith(("占", "达", "比", "有")):
-            return None
+    if unit == "成" and (not (num in "一二三四五六七八九" or (arabic and len(num) == 1))
+                        or not pre and not left.endswith(("占", "达", "比", "有"))):
+        return None  # 成 is a unit only in shares: 占比超八成
     if unit and _blocked_unit(text, m.end("unit"), unit, lex):
         return None
     if post in ("以下", "以内"):  # thresholds quoted from rules: "10件以下免费"
         return None
-    if _CONDITION.match(text, m.end()):  # "申请11—30件的部分", "(含10件)的，不收费": a rule, not a count
+    if text[m.end():m.end() + 1] in _CONDITION_START and _CONDITION.match(text, m.end()):  # "申请11—30件的部分", "(含10件)的，不收费": a rule, not a count
         return None
     if not unit:
-        # No unit: keep a multiplied Arabic number ("总浏览量为536万") or a number right after a
-        # quantity noun ("粉丝数 54373；"); any other bare number is no fact.
-        bare = arabic and not mult and _QUANTITY_NOUN.search(text, max(0, ns - 4), ns) \
-            and (m.end("num") >= len(text) or text[m.end("num")] in "，,；;。)）、\n")
-        if not (arabic and mult) and not bare:
-            return None
         end = m.end("post") if post else (m.end("approx") if approx else (m.end("mult") if mult else ne))
     else:
         end = m.end("post") if post else m.end("unit")

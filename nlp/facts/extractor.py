@@ -14,8 +14,8 @@ from nlp.facts.attach import CLAUSE_BREAK, SENTENCE_BREAK, attach, breaks, enclo
 from nlp.facts.breakdown import link_breakdowns
 from nlp.facts.candidates import Candidate, NegativeMask, find_candidates
 from nlp.facts.lexicon import Lexicon, default_lexicon
-from nlp.facts.regions import Region, narrative_lines, regions_from_headings, regions_from_sections
 from nlp.facts.numerals import FULLWIDTH
+from nlp.facts.regions import Region, narrative_lines, regions_from_headings, regions_from_sections
 
 FACT_FIELDS = ("source", "section", "sentence_start", "sentence_end", "start", "end", "text", "value",
                "value_min", "value_max", "qualifier", "unit", "metric", "channel", "scope", "parent", "group")
@@ -145,20 +145,30 @@ class FactExtractor:
 
     def _negations(self, work: str, lo: int, hi: int, sent_points: list[int], cands: list[Candidate],
                    mask: NegativeMask) -> list[tuple[Candidate, str]]:
+        """Negated statements of zero ("未接到…申请"), one per metric and sentence, unless a number is inside."""
+        lex = self.lexicon
         out: list[tuple[Candidate, str]] = []
+        if lex.negation_start is None:
+            return out
+        found = []
+        for start in lex.negation_start.finditer(work, lo, hi):
+            for order, neg in enumerate(lex.negations):
+                m = neg.pattern.match(work, start.start(), hi)
+                if m:
+                    found.append((order, m.start(), neg, m))
+        found.sort(key=lambda x: (x[0], x[1]))  # metric order as in metrics.yaml, then position
         seen: set[tuple[str, int]] = set()
         starts = [c.start for c in cands]
-        for neg in self.lexicon.negations:
-            for m in neg.pattern.finditer(work, lo, hi):
-                sent = enclosing(sent_points, m.start(), lo, hi)
-                k = bisect.bisect_left(starts, m.start())
-                if (neg.metric, sent.start) in seen or (k < len(starts) and starts[k] < m.end()):
-                    continue
-                if mask.covers(m.start(), m.start() + 1):
-                    continue
-                seen.add((neg.metric, sent.start))
-                c = Candidate(m.start(), m.end(), m.start(), m.end(), 0, 0, 0, "negation", None, metric=neg.metric)
-                out.append((c, neg.metric))
+        for _, _, neg, m in found:
+            sent = enclosing(sent_points, m.start(), lo, hi)
+            k = bisect.bisect_left(starts, m.start())
+            if (neg.metric, sent.start) in seen or (k < len(starts) and starts[k] < m.end()):
+                continue
+            if mask.covers(m.start(), m.start() + 1):
+                continue
+            seen.add((neg.metric, sent.start))
+            c = Candidate(m.start(), m.end(), m.start(), m.end(), 0, 0, 0, "negation", None, metric=neg.metric)
+            out.append((c, neg.metric))
         return out
 
 

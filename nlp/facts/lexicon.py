@@ -51,6 +51,7 @@ class Lexicon:
     unit_blockers: dict[str, tuple[str, ...]]
     cue_regex: re.Pattern[str]
     cues: dict[str, list[MetricCue]]
+    blockers: frozenset[str]  # cue phrases that name no metric and hide the cues inside them
     metrics: dict[str, MetricCue]
     rate_regex: re.Pattern[str]
     rates: dict[str, list[MetricCue]]
@@ -58,6 +59,7 @@ class Lexicon:
     channels: dict[str, str]  # phrase → channel name
     by_channel: dict[str, str]
     negations: list[Negation]
+    negation_start: re.Pattern[str] | None
     negative_names: re.Pattern[str]
     negative_name_list: tuple[str, ...] = ()
     negative_patterns: dict[str, re.Pattern[str]] = field(default_factory=dict)
@@ -74,6 +76,36 @@ def _alternation(phrases: list[str]) -> str:
             rx += r"(?!\d)"
         return rx
     return "|".join(one(p) for p in sorted(set(phrases), key=lambda p: (-len(p), p)))
+
+
+def trie_pattern(phrases: list[str]) -> str:
+    """A regex matching the longest of ``phrases`` at a position, factored as a trie (公开(?:信息|各类信息)?).
+
+    Python's regex engine tries a flat alternation branch by branch at every position; the trie form
+    starts with one character set, so the engine skips non-cue characters quickly (~10x faster here).
+    """
+    trie: dict = {}
+    for phrase in set(phrases):
+        node = trie
+        for ch in phrase:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def build(node: dict) -> str:
+        ends = "" in node
+        leaves = sorted(k for k in node if k and set(node[k]) == {""})
+        inner = sorted(k for k in node if k and k not in leaves)
+        alts = [re.escape(k) + build(node[k]) for k in inner]
+        if leaves:
+            alts.append(re.escape(leaves[0]) if len(leaves) == 1 else "[" + "".join(re.escape(k) for k in leaves) + "]")
+        if not alts:
+            return ""
+        body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+        if ends:
+            return f"(?:{body})?" if len(alts) > 1 or len(body) > 1 else f"{body}?"
+        return body
+
+    return build(trie)
 
 
 def _metric_cue(entry: dict[str, Any]) -> MetricCue:
@@ -98,8 +130,9 @@ def _index(entries: list[dict[str, Any]]) -> tuple[re.Pattern[str], dict[str, li
             by_name.setdefault(cue.name, cue)
         for phrase in entry["cues"]:
             by_cue.setdefault(str(phrase), []).append(cue)
-    # A lookahead finds overlapping cues ("政策解读短视频" holds both 政策解读 and 解读短视频).
-    return re.compile(f"(?=({_alternation(list(by_cue))}))"), by_cue, by_name
+    # Longest first; attach.cue_matches restarts one character after each match, so overlapping cues
+    # are found too ("政策解读短视频" holds both 政策解读 and 解读短视频).
+    return re.compile(trie_pattern(list(by_cue))), by_cue, by_name
 
 
 def _regex(entry: str | dict[str, Any]) -> str:
@@ -115,22 +148,27 @@ def build_lexicon(metrics_path: str | Path, negatives_path: str | Path) -> Lexic
     cue_regex, cues, metrics = _index(spec["metrics"])
     rate_regex, rates, _ = _index(spec.get("rates", []))
     channels = {str(p): name for name, phrases in spec["channels"].items() for p in phrases}
+    negations = [Negation(n["metric"], re.compile(n["pattern"])) for n in spec.get("negations", [])]
     return Lexicon(
         unit_family=unit_family,
-        units_pattern=_alternation(list(unit_family)),
+        units_pattern=trie_pattern(list(unit_family)),
         unit_blockers={u: tuple(b) for u, b in spec.get("unit_blockers", {}).items()},
         cue_regex=cue_regex,
         cues=cues,
+        blockers=frozenset(p for p, entries in cues.items() if entries[0].name is None),
         metrics=metrics,
         rate_regex=rate_regex,
         rates=rates,
-        channel_regex=re.compile(_alternation(list(channels))),
+        channel_regex=re.compile(trie_pattern(list(channels))),
         channels=channels,
         by_channel=dict(spec.get("by_channel", {})),
-        negations=[Negation(n["metric"], re.compile(n["pattern"])) for n in spec.get("negations", [])],
+        negations=negations,
+        # Where a negation can start (its first word): one cheap scan, then each pattern is tried there.
+        negation_start=re.compile(_alternation([str(w) for w in spec.get("negation_words", [])]))
+        if negations and spec.get("negation_words") else None,
         negative_names=re.compile(_alternation([str(n) for n in neg.get("names", [])])),
         negative_name_list=tuple(str(n) for n in neg.get("names", [])),
-        negative_patterns={k: re.compile(_regex(v), re.M) for k, v in neg.get("patterns", {}).items()},
+        negative_patterns={k: re.compile(_regex(v), re.MULTILINE) for k, v in neg.get("patterns", {}).items()},
         negative_requires={k: tuple(str(r) for r in v.get("requires", ())) for k, v in neg.get("patterns", {}).items()
                            if isinstance(v, dict)},
     )

@@ -50,6 +50,8 @@ def parse_chinese(span: str) -> int | float | None:
 
 def parse_number(span: str) -> int | float | None:
     """Arabic or Chinese numeral span, optionally followed by a multiplier (3.2万, 10万, 1.2亿) → number."""
+    if span.isascii() and span.isdigit():
+        return int(span)
     span = span.translate(FULLWIDTH).strip().replace(" ", "")
     if not span:
         return None

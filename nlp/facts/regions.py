@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from itertools import pairwise
 
 TABLE_KEYS = frozenset({"active_disclosure", "applications", "review_litigation"})
 
 # Fallback when no segmentation is available: a top-level heading naming a statutory table.
-_TOP_HEADING = re.compile(r"^[ \t#*]*(?:第)?([一二三四五六七八九十]{1,2}|\d{1,2})\s*[、.．,，]\s*(\S[^\n]{0,40})$", re.M)
+_TOP_HEADING = re.compile(r"^[ \t#*]*(?:第)?([一二三四五六七八九十]{1,2}|\d{1,2})\s*[、.．,，]\s*(\S[^\n]{0,40})$", re.MULTILINE)
 _TABLE_TITLE = re.compile(r"主动公开政府信息情况|收到和处理政府信息公开申请|行政复议[^\n]{0,8}行政诉讼[^\n]{0,4}情况$|行政复议和行政诉讼情况")
 _NUMBERS_ONLY = re.compile(r"^[\s\d.,%/\-—–+|:：]*$")
 _NUMBER_RUN = re.compile(r"\d+(?:\.\d+)?(?:\s+\d+(?:\.\d+)?){2,}")
@@ -27,13 +28,13 @@ def is_table_line(line: str) -> bool:
     stripped = line.strip()
     if not stripped:
         return False
-    if "|" in stripped or stripped.count("\t") >= 1:
+    if "|" in stripped or "\t" in stripped:
         return True
+    if "。" in stripped or "，" in stripped:
+        return False  # prose
     if _NUMBERS_ONLY.match(stripped):
         return True
-    if _NUMBER_RUN.search(stripped) and not _SENTENCE_PUNCT.search(stripped):
-        return True
-    return False
+    return bool(_NUMBER_RUN.search(stripped) and not _SENTENCE_PUNCT.search(stripped))
 
 
 def _has_table_line(text: str) -> bool:
@@ -93,7 +94,7 @@ def _label(lo: int, hi: int, labelled: list[tuple[int, int, str]], first_heading
         cuts.add(first_heading)
     points = sorted(cuts)
     out: list[Region] = []
-    for a, b in zip(points, points[1:]):
+    for a, b in pairwise(points):
         inner = [(e - s, key) for s, e, key in labelled if s <= a and b <= e]
         key = min(inner)[1] if inner else ("preamble" if first_heading is not None and b <= first_heading else None)
         out.append(Region(a, b, key))

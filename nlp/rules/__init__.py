@@ -4,17 +4,28 @@ Public surface: :func:`run_checks` (results as JSON-able dicts) and the pipeline
 :func:`checks_component`, which fills ``report.extensions["checks"]``. Rule definitions live in
 ``resources/rules.yaml``; evaluators in :mod:`nlp.rules.table_rules` and :mod:`nlp.rules.text_rules`.
 """
+
 from __future__ import annotations
 
 from typing import Any
 
 from nlp.model import Report
-from nlp.rules.engine import FAIL, NOT_ASSESSABLE, PASS, STATUSES, UNCERTAIN, RuleResult, load_rules, run_rules
+from nlp.rules.engine import (
+    FAIL,
+    NOT_ASSESSABLE,
+    PASS,
+    STATUSES,
+    UNCERTAIN,
+    RuleResult,
+    load_rules,
+    run_rules,
+)
 
 
 def _ensure_tables(report: Report) -> None:
     if "tables" not in report.extensions and report.text:
         from nlp.tables import tables_component
+
         tables_component(report)
 
 
@@ -45,5 +56,14 @@ def summarize(results: list[dict[str, Any]]) -> dict[str, int]:
     return counts
 
 
-__all__ = ["run_checks", "checks_component", "summarize", "load_rules", "RuleResult",
-           "PASS", "FAIL", "UNCERTAIN", "NOT_ASSESSABLE"]
+__all__ = [
+    "FAIL",
+    "NOT_ASSESSABLE",
+    "PASS",
+    "UNCERTAIN",
+    "RuleResult",
+    "checks_component",
+    "load_rules",
+    "run_checks",
+    "summarize",
+]

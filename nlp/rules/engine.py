@@ -6,6 +6,7 @@ result per column/row/block. Evaluators are plain functions registered with :fun
 each yields :class:`RuleResult` records with status PASS / FAIL / UNCERTAIN (an operand is
 null) / NOT_ASSESSABLE (the table, section or previous report needed is missing).
 """
+
 from __future__ import annotations
 
 import re
@@ -37,8 +38,16 @@ class RuleResult:
     source: str = ""
 
     def to_dict(self) -> dict[str, Any]:
-        return {"source": self.source, "rule": self.rule, "status": self.status, "severity": self.severity,
-                "message": self.message, "expected": self.expected, "actual": self.actual, "cells": self.cells}
+        return {
+            "source": self.source,
+            "rule": self.rule,
+            "status": self.status,
+            "severity": self.severity,
+            "message": self.message,
+            "expected": self.expected,
+            "actual": self.actual,
+            "cells": self.cells,
+        }
 
 
 @dataclass
@@ -61,6 +70,7 @@ def evaluator(name: str) -> Callable[[Evaluator], Evaluator]:
     def register(func: Evaluator) -> Evaluator:
         _EVALUATORS[name] = func
         return func
+
     return register
 
 
@@ -81,7 +91,9 @@ class Context:
         self.provenance: dict[str, Any] = ext.get("table_provenance") or {}
         self.facts: list[dict[str, Any]] = list(ext.get("facts") or [])
         self.prev_tables: dict[str, Any] = (previous.extensions.get("tables") or {}) if previous else {}
-        self.prev_provenance: dict[str, Any] = (previous.extensions.get("table_provenance") or {}) if previous else {}
+        self.prev_provenance: dict[str, Any] = (
+            (previous.extensions.get("table_provenance") or {}) if previous else {}
+        )
 
     # --- cells -------------------------------------------------------------------------------
     def has_table(self, table: str, previous: bool = False) -> bool:
@@ -97,11 +109,17 @@ class Context:
         prov_all = self.prev_provenance if previous else self.provenance
         table, path = ref.split(".", 1)
         t = tables.get(table)
-        out: dict[str, Any] = {"ref": ("previous." if previous else "") + ref, "value": None, "present": False,
-                               "start": None, "end": None, "raw": None}
+        out: dict[str, Any] = {
+            "ref": ("previous." if previous else "") + ref,
+            "value": None,
+            "present": False,
+            "start": None,
+            "end": None,
+            "raw": None,
+        }
         if not t:
             return out
-        prov_t = (prov_all.get(table) or {})
+        prov_t = prov_all.get(table) or {}
         if table == "table3":
             row, col = path.rsplit(".", 1)
             rows = t.get("rows") or {}
@@ -120,6 +138,7 @@ class Context:
 
     def outcome_rows(self) -> list[str]:
         from nlp.tables.table3 import outcome_keys
+
         return outcome_keys(self.table_format("table3"))
 
     def expand_refs(self, refs: list[str]) -> list[str]:
@@ -152,12 +171,15 @@ def _for_each(spec: dict[str, Any], ctx: Context) -> list[Any]:
         return list(TABLES)
     if fe == "table3.columns":
         from nlp.tables.table3 import columns
+
         return columns()
     if fe == "table3.rows":
         from nlp.tables.table3 import row_keys
+
         return row_keys(ctx.table_format("table3"))
     if fe == "table4.blocks":
         from nlp.tables.table4 import spec as t4spec
+
         return list(t4spec()["blocks"])
     raise ValueError(f"rules.yaml: unknown for_each {fe!r} in rule {spec['id']}")
 
@@ -186,10 +208,11 @@ def expand(spec: dict[str, Any], ctx: Context) -> list[Rule]:
     return rules
 
 
-def run_rules(report: Report, previous: Report | None = None,
-              specs: list[dict[str, Any]] | None = None) -> list[RuleResult]:
+def run_rules(
+    report: Report, previous: Report | None = None, specs: list[dict[str, Any]] | None = None
+) -> list[RuleResult]:
     """Evaluate every rule on one report; results in rule order, deterministic."""
-    import nlp.rules.table_rules  # noqa: F401  (registers evaluators)
+    import nlp.rules.table_rules
     import nlp.rules.text_rules  # noqa: F401
 
     ctx = Context(report, previous)
@@ -205,6 +228,13 @@ def run_rules(report: Report, previous: Report | None = None,
     return results
 
 
-def make(rule: Rule, status: str, message: str, expected: Any = None, actual: Any = None,
-         cells: list[dict[str, Any]] | None = None, rule_id: str | None = None) -> RuleResult:
+def make(
+    rule: Rule,
+    status: str,
+    message: str,
+    expected: Any = None,
+    actual: Any = None,
+    cells: list[dict[str, Any]] | None = None,
+    rule_id: str | None = None,
+) -> RuleResult:
     return RuleResult(rule_id or rule.id, status, rule.severity, message, expected, actual, cells or [])

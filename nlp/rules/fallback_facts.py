@@ -5,6 +5,7 @@ It produces the same record shape (metric, value, qualifier, unit, section, star
 text) for the handful of metrics the C rules need, from regular expressions over sections
 一 and 六 (or the whole text outside the tables when there are no sections).
 """
+
 from __future__ import annotations
 
 import re
@@ -16,18 +17,51 @@ from nlp.tables.labels import nfkc
 _CLAUSE = r"[^，。；,;\n]"
 PATTERNS: list[tuple[str, re.Pattern[str], str]] = [
     # (metric, pattern with the number in group "n", qualifier); negations carry no group.
-    ("applications.received", re.compile(r"(?:未|没有)(?:收到|接到|受理)" + _CLAUSE + r"{0,30}?申请"), "negation"),
-    ("applications.received", re.compile(r"(?:收到|接到|受理)" + _CLAUSE + r"{0,20}?申请" + _CLAUSE
-                                         + r"{0,4}?(?:共)?(?P<n>\d+)\s*(?P<q>余|多)?\s*(?P<u>件|条)"), "exact"),
-    ("applications.processed", re.compile(r"(?:答复|办结|办理)" + _CLAUSE + r"{0,6}?(?P<n>\d+)\s*(?P<q>余|多)?\s*(?P<u>件)"),
-     "exact"),
-    ("applications.carried_forward", re.compile(r"结转" + _CLAUSE + r"{0,8}?(?P<n>\d+)\s*(?P<u>件)"), "exact"),
-    ("review.total", re.compile(r"行政复议(?:、行政诉讼)?" + _CLAUSE + r"{0,4}?(?P<n>\d+)\s*(?P<u>件|起)"), "exact"),
+    (
+        "applications.received",
+        re.compile(r"(?:未|没有)(?:收到|接到|受理)" + _CLAUSE + r"{0,30}?申请"),
+        "negation",
+    ),
+    (
+        "applications.received",
+        re.compile(
+            r"(?:收到|接到|受理)"
+            + _CLAUSE
+            + r"{0,20}?申请"
+            + _CLAUSE
+            + r"{0,4}?(?:共)?(?P<n>\d+)\s*(?P<q>余|多)?\s*(?P<u>件|条)"
+        ),
+        "exact",
+    ),
+    (
+        "applications.processed",
+        re.compile(r"(?:答复|办结|办理)" + _CLAUSE + r"{0,6}?(?P<n>\d+)\s*(?P<q>余|多)?\s*(?P<u>件)"),
+        "exact",
+    ),
+    (
+        "applications.carried_forward",
+        re.compile(r"结转" + _CLAUSE + r"{0,8}?(?P<n>\d+)\s*(?P<u>件)"),
+        "exact",
+    ),
+    (
+        "review.total",
+        re.compile(r"行政复议(?:、行政诉讼)?" + _CLAUSE + r"{0,4}?(?P<n>\d+)\s*(?P<u>件|起)"),
+        "exact",
+    ),
     ("litigation.total", re.compile(r"行政诉讼" + _CLAUSE + r"{0,4}?(?P<n>\d+)\s*(?P<u>件|起)"), "exact"),
     ("normative_docs.made", re.compile(r"制发(?:并公开)?(?:行政)?规范性文件(?P<n>\d+)\s*(?P<u>件)"), "exact"),
     ("info_fee.notices", re.compile(r"未(?:发出|发放|出具)" + _CLAUSE + r"{0,12}?收费通知"), "negation"),
-    ("info_fee.notices", re.compile(r"(?:发出|发放|出具)" + _CLAUSE + r"{0,10}?收费通知" + _CLAUSE
-                                    + r"{0,4}?(?P<n>\d+)\s*(?P<u>件|份)"), "exact"),
+    (
+        "info_fee.notices",
+        re.compile(
+            r"(?:发出|发放|出具)"
+            + _CLAUSE
+            + r"{0,10}?收费通知"
+            + _CLAUSE
+            + r"{0,4}?(?P<n>\d+)\s*(?P<u>件|份)"
+        ),
+        "exact",
+    ),
 ]
 _COORDINATED = re.compile(r"行政复议、行政诉讼" + _CLAUSE + r"{0,4}?(?P<n>\d+)\s*(?P<u>件|起)")
 _BREAKDOWN = re.compile(r"(?P<n>\d+)\s*(?P<u>件|条)[^。；\n]{0,6}?其中(?P<rest>[^。；\n]{0,120})")
@@ -69,8 +103,10 @@ def find_facts(report: Report) -> list[dict[str, Any]]:
         for m in _BREAKDOWN.finditer(chunk):
             parent = _record(None, m, "exact", section, s)
             found.append(parent)
-            parent["_children"] = [_record(None, p, "exact", section, s + m.start("rest"))
-                                   for p in _PART.finditer(m.group("rest"))]
+            parent["_children"] = [
+                _record(None, p, "exact", section, s + m.start("rest"))
+                for p in _PART.finditer(m.group("rest"))
+            ]
         found.sort(key=lambda f: (f["start"], f["metric"] or ""))
         for f in found:
             children = f.pop("_children", None)
@@ -83,11 +119,20 @@ def find_facts(report: Report) -> list[dict[str, Any]]:
     return facts
 
 
-def _record(metric: str | None, m: re.Match[str], qualifier: str, section: str, offset: int) -> dict[str, Any]:
+def _record(
+    metric: str | None, m: re.Match[str], qualifier: str, section: str, offset: int
+) -> dict[str, Any]:
     groups = m.groupdict()
     n = groups.get("n")
     q = groups.get("q")
-    return {"metric": metric, "value": int(n) if n is not None else 0,
-            "qualifier": "lower_bound" if q else qualifier, "unit": groups.get("u"),
-            "section": section or None, "start": offset + m.start(), "end": offset + m.end(),
-            "parent": None, "text": m.group(0)}
+    return {
+        "metric": metric,
+        "value": int(n) if n is not None else 0,
+        "qualifier": "lower_bound" if q else qualifier,
+        "unit": groups.get("u"),
+        "section": section or None,
+        "start": offset + m.start(),
+        "end": offset + m.end(),
+        "parent": None,
+        "text": m.group(0),
+    }

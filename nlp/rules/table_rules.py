@@ -1,11 +1,24 @@
 """Evaluators of the table rules: A1–A5 (format identities, domain, presence) and B6–B9."""
+
 from __future__ import annotations
 
 from collections.abc import Iterator
 from typing import Any
 
-from nlp.rules.engine import (FAIL, NOT_ASSESSABLE, PASS, TABLES, UNCERTAIN, Context, Rule, RuleResult,
-                              cell_record, evaluator, load_rules, make)
+from nlp.rules.engine import (
+    FAIL,
+    NOT_ASSESSABLE,
+    PASS,
+    TABLES,
+    UNCERTAIN,
+    Context,
+    Rule,
+    RuleResult,
+    cell_record,
+    evaluator,
+    load_rules,
+    make,
+)
 
 TABLE_NAMES = {"table2": "table 二", "table3": "table 三", "table4": "table 四"}
 PLACEHOLDERS = {"/", "／", "—", "-", "－", "——", "–", "―", "\\"}
@@ -15,8 +28,13 @@ def _num(v: Any) -> Any:
     return int(v) if isinstance(v, float) and v.is_integer() else v
 
 
-def equation(ctx: Context, expected: list[str], actual: list[str], previous: tuple[bool, bool] = (False, False),
-             blank_as_zero: bool = False) -> tuple[str, Any, Any, list[dict[str, Any]], list[str]]:
+def equation(
+    ctx: Context,
+    expected: list[str],
+    actual: list[str],
+    previous: tuple[bool, bool] = (False, False),
+    blank_as_zero: bool = False,
+) -> tuple[str, Any, Any, list[dict[str, Any]], list[str]]:
     """(status, expected sum, actual sum, cells, blank refs) of Σexpected == Σactual."""
     ecells = [ctx.cell(r, previous[0]) for r in ctx.expand_refs(expected)]
     acells = [ctx.cell(r, previous[1]) for r in ctx.expand_refs(actual)]
@@ -34,8 +52,10 @@ def equation(ctx: Context, expected: list[str], actual: list[str], previous: tup
 def _blank_note(e: Any, a: Any, blanks: list[str]) -> str:
     verdict = "consistent" if abs(e - a) < 1e-9 else "still inconsistent"
     shown = ", ".join(blanks[:6]) + (" …" if len(blanks) > 6 else "")
-    return (f"{len(blanks)} blank/unreadable cell(s) ({shown}); reading them as 0 would make it {verdict} "
-            f"({e} vs {a})")
+    return (
+        f"{len(blanks)} blank/unreadable cell(s) ({shown}); reading them as 0 would make it {verdict} "
+        f"({e} vs {a})"
+    )
 
 
 @evaluator("sum_equation")
@@ -75,11 +95,23 @@ def domain(rule: Rule, ctx: Context) -> Iterator[RuleResult]:
             bad.append(c)
     if bad:
         shown = ", ".join(f"{c['ref']}={c['value']}" for c in bad[:6])
-        yield make(rule, FAIL, f"{TABLE_NAMES[table]}: {len(bad)} cell(s) not a non-negative integer: {shown}",
-                   "integer >= 0", [c["value"] for c in bad], [cell_record(c) for c in bad])
+        yield make(
+            rule,
+            FAIL,
+            f"{TABLE_NAMES[table]}: {len(bad)} cell(s) not a non-negative integer: {shown}",
+            "integer >= 0",
+            [c["value"] for c in bad],
+            [cell_record(c) for c in bad],
+        )
     elif nulls:
-        yield make(rule, UNCERTAIN, f"{TABLE_NAMES[table]}: {len(nulls)} blank/unreadable cell(s); the others "
-                   "are valid", "integer >= 0", None, [cell_record(c) for c in nulls])
+        yield make(
+            rule,
+            UNCERTAIN,
+            f"{TABLE_NAMES[table]}: {len(nulls)} blank/unreadable cell(s); the others are valid",
+            "integer >= 0",
+            None,
+            [cell_record(c) for c in nulls],
+        )
     else:
         yield make(rule, PASS, f"{TABLE_NAMES[table]}: every cell is a valid number")
 
@@ -130,11 +162,14 @@ def carry_over(rule: Rule, ctx: Context) -> Iterator[RuleResult]:
         yield make(rule, NOT_ASSESSABLE, why)
         return
     col = rule.item
-    status, e, a, cells, blanks = equation(ctx, [f"table3.carried_forward.{col}"], [f"table3.carried_over.{col}"],
-                                           previous=(True, False))
-    msg = {PASS: f"carried over {a} = previous carried forward {e}",
-           FAIL: f"carried over {a}, but the previous report carried forward {e}",
-           UNCERTAIN: "unknown; " + _blank_note(e, a, blanks)}[status]
+    status, e, a, cells, blanks = equation(
+        ctx, [f"table3.carried_forward.{col}"], [f"table3.carried_over.{col}"], previous=(True, False)
+    )
+    msg = {
+        PASS: f"carried over {a} = previous carried forward {e}",
+        FAIL: f"carried over {a}, but the previous report carried forward {e}",
+        UNCERTAIN: "unknown; " + _blank_note(e, a, blanks),
+    }[status]
     yield make(rule, status, msg, e, a, cells)
 
 
@@ -164,8 +199,15 @@ def stock(rule: Rule, ctx: Context) -> Iterator[RuleResult]:
         return
     e = _num(prev_valid["value"] + made["value"] - repealed["value"])
     status = PASS if e == valid["value"] else FAIL
-    yield make(rule, status, f"previous valid {prev_valid['value']} + made {made['value']} − repealed "
-               f"{repealed['value']} = {e}; table gives {valid['value']}", e, valid["value"], cells)
+    yield make(
+        rule,
+        status,
+        f"previous valid {prev_valid['value']} + made {made['value']} − repealed "
+        f"{repealed['value']} = {e}; table gives {valid['value']}",
+        e,
+        valid["value"],
+        cells,
+    )
 
 
 @evaluator("rule_power")
@@ -184,9 +226,15 @@ def rule_power(rule: Rule, ctx: Context) -> Iterator[RuleResult]:
     cells = [ctx.cell(r) for r in refs]
     nonzero = [c for c in cells if c["value"]]
     if nonzero:
-        yield make(rule, FAIL, f"level {level} has no rule-making power but reports 规章: "
-                   + ", ".join(f"{c['ref']}={c['value']}" for c in nonzero), 0,
-                   [c["value"] for c in nonzero], [cell_record(c) for c in nonzero])
+        yield make(
+            rule,
+            FAIL,
+            f"level {level} has no rule-making power but reports 规章: "
+            + ", ".join(f"{c['ref']}={c['value']}" for c in nonzero),
+            0,
+            [c["value"] for c in nonzero],
+            [cell_record(c) for c in nonzero],
+        )
     elif any(c["value"] is None for c in cells):
         yield make(rule, UNCERTAIN, "规章 cells are blank", 0, None, [cell_record(c) for c in cells])
     else:
@@ -205,13 +253,27 @@ def repealed_le_valid(rule: Rule, ctx: Context) -> Iterator[RuleResult]:
         return
     cells = [cell_record(prev_valid), cell_record(repealed)]
     if repealed["value"] is None or prev_valid["value"] is None:
-        yield make(rule, UNCERTAIN, "unknown: a blank/unreadable cell", prev_valid["value"], repealed["value"], cells)
+        yield make(
+            rule, UNCERTAIN, "unknown: a blank/unreadable cell", prev_valid["value"], repealed["value"], cells
+        )
     elif repealed["value"] <= prev_valid["value"]:
-        yield make(rule, PASS, f"repealed {repealed['value']} <= previous valid {prev_valid['value']}",
-                   prev_valid["value"], repealed["value"], cells)
+        yield make(
+            rule,
+            PASS,
+            f"repealed {repealed['value']} <= previous valid {prev_valid['value']}",
+            prev_valid["value"],
+            repealed["value"],
+            cells,
+        )
     else:
-        yield make(rule, FAIL, f"repealed {repealed['value']} > previous valid {prev_valid['value']}",
-                   prev_valid["value"], repealed["value"], cells)
+        yield make(
+            rule,
+            FAIL,
+            f"repealed {repealed['value']} > previous valid {prev_valid['value']}",
+            prev_valid["value"],
+            repealed["value"],
+            cells,
+        )
 
 
 def cell_semantics(raw: str | None, start: int | None) -> str:
@@ -247,13 +309,20 @@ def blank_cells(rule: Rule, ctx: Context) -> Iterator[RuleResult]:
         verdict = "reading them as 0 leaves it inconsistent (" + ", ".join(failing[:5]) + ")"
     else:
         verdict = "reading them as 0 makes it consistent"
-    yield make(rule, UNCERTAIN, f"{TABLE_NAMES[table]}: {len(nulls)} blank cell(s) ({summary}); {verdict}",
-               0, len(nulls), [cell_record(c) for c in nulls])
+    yield make(
+        rule,
+        UNCERTAIN,
+        f"{TABLE_NAMES[table]}: {len(nulls)} blank cell(s) ({summary}); {verdict}",
+        0,
+        len(nulls),
+        [cell_record(c) for c in nulls],
+    )
 
 
 def _failing_when_zero(ctx: Context, table: str) -> list[str] | None:
     """Ids of the sum rules on ``table`` that fail when blanks read as 0; None if no sum rule applies."""
     from nlp.rules.engine import expand
+
     ids: list[str] | None = None
     for spec in load_rules():
         if spec["evaluator"] != "sum_equation":
@@ -268,4 +337,4 @@ def _failing_when_zero(ctx: Context, table: str) -> list[str] | None:
     return ids
 
 
-__all__ = ["TABLES", "equation", "cell_semantics"]
+__all__ = ["TABLES", "cell_semantics", "equation"]

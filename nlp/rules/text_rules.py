@@ -5,14 +5,25 @@ pipeline component "facts"); when that key is absent they fall back to
 :mod:`nlp.rules.fallback_facts`. A rule that has nothing to compare (the text states no such
 number) is NOT_ASSESSABLE with a message starting "not applicable".
 """
+
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator
 from typing import Any
 
-from nlp.rules.engine import (FAIL, NOT_ASSESSABLE, PASS, UNCERTAIN, Context, Rule, RuleResult, cell_record,
-                              evaluator, make)
+from nlp.rules.engine import (
+    FAIL,
+    NOT_ASSESSABLE,
+    PASS,
+    UNCERTAIN,
+    Context,
+    Rule,
+    RuleResult,
+    cell_record,
+    evaluator,
+    make,
+)
 from nlp.rules.table_rules import TABLE_NAMES
 
 
@@ -20,14 +31,20 @@ def facts(ctx: Context) -> list[dict[str, Any]]:
     if "facts" not in ctx.report.extensions:
         if "_fallback_facts" not in ctx.report._cache:
             from nlp.rules.fallback_facts import find_facts
+
             ctx.report._cache["_fallback_facts"] = find_facts(ctx.report)
         return ctx.report._cache["_fallback_facts"]
     return ctx.facts
 
 
 def fact_cell(f: dict[str, Any]) -> dict[str, Any]:
-    return {"ref": f"text:{f.get('metric')}", "value": f.get("value"), "raw": f.get("text"),
-            "start": f.get("start"), "end": f.get("end")}
+    return {
+        "ref": f"text:{f.get('metric')}",
+        "value": f.get("value"),
+        "raw": f.get("text"),
+        "start": f.get("start"),
+        "end": f.get("end"),
+    }
 
 
 def agrees(fact: dict[str, Any], table_value: float) -> bool:
@@ -52,7 +69,9 @@ def _table_of(refs: list[str]) -> str:
 def no_applications(rule: Rule, ctx: Context) -> Iterator[RuleResult]:
     zero = [f for f in facts(ctx) if f.get("metric") == rule.params["metric"] and f.get("value") == 0]
     if not zero:
-        yield make(rule, NOT_ASSESSABLE, "not applicable: the text does not say that no applications were received")
+        yield make(
+            rule, NOT_ASSESSABLE, "not applicable: the text does not say that no applications were received"
+        )
         return
     if not ctx.has_table("table3"):
         yield make(rule, NOT_ASSESSABLE, "table 三 is missing")
@@ -60,12 +79,28 @@ def no_applications(rule: Rule, ctx: Context) -> Iterator[RuleResult]:
     c = ctx.cell("table3.new_received.total")
     cells = [fact_cell(zero[0]), cell_record(c)]
     if c["value"] is None:
-        yield make(rule, UNCERTAIN, "the text says no applications; table 三 new_received total is blank", 0, None, cells)
+        yield make(
+            rule,
+            UNCERTAIN,
+            "the text says no applications; table 三 new_received total is blank",
+            0,
+            None,
+            cells,
+        )
     elif c["value"] == 0:
-        yield make(rule, PASS, f"the text says no applications ({zero[0].get('text')}); table 三 agrees", 0, 0, cells)
+        yield make(
+            rule, PASS, f"the text says no applications ({zero[0].get('text')}); table 三 agrees", 0, 0, cells
+        )
     else:
-        yield make(rule, FAIL, f"the text says no applications ({zero[0].get('text')}) but table 三 lists "
-                   f"{c['value']} new applications", 0, c["value"], cells)
+        yield make(
+            rule,
+            FAIL,
+            f"the text says no applications ({zero[0].get('text')}) but table 三 lists "
+            f"{c['value']} new applications",
+            0,
+            c["value"],
+            cells,
+        )
 
 
 @evaluator("text_vs_table")
@@ -91,17 +126,35 @@ def text_vs_table(rule: Rule, ctx: Context) -> Iterator[RuleResult]:
         f, cs = matched[0]
         others = [g for g in found if not any(agrees(g, t) for _, t in sums if t is not None)]
         note = f"; other statements differ: {[g.get('text') for g in others]}" if others else ""
-        yield make(rule, PASS, f"text {f.get('text')!r} agrees with {', '.join(c['ref'] for c in cs)}{note}",
-                   sum(c["value"] for c in cs), f.get("value"), [fact_cell(f)] + [cell_record(c) for c in cs])
+        yield make(
+            rule,
+            PASS,
+            f"text {f.get('text')!r} agrees with {', '.join(c['ref'] for c in cs)}{note}",
+            sum(c["value"] for c in cs),
+            f.get("value"),
+            [fact_cell(f)] + [cell_record(c) for c in cs],
+        )
         return
     if all(total is None for _, total in sums):
-        yield make(rule, UNCERTAIN, f"text states {found[0].get('value')} but the table cells are blank",
-                   None, found[0].get("value"), [fact_cell(found[0])] + [cell_record(c) for c in first_cells])
+        yield make(
+            rule,
+            UNCERTAIN,
+            f"text states {found[0].get('value')} but the table cells are blank",
+            None,
+            found[0].get("value"),
+            [fact_cell(found[0])] + [cell_record(c) for c in first_cells],
+        )
         return
     expected = sums[0][1]
-    yield make(rule, FAIL, f"text {found[0].get('text')!r} says {found[0].get('value')}, "
-               f"{' + '.join(c['ref'] for c in first_cells)} = {expected}", expected, found[0].get("value"),
-               [fact_cell(f) for f in found] + [cell_record(c) for c in first_cells])
+    yield make(
+        rule,
+        FAIL,
+        f"text {found[0].get('text')!r} says {found[0].get('value')}, "
+        f"{' + '.join(c['ref'] for c in first_cells)} = {expected}",
+        expected,
+        found[0].get("value"),
+        [fact_cell(f) for f in found] + [cell_record(c) for c in first_cells],
+    )
 
 
 @evaluator("fee_notices")
@@ -118,22 +171,57 @@ def fee_notices(rule: Rule, ctx: Context) -> Iterator[RuleResult]:
     if none_issued:
         cells = [fact_cell(none_issued[0])] + cells
         if c["value"] is None:
-            yield make(rule, UNCERTAIN, "the text says no fee notices; the table cell is blank", 0, None, cells)
+            yield make(
+                rule, UNCERTAIN, "the text says no fee notices; the table cell is blank", 0, None, cells
+            )
         elif c["value"] == 0:
-            yield make(rule, PASS, "the text says no fee notices were issued; other.fee_unpaid is 0", 0, 0, cells)
+            yield make(
+                rule, PASS, "the text says no fee notices were issued; other.fee_unpaid is 0", 0, 0, cells
+            )
         else:
-            yield make(rule, FAIL, f"the text says no fee notices were issued, but other.fee_unpaid is {c['value']}",
-                       0, c["value"], cells)
+            yield make(
+                rule,
+                FAIL,
+                f"the text says no fee notices were issued, but other.fee_unpaid is {c['value']}",
+                0,
+                c["value"],
+                cells,
+            )
         return
     if c["value"]:
-        other = ctx.section_text("other") or ""
-        if any(w in other for w in rule.params["mention_words"]):
-            yield make(rule, PASS, f"other.fee_unpaid is {c['value']} and section 六 mentions fees", None, c["value"], cells)
+        other = ctx.section_text("other")
+        if other is None:
+            yield make(rule, NOT_ASSESSABLE, "section 六 not found", "mentioned", None, cells)
+        elif any(w in other for w in rule.params["mention_words"]):
+            yield make(
+                rule,
+                PASS,
+                f"other.fee_unpaid is {c['value']} and section 六 mentions fees",
+                None,
+                c["value"],
+                cells,
+            )
         else:
-            yield make(rule, FAIL, f"other.fee_unpaid is {c['value']} but section 六 does not mention fee notices",
-                       "mentioned", "not mentioned", cells)
+            yield make(
+                rule,
+                FAIL,
+                f"other.fee_unpaid is {c['value']} but section 六 does not mention fee notices",
+                "mentioned",
+                "not mentioned",
+                cells,
+            )
         return
-    yield make(rule, NOT_ASSESSABLE, "not applicable: no fee notices in the table or the text", None, c["value"], cells)
+    yield make(
+        rule,
+        NOT_ASSESSABLE,
+        "not applicable: no fee notices in the table or the text",
+        None,
+        c["value"],
+        cells,
+    )
+
+
+_INCLUDES = re.compile(r"[（(]\s*(?:其中)?(?:含|包括)[^，。；,;)）]*$")
 
 
 @evaluator("breakdown")
@@ -149,21 +237,41 @@ def breakdown(rule: Rule, ctx: Context) -> Iterator[RuleResult]:
         if idx is not None and 0 <= idx < len(fs):
             children.setdefault(idx, []).append(f)
     if not children:
-        yield make(rule, NOT_ASSESSABLE, "not applicable: no breakdown (其中…) in the text", rule_id="C14.breakdown")
+        yield make(
+            rule, NOT_ASSESSABLE, "not applicable: no breakdown (其中…) in the text", rule_id="C14.breakdown"
+        )
         return
+    text = ctx.report.text
     for n, (idx, kids) in enumerate(sorted(children.items()), start=1):
         parent = fs[idx]
+        # "办结1191件（含上年结转189件）…其中…": a 含 note overlaps the parts, it is not one of them.
+        kids = [
+            k
+            for k in kids
+            if k.get("start") is None or not _INCLUDES.search(text[max(0, k["start"] - 8) : k["start"]])
+        ]
+        if not kids:
+            continue
         rid = f"C14.breakdown.{n}"
         cells = [fact_cell(parent)] + [fact_cell(k) for k in kids]
         pv = parent.get("value")
         if pv is None or any(k.get("value") is None for k in kids):
-            yield make(rule, UNCERTAIN, f"breakdown of {parent.get('text')!r}: a value is not a number", pv, None,
-                       cells, rule_id=rid)
+            yield make(
+                rule,
+                UNCERTAIN,
+                f"breakdown of {parent.get('text')!r}: a value is not a number",
+                pv,
+                None,
+                cells,
+                rule_id=rid,
+            )
             continue
         total = sum(k["value"] for k in kids)
         desc = f"{parent.get('text')!r} = {' + '.join(str(k['value']) for k in kids)}"
         if total > pv and (parent.get("qualifier") or "exact") == "exact":
-            yield make(rule, FAIL, f"parts exceed the whole: {desc} = {total} > {pv}", pv, total, cells, rule_id=rid)
+            yield make(
+                rule, FAIL, f"parts exceed the whole: {desc} = {total} > {pv}", pv, total, cells, rule_id=rid
+            )
         else:
             rel = "=" if total == pv else "<="
             yield make(rule, PASS, f"{desc}: {total} {rel} {pv}", pv, total, cells, rule_id=rid)
@@ -177,13 +285,27 @@ def problems_substantive(rule: Rule, ctx: Context) -> Iterator[RuleResult]:
         yield make(rule, status, "section 五 not found", f">= {rule.params['min_chars']} chars", 0)
         return
     body = re.sub(r"\s+", "", sec.text)
-    cells = [{"ref": "section:problems", "value": len(body), "raw": body[:40], "start": sec.start, "end": sec.end}]
+    cells = [
+        {"ref": "section:problems", "value": len(body), "raw": body[:40], "start": sec.start, "end": sec.end}
+    ]
     if body.strip("。.") in rule.params["empty_words"] or len(body) < rule.params["min_chars"]:
-        yield make(rule, FAIL, f"section 五 is empty or trivial ({body[:20]!r})", f">= {rule.params['min_chars']} chars",
-                   len(body), cells)
+        yield make(
+            rule,
+            FAIL,
+            f"section 五 is empty or trivial ({body[:20]!r})",
+            f">= {rule.params['min_chars']} chars",
+            len(body),
+            cells,
+        )
     else:
-        yield make(rule, PASS, f"section 五 has {len(body)} characters", f">= {rule.params['min_chars']} chars",
-                   len(body), cells)
+        yield make(
+            rule,
+            PASS,
+            f"section 五 has {len(body)} characters",
+            f">= {rule.params['min_chars']} chars",
+            len(body),
+            cells,
+        )
 
 
 @evaluator("fee_mention")
@@ -201,7 +323,8 @@ def fee_mention(rule: Rule, ctx: Context) -> Iterator[RuleResult]:
 
 
 _YEAR = re.compile(r"(?<![\d〔\[(（])((?:19|20)\d{2})\s*年")
-_STAT_AFTER = re.compile(r"^\s*年度?[，,]?\s*(?:本|我|全)?\S{0,8}?(?:主动公开|收到|受理|办理|发布|共)")
+_STAT_AFTER = re.compile(r"^\s*年度?[^。；\n]{0,40}?(?:主动公开|收到|受理|办理|发布|共计|累计)")
+_SENTENCE_START = re.compile(r"(?:^|[\n。；：:]|本单位|本机关|我单位|我街道|我镇|我局|我区|我县|我市)\s*$")
 _COMPARE_BEFORE = re.compile(r"(?:较|比|同比|与|相比|截至|自|从|至)\s*$")
 
 
@@ -223,15 +346,31 @@ def year_mismatch(rule: Rule, ctx: Context) -> Iterator[RuleResult]:
             if y in (year, year + 1):
                 continue
             quoted = text.rfind("《", s, m.start()) > text.rfind("》", s, m.start())
-            if quoted or _COMPARE_BEFORE.search(text[max(s, m.start() - 4):m.start()]):
+            if quoted or _COMPARE_BEFORE.search(text[max(s, m.start() - 4) : m.start()]):
                 continue
             # The previous year is normal in comparisons; flag it only as the subject of statistics.
-            if y == year - 1 and not _STAT_AFTER.match(text[m.end() - 1:m.end() + 20]):
+            if y == year - 1 and not (
+                _SENTENCE_START.search(text[max(s, m.start() - 6) : m.start()])
+                and _STAT_AFTER.match(text[m.end() - 1 : m.end() + 44])
+            ):
                 continue
-            hits.append({"ref": "text:year", "value": y, "raw": text[m.start():m.end() + 12],
-                         "start": m.start(), "end": m.end()})
+            hits.append(
+                {
+                    "ref": "text:year",
+                    "value": y,
+                    "raw": text[m.start() : m.end() + 12],
+                    "start": m.start(),
+                    "end": m.end(),
+                }
+            )
     if hits:
-        yield make(rule, FAIL, f"the text names other reporting year(s) {sorted({h['value'] for h in hits})} "
-                   f"in a {year} report", year, sorted({h["value"] for h in hits}), hits[:10])
+        yield make(
+            rule,
+            FAIL,
+            f"the text names other reporting year(s) {sorted({h['value'] for h in hits})} in a {year} report",
+            year,
+            sorted({h["value"] for h in hits}),
+            hits[:10],
+        )
     else:
         yield make(rule, PASS, f"no foreign reporting year in a {year} report", year, year)

@@ -6,6 +6,7 @@ content share one ``doc_id`` (their analysis rows appear once); the later ones c
 """
 from __future__ import annotations
 
+import base64
 import os
 from pathlib import Path
 from typing import Any
@@ -16,6 +17,7 @@ import pyarrow.parquet as pq
 
 from nlp.run.schema import SCHEMAS, TABLE_NAMES
 from nlp.run.shards import ShardStore
+from nlp.similarity.features import FEATURES_SCHEMA
 
 _BATCH_ROWS = 5_000  # rows buffered per table before a write: bounds memory whatever the corpus size
 
@@ -88,6 +90,8 @@ def consolidate(outdir: str | Path, entries: list[tuple[str, str]], formats: tup
     outdir = Path(outdir)
     store = ShardStore(outdir)
     writers = {name: TableWriter(outdir, name, SCHEMAS[name], formats) for name in TABLE_NAMES}
+    # internal: similarity features computed by the workers (Parquet only; read by nlp.similarity)
+    features = TableWriter(outdir, "_features", FEATURES_SCHEMA, ("parquet",))
     first_path: dict[str, str] = {}
     errors: list[dict[str, str]] = []
     try:
@@ -103,6 +107,8 @@ def consolidate(outdir: str | Path, entries: list[tuple[str, str]], formats: tup
                 for name in TABLE_NAMES:
                     if name != "documents":
                         writers[name].add(rows.get(name, []))
+                features.add([{**f, "signature": base64.b64decode(f["signature"]) if f["signature"] else None}
+                              for f in rows.get("_features", [])])
             if not doc.get("ok"):
                 error = doc.get("error") or "unknown error"
                 if doc_id in first_path and first_path[doc_id] != path:
@@ -110,10 +116,10 @@ def consolidate(outdir: str | Path, entries: list[tuple[str, str]], formats: tup
                 doc["error"] = error
                 errors.append({"path": path, "error": error})
             writers["documents"].add([doc])
-        for w in writers.values():
+        for w in [*writers.values(), features]:
             w.close()
     except BaseException:
-        for w in writers.values():
+        for w in [*writers.values(), features]:
             w.abort()
         raise
     counts = {name: w.n_rows for name, w in writers.items()}

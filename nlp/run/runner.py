@@ -145,6 +145,7 @@ def run_corpus(inputs: Iterable[str | Path], outdir: str | Path, components: str
     from nlp.run.manifest import write_manifest
 
     started = time.perf_counter()
+    formats = tuple(dict.fromkeys(("parquet", *formats)))  # Parquet always: similarity/compare read it
     outdir = Path(outdir)
     outdir.mkdir(parents=True, exist_ok=True)
     names = pipeline_names(components) if isinstance(components, str) else list(components)
@@ -179,6 +180,9 @@ def run_corpus(inputs: Iterable[str | Path], outdir: str | Path, components: str
         process_documents(tasks, outdir, names, jobs or os.cpu_count() or 1, config, on_done)
     finally:
         bar.close()
+        store.clear_running()
+        if store.running.is_dir():
+            store.running.rmdir()
     process_seconds = time.perf_counter() - started
 
     t = time.perf_counter()

@@ -1,6 +1,7 @@
 """Process one document into a shard (runs in a worker process, or in-process with --jobs 1)."""
 from __future__ import annotations
 
+import base64
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,11 +14,12 @@ from nlp.model import Meta, Report
 from nlp.pipeline import Pipeline, error_report
 from nlp.run.rows import report_rows
 from nlp.run.shards import ShardStore
+from nlp.similarity.features import FEATURES_VERSION, document_features
 
 
 def pipeline_signature(components: list[str]) -> str:
     """What produced a shard: a shard with another signature is recomputed."""
-    return f"govnlp {__version__} | {' '.join(components)}"
+    return f"govnlp {__version__} | {' '.join(components)} | {FEATURES_VERSION}"
 
 
 @dataclass
@@ -72,6 +74,14 @@ class DocumentProcessor:
         seconds = time.perf_counter() - start
         rows = report_rows(report, doc_id, path, None if doc_id.startswith("unreadable-") else doc_id,
                            seconds, self.signature)
+        if report.ok:  # similarity features are computed here, in parallel, for `govnlp similarity`
+            t = time.perf_counter()
+            features = document_features(doc_id, rows["sections"], rows["statements"])
+            for f in features:
+                if f["signature"] is not None:
+                    f["signature"] = base64.b64encode(f["signature"]).decode("ascii")
+            rows["_features"] = features
+            timings["similarity_features"] = time.perf_counter() - t
         self.store.write(doc_id, {"doc_id": doc_id, "signature": self.signature, "ok": report.ok,
                                   "error": report.error, "timings": timings, "rows": rows})
         self.store.unmark_running(doc_id)

@@ -24,13 +24,17 @@ import pyarrow.parquet as pq
 from nlp.run.consolidate import TableWriter
 from nlp.similarity.agencies import canonical_agencies
 from nlp.similarity.clusters import NearDuplicateClusters
-from nlp.similarity.followup import FOLLOWUP_SCHEMA, FollowupCollector, mentions_rectification
-from nlp.similarity.shingles import Signer, canonical, estimate, estimate_many, shingle_hashes
+from nlp.similarity.features import (
+    FEATURES_VERSION,
+    NARRATIVE_SECTIONS,
+    STATEMENT_PERM,
+    section_feature,
+    statement_feature,
+)
+from nlp.similarity.followup import FOLLOWUP_SCHEMA, FollowupCollector
+from nlp.similarity.shingles import NUM_PERM, Signer, estimate, estimate_many
 from nlp.similarity.statute import default_statute_index
 
-NARRATIVE_SECTIONS = ("overall", "overall.active", "overall.on_request", "overall.management", "overall.platform",
-                      "overall.supervision", "problems", "other")
-MIN_CHARS = 20  # shorter sections ("无") carry no copying signal
 SECTION_DUPLICATE = 0.9  # estimated Jaccard for "near-duplicate section"
 STATEMENT_DUPLICATE = 0.8
 MAX_COMPARED_PER_CLUSTER = 20  # bounded exact comparisons per candidate cluster keeps cost linear
@@ -83,10 +87,36 @@ def previous_reports(docs: dict[str, DocInfo]) -> dict[str, str]:
     return prev
 
 
-def _iter_rows(path: Path, columns: list[str]):
+def _iter_rows(path: Path, columns: list[str] | None = None):
     pf = pq.ParquetFile(path)
     for batch in pf.iter_batches(batch_size=_BATCH, columns=columns):
         yield from batch.to_pylist()
+
+
+def _stored_features(outdir: Path) -> Path | None:
+    """``_features.parquet`` when it exists and was made with the current parameters."""
+    path = outdir / "_features.parquet"
+    if not path.exists():
+        return None
+    meta = pq.read_schema(path).metadata or {}
+    return path if meta.get(b"govnlp_features", b"").decode() == FEATURES_VERSION else None
+
+
+def iter_features(outdir: Path, kind: str, docs: dict[str, DocInfo]):
+    """Feature rows of ``kind`` ("section" or "statement") of the documents in ``docs``, in table order."""
+    stored = _stored_features(outdir)
+    if stored is not None:
+        for r in _iter_rows(stored):
+            if r["kind"] == kind and r["doc_id"] in docs:
+                yield r
+    elif kind == "section":
+        for r in _iter_rows(outdir / "sections.parquet", ["doc_id", "key", "text"]):
+            if r["key"] in NARRATIVE_SECTIONS and r["doc_id"] in docs:
+                yield section_feature(r["doc_id"], r["key"], r["text"] or "")
+    else:
+        for r in _iter_rows(outdir / "statements.parquet", ["doc_id", "index", "role", "themes", "text"]):
+            if r["doc_id"] in docs:
+                yield statement_feature(r["doc_id"], r["index"], r["role"], r["themes"], r["text"] or "")
 
 
 class SectionSimilarity:
@@ -110,27 +140,25 @@ class SectionSimilarity:
         self.n = 0
         self.row_of: dict[tuple[int, int], int] = {}
         self.clusters = {k: NearDuplicateClusters(signer, SECTION_DUPLICATE) for k in NARRATIVE_SECTIONS}
-        self.statute_index = default_statute_index()
-        self.article_names = list(self.statute_index.articles)
+        self.article_names = list(default_statute_index().articles)
         self.rectification: dict[str, bool] = {}  # doc_id -> 五 mentions rectifying earlier problems
 
-    def add(self, doc_id: str, key: str, text: str) -> None:
-        i, d, k = self.n, self.doc_index[doc_id], NARRATIVE_SECTIONS.index(key)
+    def add(self, f: dict[str, Any]) -> None:
+        """Add one section feature row (see :mod:`nlp.similarity.features`)."""
+        i, d, k = self.n, self.doc_index[f["doc_id"]], NARRATIVE_SECTIONS.index(f["key"])
         self.n += 1
-        self.row_doc[i], self.row_section[i], self.row_chars[i] = d, k, len(text)
-        if key == "problems":
-            self.rectification[doc_id] = mentions_rectification(text)
-        if len(canonical(text)) < MIN_CHARS:
+        self.row_doc[i], self.row_section[i], self.row_chars[i] = d, k, f["n_chars"]
+        if f["key"] == "problems":
+            self.rectification[f["doc_id"]] = bool(f["rectification"])
+        if f["signature"] is None:
             return
-        hashes = shingle_hashes(text)
-        match = self.statute_index.match(hashes)
-        self.statute[i] = (match.containment, match.article_containment)
-        if match.article is not None:
-            self.statute_article[i] = self.article_names.index(match.article)
-        self.sigs[i] = self.signer.signature(hashes)
+        self.statute[i] = (f["statute_containment"], f["statute_article_containment"])
+        if f["statute_article"] is not None:
+            self.statute_article[i] = self.article_names.index(f["statute_article"])
+        self.sigs[i] = np.frombuffer(f["signature"], dtype=np.uint32)
         self.row_signed[i] = True
         self.row_of[(d, k)] = i
-        self.clusters[key].add(i, self.sigs[i], self.docs[doc_id].unit, self.sigs)
+        self.clusters[f["key"]].add(i, self.sigs[i], self.docs[f["doc_id"]].unit, self.sigs)
 
     def _row(self, i: int, prev: dict[str, str]) -> dict[str, Any]:
         doc = self.docs[self.doc_ids[self.row_doc[i]]]
@@ -179,21 +207,18 @@ class SectionSimilarity:
 
 def _statement_duplicates(outdir: Path, docs: dict[str, DocInfo], followup: FollowupCollector,
                           writer: TableWriter) -> None:
-    signer = Signer(num_perm=64)
+    signer = Signer(num_perm=STATEMENT_PERM)
     path = outdir / "statements.parquet"
     n = pq.ParquetFile(path).metadata.num_rows
     sigs = np.zeros((max(n, 1), signer.num_perm), dtype=np.uint32)
     clusters = NearDuplicateClusters(signer, STATEMENT_DUPLICATE)
     kept: list[tuple[str, int]] = []  # signed row -> (doc_id, statement index)
-    for r in _iter_rows(path, ["doc_id", "index", "role", "themes", "text"]):
-        doc = docs.get(r["doc_id"])
-        if doc is None:
-            continue
-        text = r["text"] or ""
+    for r in iter_features(outdir, "statement", docs):
+        doc = docs[r["doc_id"]]
         sig = None
-        if len(canonical(text)) >= MIN_CHARS // 2:
+        if r["signature"] is not None:
             i = len(kept)
-            sigs[i] = sig = signer.signature(shingle_hashes(text))
+            sigs[i] = sig = np.frombuffer(r["signature"], dtype=np.uint32)
             clusters.add(i, sig, doc.unit, sigs)
             kept.append((doc.doc_id, r["index"]))
         followup.add_statement(doc.doc_id, r["index"], r["role"], r["themes"], sig)
@@ -223,10 +248,9 @@ def run_similarity(outdir: str | Path, formats: tuple[str, ...] = ("parquet", "c
     docs = load_documents(outdir)
     prev = previous_reports(docs)
     sections_path = outdir / "sections.parquet"
-    sections = SectionSimilarity(docs, pq.ParquetFile(sections_path).metadata.num_rows, Signer())
-    for r in _iter_rows(sections_path, ["doc_id", "key", "text"]):
-        if r["key"] in NARRATIVE_SECTIONS and r["doc_id"] in docs:
-            sections.add(r["doc_id"], r["key"], r["text"] or "")
+    sections = SectionSimilarity(docs, pq.ParquetFile(sections_path).metadata.num_rows, Signer(NUM_PERM))
+    for f in iter_features(outdir, "section", docs):
+        sections.add(f)
     writers = {"similarity": TableWriter(outdir, "similarity", SIMILARITY_SCHEMA, formats),
                "near_duplicates": TableWriter(outdir, "near_duplicates", NEAR_DUPLICATES_SCHEMA, formats),
                "followup": TableWriter(outdir, "followup", FOLLOWUP_SCHEMA, formats)}

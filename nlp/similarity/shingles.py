@@ -2,15 +2,15 @@
 
 Text is reduced to letters (CJK and Latin) with every digit run replaced by "0", so a
 template copied with new numbers or a new year still matches. Shingles are hashed with a
-vectorised rolling hash (deterministic across processes, unlike ``hash()``), then fed to
-datasketch's MinHash with one shared set of permutations.
+vectorised rolling hash (deterministic across processes, unlike ``hash()``); signatures are
+computed in NumPy (no Python loop per shingle) and indexed with datasketch's MinHashLSH.
 """
 from __future__ import annotations
 
 import re
 
 import numpy as np
-from datasketch import LeanMinHash, MinHash
+from datasketch import LeanMinHash
 
 SHINGLE_SIZE = 5
 NUM_PERM = 128
@@ -45,26 +45,32 @@ def shingle_hashes(text: str, k: int = SHINGLE_SIZE) -> np.ndarray:
 
 
 class Signer:
-    """MinHash signatures with fixed permutations (same input → same signature, in any process)."""
+    """MinHash signatures, vectorised: one multiply-shift hash per permutation over all shingles at once.
+
+    Parameters come from a seeded generator, so the same text gets the same signature in any
+    process. Signatures are 32-bit, the value range of datasketch's ``affine32`` scheme, so they
+    wrap into :class:`datasketch.LeanMinHash` for :class:`datasketch.MinHashLSH`.
+    """
 
     def __init__(self, num_perm: int = NUM_PERM, seed: int = SEED):
         self.num_perm = num_perm
         self.seed = seed
-        self._permutations = MinHash(num_perm=num_perm, seed=seed).permutations
+        rng = np.random.default_rng(seed)
+        self._a = rng.integers(1, 2**63, size=num_perm, dtype=np.uint64) | np.uint64(1)  # odd multipliers
+        self._b = rng.integers(0, 2**63, size=num_perm, dtype=np.uint64)
 
     def signature(self, hashes: np.ndarray) -> np.ndarray:
-        m = MinHash(num_perm=self.num_perm, seed=self.seed, hashfunc=_identity, permutations=self._permutations,
-                    scheme="affine32")
-        if len(hashes):
-            m.update_batch(hashes.tolist())
-        return m.hashvalues.astype(np.uint32)
+        """Per permutation, the minimum over shingles of the top 32 bits of ``a * h + b`` (mod 2^64)."""
+        if len(hashes) == 0:
+            return np.full(self.num_perm, 0xFFFFFFFF, dtype=np.uint32)
+        with np.errstate(over="ignore"):
+            mixed = np.multiply.outer(hashes.astype(np.uint64, copy=False), self._a)  # in place below: no copies
+            mixed += self._b
+        mixed >>= np.uint64(32)
+        return mixed.min(axis=0).astype(np.uint32)
 
     def lean(self, signature: np.ndarray) -> LeanMinHash:
         return LeanMinHash(seed=self.seed, hashvalues=signature, scheme="affine32")
-
-
-def _identity(value: int) -> int:
-    return value
 
 
 def estimate(a: np.ndarray, b: np.ndarray) -> float:

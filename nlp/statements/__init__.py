@@ -66,5 +66,14 @@ def statements_component(report: Report) -> None:
     publish(report, statements, span[2] if span else None)
 
 
-__all__ = ["Statement", "split_statements", "statements_from_text", "report_statements",
-           "problems_span", "pair_statements", "statements_component", "find_problems_span", "publish"]
+__all__ = [
+    "Statement",
+    "find_problems_span",
+    "pair_statements",
+    "problems_span",
+    "publish",
+    "report_statements",
+    "split_statements",
+    "statements_component",
+    "statements_from_text",
+]

@@ -93,9 +93,11 @@ def enumeration(text: str) -> list[int]:
             if n == want:
                 seq.append(pos)
                 want += 1
-        if seq and (not best or seq[0] < best[0] or (seq[0] == best[0] and len(seq) > len(best))):
-            if len(seq) >= 2 or not best:
-                best = seq
+        if not seq:
+            continue
+        earlier = not best or seq[0] < best[0] or (seq[0] == best[0] and len(seq) > len(best))
+        if earlier and (len(seq) >= 2 or not best):
+            best = seq
     return best
 
 
@@ -134,9 +136,7 @@ def _is_content(text: str) -> bool:
     if len(core) < 6:
         return False
     pats = _patterns()
-    if pats["generic"].search(text) and len(core) < 60:
-        return False
-    return True
+    return not (pats["generic"].search(text) and len(core) < 60)
 
 
 def _block_units(view: CleanView, bs: int, be: int) -> list[tuple[int, int]]:
@@ -233,12 +233,12 @@ def _status(block_text: str, unit_texts: list[str], heading: str, report_year: i
     years = [int(y) for y in re.findall(r"((?:19|20)\d\d)年", heading)]
     if "改进情况" in heading and "问题" in heading:
         block = "done"  # "（一）2024年工作中存在问题的改进情况": last year's problems, already rectified
-    elif report_year and years and max(years) > report_year:
-        block = "planned"
-    elif pats["planned"].search(heading + lead):
+    elif report_year and years and max(years) > report_year or pats["planned"].search(heading + lead):
         block = "planned"
     elif pats["done"].search(heading + lead):
         block = "done"
+    elif report_year and f"{report_year}年" in lead:
+        block = "done"  # "2023年我局加大…力度，一是…" in the 2023 report: work of the report year
     if not block:
         marked = {p for p in per if p}
         block = "done" if marked == {"done"} else "planned"

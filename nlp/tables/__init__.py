@@ -5,8 +5,10 @@ Public surface: :func:`parse_tables` (all three), :func:`parse_table2`, :func:`p
 :func:`tables_component`, which fills ``report.extensions["tables"]`` and
 ``report.extensions["table_provenance"]``.
 """
+
 from __future__ import annotations
 
+import bisect
 from typing import Any
 
 from nlp.model import Report, Section
@@ -34,42 +36,55 @@ def _span(sections: Any, key: str) -> tuple[int, int] | None:
     return None
 
 
+def _nulls(res: dict[str, Any] | None) -> int:
+    if res is None:
+        return 1 << 30
+    values = res["rows"].values() if "rows" in res else [res["cells"]]
+    return sum(v is None for row in values for v in row.values())
+
+
+def _best(text: str, parse: Any, span: tuple[int, int] | None, start: int = 0, end: int | None = None):
+    """Parse inside the section span and in the whole text; keep the reading with fewer null cells.
+
+    A section boundary placed inside a table (misnumbered headings) must not cut the table short.
+    """
+    in_section = parse(text, *span) if span else None
+    whole = parse(text, start, end)
+    if in_section is not None and _nulls(in_section) <= _nulls(whole):
+        return in_section
+    return whole
+
+
 def parse_tables(text: str, sections: Any = None) -> dict[str, dict[str, Any] | None]:
     """Parse tables 二, 三 and 四 of a report text.
 
     ``sections`` (optional): a list of :class:`~nlp.model.Section` or a dict key -> Section or
-    (start, end). Each table is looked for in its section first, then in the whole text.
+    (start, end). Each table is looked for in its section and in the whole text (anchored on its
+    own header words); the reading with fewer unreadable cells wins.
     Returns {"table2": result | None, "table3": ..., "table4": ...}; each result holds
     "format", "cells" (or "rows" for table 三), "provenance" and "span".
     """
     out: dict[str, dict[str, Any] | None] = {}
-    t3 = None
-    span3 = _span(sections, SECTION_OF["table3"])
-    if span3:
-        t3 = parse_table3(text, *span3)
-    if t3 is None:
-        t3 = parse_table3(text)
+    t3 = _best(text, parse_table3, _span(sections, SECTION_OF["table3"]))
     out["table3"] = t3
     t3_start = t3["span"][0] if t3 else None
-
-    t2 = None
-    span2 = _span(sections, SECTION_OF["table2"])
-    if span2:
-        t2 = parse_table2(text, *span2)
-    if t2 is None:
-        t2 = parse_table2(text, 0, t3_start if t3_start is not None else len(text))
-    out["table2"] = t2
-
-    t4 = None
+    out["table2"] = _best(
+        text,
+        parse_table2,
+        _span(sections, SECTION_OF["table2"]),
+        0,
+        t3_start if t3_start is not None else len(text),
+    )
     span4 = _span(sections, SECTION_OF["table4"])
-    if span4:
-        t4 = parse_table4(text, *span4)
-    if t4 is None:
-        if t3 is not None:
-            t4 = parse_table4(text, t3["span"][1] if t3["span"][1] < len(text) else t3_start)
-        else:
-            head = find_marker(text, _TABLE4_HEADINGS)
-            t4 = parse_table4(text, head) if head >= 0 else None
+    if t3 is not None:
+        t4 = _best(text, parse_table4, span4, t3["span"][1] if t3["span"][1] < len(text) else t3_start)
+    else:
+        head = find_marker(text, _TABLE4_HEADINGS)
+        t4 = (
+            _best(text, parse_table4, span4, head)
+            if head >= 0
+            else (parse_table4(text, *span4) if span4 else None)
+        )
     if t4 is not None and t3 is not None:
         t4["format"] = t3["format"]  # table 四 is the same in both formats; report the document's
     out["table4"] = t4
@@ -96,8 +111,45 @@ def tables_component(report: Report) -> None:
     parsed = parse_tables(report.text, report.sections or None)
     report._cache["tables"] = parsed
     tables, prov = tables_to_json(parsed)
+    read = report._cache.get("read")
+    boxes = (getattr(read, "extras", None) or {}).get("cell_boxes") if read is not None else None
+    if boxes:
+        _add_pdf_boxes(prov, boxes)
     report.extensions["tables"] = tables
     report.extensions["table_provenance"] = prov
 
 
-__all__ = ["parse_tables", "parse_table2", "parse_table3", "parse_table4", "tables_component", "tables_to_json"]
+def _add_pdf_boxes(prov: dict[str, Any], boxes: list[list[float]]) -> None:
+    """Add "page" and "bbox" to provenance leaves lying inside a PDF table cell.
+
+    ``boxes``: the PDF reader's ``cell_boxes``, [start, end, page, x0, top, x1, bottom] each.
+    """
+    ordered = sorted(boxes, key=lambda b: b[0])
+    starts = [b[0] for b in ordered]
+
+    def visit(node: Any) -> None:
+        if not isinstance(node, dict):
+            return
+        if "raw" in node and "start" in node:
+            s, e = node["start"], node["end"]
+            if s is None:
+                return
+            i = bisect.bisect_right(starts, s) - 1
+            if i >= 0 and ordered[i][0] <= s and e <= ordered[i][1]:
+                node["page"] = int(ordered[i][2])
+                node["bbox"] = [float(x) for x in ordered[i][3:7]]
+            return
+        for child in node.values():
+            visit(child)
+
+    visit(prov)
+
+
+__all__ = [
+    "parse_table2",
+    "parse_table3",
+    "parse_table4",
+    "parse_tables",
+    "tables_component",
+    "tables_to_json",
+]

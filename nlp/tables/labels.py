@@ -5,6 +5,7 @@ digits; the body is compared with each template by the number of characters they
 order (difflib's matching blocks), so a fragment of a label ("1.本机关不掌握相关政") and a label
 with extra noise ("办 (三)不 4.保护第三方合法权益", "本年度止件数") still match.
 """
+
 from __future__ import annotations
 
 import re
@@ -21,19 +22,32 @@ from nlp.resources import resource_path
 
 _CN_ENUM = "一二三四五六七八九十"
 # Enumerators printed before labels; several may precede one label ("(三) 不予公开 1.属于…").
-_ENUM = re.compile(r"([一二三四五六七八九十]{1,2})\s*、|[(（]\s*([一二三四五六七八九十]{1,2})\s*[)）]|(?<![\d.])(\d{1,2})\s*[.．、](?!\d)")
+_ENUM = re.compile(
+    r"([一二三四五六七八九十]{1,2})\s*、|[(（]\s*([一二三四五六七八九十]{1,2})\s*[)）]|(?<![\d.])(\d{1,2})\s*[.．、](?!\d)"
+)
 _KEEP = re.compile(r"[\u4e00-\u9fff0-9A-Za-z]")
 MIN_MATCH = 4  # a fragment shorter than this never identifies a row on its own
 
 
+class _NfkcTable(dict):
+    """str.translate table: NFKC of a character when it stays one character (offsets stay 1:1)."""
+
+    def __missing__(self, code: int) -> str:
+        ch = chr(code)
+        n = unicodedata.normalize("NFKC", ch)
+        self[code] = value = n if len(n) == 1 else ch
+        return value
+
+
+_NFKC = _NfkcTable()
+
+
 def nfkc_char(ch: str) -> str:
-    """NFKC of one character when it stays one character (keeps offsets 1:1)."""
-    n = unicodedata.normalize("NFKC", ch)
-    return n if len(n) == 1 else ch
+    return ch.translate(_NFKC)
 
 
 def nfkc(text: str) -> str:
-    return "".join(nfkc_char(c) for c in text)
+    return text.translate(_NFKC)
 
 
 def label_body(text: str) -> tuple[str, list[str]]:
@@ -76,14 +90,19 @@ class LabelMatcher:
         if not body:
             return LabelMatch(None, 0)
         scored: list[tuple[int, Template]] = []
+        chars = set(body)
         for tpl in self.templates:
-            common = _common(body, tpl.body)
             short = len(tpl.body) < MIN_MATCH
+            if not short:
+                # Cheap bound first: characters in common (as a set) cap the in-order match.
+                if len(chars & set(tpl.body)) < min(3, len(chars)):
+                    continue
+                common = _common(body, tpl.body)
             if short:
                 # Short labels (规章, 其他, 总计) must be the whole cell, plus the enumerator if printed.
                 if body != tpl.body and not (body.endswith(tpl.body) and len(body) <= len(tpl.body) + 1):
                     continue
-                if tpl.enum and tpl.enum not in enums and not tpl.ignore and tpl.key not in _ENUMLESS_SHORT:
+                if tpl.enum and tpl.enum not in enums and not tpl.ignore:
                     continue
                 common = len(tpl.body) + 1
             else:
@@ -100,10 +119,6 @@ class LabelMatcher:
         if rivals:
             return LabelMatch(None, best_score, ambiguous=True)
         return LabelMatch("" if best.ignore else best.key, best_score)
-
-
-# Short labels that are printed without an enumerator in real reports (table 二 rows).
-_ENUMLESS_SHORT = {"regulation"}
 
 
 def _common(a: str, b: str) -> int:
@@ -127,11 +142,16 @@ def detect_format(region_text: str, signatures: dict[str, list[str]], default: s
 
 
 def find_marker(text: str, markers: list[str], start: int = 0) -> int:
-    """Offset in ``text`` of the earliest marker at or after ``start`` (spaces/punctuation-insensitive); -1."""
+    """Offset of the earliest marker at or after ``start`` (space/punctuation-insensitive), or -1."""
     best = -1
+    norm = nfkc(text)
     for marker in markers:
-        pattern = r"[\s()（）、.．,，:：\"“”]*".join(re.escape(c) for c in squeeze(marker))
-        m = re.compile(pattern).search(nfkc(text), start)
+        m = _marker_pattern(marker).search(norm, start)
         if m and (best < 0 or m.start() < best):
             best = m.start()
     return best
+
+
+@lru_cache(maxsize=256)
+def _marker_pattern(marker: str) -> re.Pattern[str]:
+    return re.compile(r"[\s()（）、.．,，:：\"“”]*".join(re.escape(c) for c in squeeze(marker)))

@@ -5,12 +5,12 @@ a row whose label shares its line is tied to that label; an unlabelled row (labe
 split or printed after the numbers, as in PDF and Markdown extractions) is placed by a
 monotone alignment with the template order, helped by the bare labels printed near it.
 """
+
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from nlp.tables.runtogether import split_candidates
+from nlp.tables.runtogether import group_candidates, split_candidates
 from nlp.tables.tokens import Line, Token
 
 VALUE_KINDS = ("value", "digits")
@@ -49,6 +49,7 @@ def token_cell(tok: Token) -> Cell:
 
 def _int(text: str) -> int | None:
     from nlp.tables.tokens import parse_number
+
     v = parse_number(text)
     return v if isinstance(v, int) else None
 
@@ -77,9 +78,12 @@ def line_values(tokens: list[Token], ncols: int, delimited: bool) -> list[Cell]:
     return cells
 
 
-def runtogether_options(cells: list[Cell], ncols: int,
-                        check: Callable[[tuple[int, ...]], bool] | None) -> list[list[Cell]]:
-    """Splits of digit cells run together ("801000081") into ``ncols`` cells."""
+def runtogether_options(cells: list[Cell], ncols: int, groups: list[int] | None) -> list[list[Cell]]:
+    """Splits of digit cells run together ("801000081") into ``ncols`` cells.
+
+    With ``groups`` (sizes of cell groups whose last cell is the sum of the others) only splits
+    satisfying those sums are returned; without, every split (table 二 has no sum).
+    """
     if any(c.value is None and c.raw for c in cells) or not cells:
         return []
     strings = [c.raw.strip() for c in cells]
@@ -90,7 +94,8 @@ def runtogether_options(cells: list[Cell], ncols: int,
     if len(strings) > 1 and not any(len(s) >= 8 or (len(s) > 1 and s[0] == "0") for s in strings):
         return []
     options = []
-    for spans in split_candidates(strings, ncols, check):
+    spans_list = group_candidates(strings, groups) if groups else split_candidates(strings, ncols)
+    for spans in spans_list:
         row = []
         for k, s, e in spans:
             base = cells[k].start or 0
@@ -99,8 +104,7 @@ def runtogether_options(cells: list[Cell], ncols: int,
     return options
 
 
-def build_rows(lines: list[Line], ncols: int,
-               check: Callable[[tuple[int, ...]], bool] | None = None) -> list[RowCandidate]:
+def build_rows(lines: list[Line], ncols: int, groups: list[int] | None = None) -> list[RowCandidate]:
     """Candidate rows (with their own and nearby labels) in text order."""
     rows: list[RowCandidate] = []
     pending_labels: list[str] = []
@@ -119,7 +123,7 @@ def build_rows(lines: list[Line], ncols: int,
     def flush() -> None:
         nonlocal buf, buf_label
         if buf:
-            opts = runtogether_options(buf, ncols, check) if len(buf) < ncols else []
+            opts = runtogether_options(buf, ncols, groups) if len(buf) < ncols else []
             if opts:
                 emit(opts[0], buf_line, buf_label, opts)
             # else: a fragment (stray number) — not a row
@@ -128,7 +132,9 @@ def build_rows(lines: list[Line], ncols: int,
     for line in lines:
         toks = line.tokens
         first_val = next((i for i, t in enumerate(toks) if t.kind in VALUE_KINDS), None)
-        labels_before = [t for t in toks[: first_val if first_val is not None else len(toks)] if t.kind == "label"]
+        labels_before = [
+            t for t in toks[: first_val if first_val is not None else len(toks)] if t.kind == "label"
+        ]
         label = labels_before[-1].key if labels_before else None
         if first_val is None:
             if labels_before:
@@ -141,7 +147,7 @@ def build_rows(lines: list[Line], ncols: int,
         if len(vals) >= ncols:
             emit(vals[:ncols], line.index, label)
             continue
-        opts = runtogether_options(vals, ncols, check) if (label is not None or not buf) else []
+        opts = runtogether_options(vals, ncols, groups) if (label is not None or not buf) else []
         if opts:
             flush()
             emit(opts[0], line.index, label, opts)

@@ -4,13 +4,13 @@ A digit string is split into the row's number of cells (no leading zeros except 
 the splits are filtered by the row's own identity (total = sum of parts), then, across rows,
 by the column identities of the table. A row stays ambiguous when more than one split fits.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
 from itertools import product
 
 MAX_DIGITS = 26  # beyond this the number of splits explodes; such a row is reported unreadable
-MAX_COMBINATIONS = 50_000
 
 
 def _splits(digits: str, parts: int) -> Iterator[tuple[tuple[int, int], ...]]:
@@ -28,9 +28,11 @@ def _splits(digits: str, parts: int) -> Iterator[tuple[tuple[int, int], ...]]:
             yield ((0, cut),) + tuple((s + cut, e + cut) for s, e in rest)
 
 
-def split_candidates(strings: Sequence[str], ncols: int,
-                     check: Callable[[tuple[int, ...]], bool] | None = None,
-                     ) -> list[list[tuple[int, int, int]]]:
+def split_candidates(
+    strings: Sequence[str],
+    ncols: int,
+    check: Callable[[tuple[int, ...]], bool] | None = None,
+) -> list[list[tuple[int, int, int]]]:
     """Candidate rows for digit strings that together hold ``ncols`` cells.
 
     Each candidate is a list of (string_index, start, end) spans, one per cell. Strings are
@@ -57,38 +59,18 @@ def split_candidates(strings: Sequence[str], ncols: int,
     return out
 
 
-def choose_combination(candidates: list[list[tuple[int, ...]]],
-                       consistent: Callable[[list[tuple[int, ...]]], bool]) -> tuple[list[int], list[bool]]:
-    """Pick one candidate index per row so that ``consistent`` holds for the whole table.
-
-    Returns (choice per row, ambiguous per row): a row is ambiguous when the fitting combinations
-    disagree on it, or when no combination fits (then each row's first candidate is used).
-    """
-    sizes = [len(c) for c in candidates]
-    total = 1
-    for s in sizes:
-        total *= max(s, 1)
-    if total > MAX_COMBINATIONS:
-        return [0] * len(candidates), [s > 1 for s in sizes]
-    fits: list[tuple[int, ...]] = []
-    for choice in product(*(range(s) for s in sizes)):
-        if consistent([candidates[r][c] for r, c in enumerate(choice)]):
-            fits.append(choice)
-            if len(fits) >= 64:
-                break
-    if not fits:
-        return [0] * len(candidates), [s > 1 for s in sizes]
-    first = fits[0]
-    return list(first), [any(f[r] != first[r] for f in fits) for r in range(len(sizes))]
-
-
 MAX_STATES = 200_000
 MAX_PATHS = 8
 
 
-def resolve_sum_table(options: dict[str, list[tuple[int, ...]]], fixed: dict[str, tuple[int | None, ...]],
-                      parts: list[str], total: str, inflow: tuple[str, str], outflow: str,
-                      ) -> dict[str, tuple[int, bool]]:
+def resolve_sum_table(
+    options: dict[str, list[tuple[int, ...]]],
+    fixed: dict[str, tuple[int | None, ...]],
+    parts: list[str],
+    total: str,
+    inflow: tuple[str, str],
+    outflow: str,
+) -> dict[str, tuple[int, bool]]:
     """Choose a split for each run-together row of table 三 with the identities A2 and A1.
 
     ``options``: row -> candidate value tuples (rows with several splits); ``fixed``: row -> values
@@ -123,7 +105,7 @@ def resolve_sum_table(options: dict[str, list[tuple[int, ...]]], fixed: dict[str
     for choice in product(*(range(len(options[r])) for r in outer)):
         pick = dict(zip(outer, choice))
 
-        def val(row: str, c: int) -> int:
+        def val(row: str, c: int, pick: dict[str, int] = pick) -> int:
             return options[row][pick[row]][c] if row in pick else fixed[row][c]
 
         if any(val(inflow[0], c) + val(inflow[1], c) != val(total, c) + val(outflow, c) for c in a1_cols):
@@ -139,3 +121,64 @@ def resolve_sum_table(options: dict[str, list[tuple[int, ...]]], fixed: dict[str
         return {r: (0, True) for r in options}
     first = fits[0]
     return {r: (first[r], any(f[r] != first[r] for f in fits)) for r in options}
+
+
+def group_candidates(
+    strings: Sequence[str], groups: Sequence[int], max_len: int = 7, limit: int = 256
+) -> list[list[tuple[int, int, int]]]:
+    """Splits of digit strings into consecutive groups whose last cell is the sum of the others.
+
+    ``groups`` gives the group sizes (table 三 row: [7]; table 四: [5, 5, 5]). The sum fixes the
+    last cell of each group, which prunes the search to the splits of the other cells.
+    Returns candidates as (string_index, start, end) spans like :func:`split_candidates`.
+    """
+    s = "".join(strings)
+    n = len(s)
+    starts, pos = [], 0
+    for t in strings:
+        starts.append(pos)
+        pos += len(t)
+    bounds = set(starts[1:])
+    need = sum(groups)
+    out: list[list[tuple[int, int]]] = []
+
+    def ok(a: int, b: int) -> bool:
+        return not (s[a] == "0" and b - a > 1) and not any(a < x < b for x in bounds)
+
+    def group(p: int, gi: int, acc: list[tuple[int, int]]) -> None:
+        if len(out) >= limit:
+            return
+        if gi == len(groups):
+            if p == n:
+                out.append(list(acc))
+            return
+        size = groups[gi]
+
+        def cells(q: int, k: int, parts: list[tuple[int, int]], running: int) -> None:
+            left = need - len(acc) - len(parts)
+            # The group's sum still has to fit in what is left after the remaining cells.
+            if n - q < left or len(str(running)) > n - q - (left - 1):
+                return
+            if k == size - 1:
+                t = str(running)
+                e = q + len(t)
+                if s[q:e] == t and ok(q, e):
+                    group(e, gi + 1, acc + parts + [(q, e)])
+                return
+            for length in range(1, max_len + 1):
+                e = q + length
+                if e > n or not ok(q, e):
+                    break
+                cells(e, k + 1, parts + [(q, e)], running + int(s[q:e]))
+
+        cells(p, 0, [], 0)
+
+    group(0, 0, [])
+    result = []
+    for spans in out:
+        row = []
+        for a, b in spans:
+            k = max(i for i, st in enumerate(starts) if st <= a)
+            row.append((k, a - starts[k], b - starts[k]))
+        result.append(row)
+    return result

@@ -1,4 +1,5 @@
 """Table 二 (主动公开政府信息情况): rows anchored on their labels, columns per detected format."""
+
 from __future__ import annotations
 
 from functools import lru_cache
@@ -64,7 +65,7 @@ def parse_table2(text: str, start: int = 0, end: int | None = None) -> dict[str,
             close()
             i = label_pos[-1]
             current = toks[i].key
-            toks = toks[i + 1:]
+            toks = toks[i + 1 :]
         elif any(t.kind == "header" for t in toks):
             close()  # a block header: the previous row is over
             continue

@@ -1,10 +1,19 @@
 """Table 三 (收到和处理政府信息公开申请情况): 25 rows (2021) or 23 rows (2019) × 7 columns."""
+
 from __future__ import annotations
 
 from functools import lru_cache
 from typing import Any
 
-from nlp.tables.labels import LabelMatcher, Template, detect_format, find_marker, label_body, load_yaml, squeeze
+from nlp.tables.labels import (
+    LabelMatcher,
+    Template,
+    detect_format,
+    find_marker,
+    label_body,
+    load_yaml,
+    squeeze,
+)
 from nlp.tables.rows import MISSING, Cell, RowCandidate, align_rows, build_rows
 from nlp.tables.runtogether import resolve_sum_table
 from nlp.tables.tokens import tokenize
@@ -27,14 +36,16 @@ def row_keys(fmt: str) -> list[str]:
 def outcome_keys(fmt: str) -> list[str]:
     """The rows summed into （七）总计."""
     keys = row_keys(fmt)
-    return keys[keys.index("granted"): keys.index("total_processed")]
+    return keys[keys.index("granted") : keys.index("total_processed")]
 
 
 @lru_cache(maxsize=4)
 def matcher(fmt: str) -> LabelMatcher:
     f = spec()["formats"][fmt]
-    tpls = [Template(r["key"], label_body(r["label"])[0], str(r.get("enum")) if r.get("enum") else None)
-            for r in f["rows"]]
+    tpls = [
+        Template(r["key"], label_body(r["label"])[0], str(r.get("enum")) if r.get("enum") else None)
+        for r in f["rows"]
+    ]
     tpls += [Template("", label_body(w)[0], ignore=True) for w in f.get("ignore", [])]
     return LabelMatcher(tpls)
 
@@ -60,10 +71,6 @@ def detect(region: str) -> str:
     return detect_format(region, sigs, spec()["default_format"])
 
 
-def _row_ok(values: tuple[int, ...]) -> bool:
-    return values[-1] == sum(values[:-1])
-
-
 def parse_table3(text: str, start: int = 0, end: int | None = None) -> dict[str, Any] | None:
     """Parse table 三 found in ``text[start:end]``.
 
@@ -78,7 +85,7 @@ def parse_table3(text: str, start: int = 0, end: int | None = None) -> dict[str,
     keys = row_keys(fmt)
     cols = columns()
     lines = tokenize(text, s, e, matcher(fmt))
-    candidates = build_rows(lines, len(cols), _row_ok)
+    candidates = build_rows(lines, len(cols), [len(cols)])
     placed = align_rows(candidates, keys)
     _resolve_runtogether(placed, fmt)
     rows: dict[str, dict[str, Any]] = {}
@@ -106,11 +113,17 @@ def _resolve_runtogether(placed: dict[str, tuple[RowCandidate, bool]], fmt: str)
         return
     options = {k: [tuple(c.value for c in opt) for opt in r.options] for k, r in multi.items()}
     fixed = {k: tuple(c.value for c in r.cells) for k, (r, _) in placed.items() if k not in multi}
-    keys = row_keys(fmt)
-    for k in keys:
-        fixed.setdefault(k, None) if k not in options else None
-    chosen = resolve_sum_table(options, fixed, outcome_keys(fmt), "total_processed",
-                               ("new_received", "carried_over"), "carried_forward")
+    for k in row_keys(fmt):
+        if k not in options:
+            fixed.setdefault(k, None)  # a row the parser did not find: unknown
+    chosen = resolve_sum_table(
+        options,
+        fixed,
+        outcome_keys(fmt),
+        "total_processed",
+        ("new_received", "carried_over"),
+        "carried_forward",
+    )
     for k, (choice, amb) in chosen.items():
         row = multi[k]
         row.cells = [Cell(x.value, x.raw, x.start, x.end, amb) for x in row.options[choice]]

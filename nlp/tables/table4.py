@@ -1,4 +1,5 @@
 """Table 四 (政府信息公开行政复议、行政诉讼情况): 15 cells, 3 blocks × 5 columns, by position."""
+
 from __future__ import annotations
 
 from functools import lru_cache
@@ -6,7 +7,6 @@ from typing import Any
 
 from nlp.tables.labels import LabelMatcher, Template, find_marker, label_body, load_yaml
 from nlp.tables.rows import MISSING, Cell, line_values, runtogether_options
-from nlp.tables.runtogether import choose_combination
 from nlp.tables.tokens import tokenize
 
 SPEC = "table4.yaml"
@@ -26,7 +26,9 @@ def cell_keys() -> list[str]:
 @lru_cache(maxsize=1)
 def matcher() -> LabelMatcher:
     # Header words are recognised only so that they are never taken for values; no row labels.
-    return LabelMatcher([Template("", label_body(w)[0], ignore=True) for w in spec()["block_labels"].values()])
+    return LabelMatcher(
+        [Template("", label_body(w)[0], ignore=True) for w in spec()["block_labels"].values()]
+    )
 
 
 def locate(text: str, start: int = 0, end: int | None = None) -> tuple[int, int] | None:
@@ -36,10 +38,6 @@ def locate(text: str, start: int = 0, end: int | None = None) -> tuple[int, int]
         return None
     e = find_marker(text[:end], spec()["end_markers"], s)
     return s, (e if e >= 0 else end)
-
-
-def _blocks_ok(values: tuple[int, ...]) -> bool:
-    return all(values[i + 4] == sum(values[i:i + 4]) for i in range(0, NCELLS, 5))
 
 
 def parse_table4(text: str, start: int = 0, end: int | None = None) -> dict[str, Any] | None:
@@ -65,10 +63,9 @@ def parse_table4(text: str, start: int = 0, end: int | None = None) -> dict[str,
             cells = cells[:NCELLS]
             break
     if len(cells) < NCELLS and cells:
-        options = runtogether_options(cells, NCELLS, _blocks_ok)
+        options = runtogether_options(cells, NCELLS, [5, 5, 5])
         if options:
-            choice, amb = choose_combination([options], lambda rows: True)
-            cells = options[choice[0]]
+            cells = options[0]
             ambiguous = len(options) > 1
     if not cells:
         return None
@@ -79,5 +76,9 @@ def parse_table4(text: str, start: int = 0, end: int | None = None) -> dict[str,
         p = c.provenance()
         p["ambiguous"] = bool(p["ambiguous"] or ambiguous)
         prov[k] = p
-    return {"format": "2021", "cells": {k: c.value for k, c in zip(keys, cells)}, "provenance": prov,
-            "span": [s, e]}
+    return {
+        "format": "2021",
+        "cells": {k: c.value for k, c in zip(keys, cells)},
+        "provenance": prov,
+        "span": [s, e],
+    }

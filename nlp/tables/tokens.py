@@ -6,6 +6,7 @@ tabs (reader output, HTML rows), pipes (Markdown) or spaces (PDF text). A cell i
 "/", "—", "-" read as null), an empty field (a blank cell in tab/pipe layouts), digits run
 together with no separator, or other text.
 """
+
 from __future__ import annotations
 
 import re
@@ -133,8 +134,10 @@ def _text_token(text: str, start: int, index: int, matcher: LabelMatcher) -> lis
         lab = matcher.match(head)
         if lab.key:
             cut = len(head)
-            return [Token("label", text[:cut], start, start + cut, index, key=lab.key),
-                    Token("digits", text[cut:], start + cut, start + len(text), index)]
+            return [
+                Token("label", text[:cut], start, start + cut, index, key=lab.key),
+                Token("digits", text[cut:], start + cut, start + len(text), index),
+            ]
     lab = matcher.match(text)
     if lab.key:
         return [Token("label", text, start, start + len(text), index, key=lab.key)]

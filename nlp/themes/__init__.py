@@ -53,5 +53,15 @@ def themes_component(report: Report, model: str | Path | ThemeClassifier | None 
     publish(report, statements, how)
 
 
-__all__ = ["ThemeClassifier", "KeywordBaseline", "Taxonomy", "load_taxonomy", "load_model", "save_model",
-           "classify_texts", "themes_component", "get_model", "DEFAULT_MODEL_DIR"]
+__all__ = [
+    "DEFAULT_MODEL_DIR",
+    "KeywordBaseline",
+    "Taxonomy",
+    "ThemeClassifier",
+    "classify_texts",
+    "get_model",
+    "load_model",
+    "load_taxonomy",
+    "save_model",
+    "themes_component",
+]

@@ -13,9 +13,14 @@ from typing import Any
 
 import numpy as np
 from sklearn.linear_model import LogisticRegression
-from sklearn.model_selection import GroupKFold
+from sklearn.model_selection import GroupKFold, ParameterGrid
 
 from nlp.themes.features import Featurizer
+
+
+def _macro_f1(y: np.ndarray, p: np.ndarray) -> float:
+    present = [j for j in range(y.shape[1]) if y[:, j].any()]
+    return float(np.mean([_f1(y[:, j], p[:, j]) for j in present])) if present else 0.0
 
 
 def _f1(y: np.ndarray, p: np.ndarray) -> float:
@@ -56,6 +61,7 @@ class ThemeClassifier:
                  word_tokens: str | None = "rjieba", min_df: int = 1, class_weight: str | None = "balanced",
                  inner_folds: int = 4, threshold_grid: Sequence[float] = tuple(np.round(np.arange(0.1, 0.91, 0.05), 2)),
                  default_threshold: float = 0.5, signal_weight: float = 1.0, clause_pooling: bool = True,
+                 real_weight: float = 1.0, param_grid: dict[str, Sequence[float]] | None = None,
                  random_state: int = 0):
         self.C = C
         self.char_ngram_range = char_ngram_range
@@ -67,18 +73,21 @@ class ThemeClassifier:
         self.default_threshold = default_threshold
         self.signal_weight = signal_weight
         self.clause_pooling = clause_pooling
+        self.real_weight = real_weight
+        self.param_grid = param_grid
         self.random_state = random_state
 
     def get_params(self, deep: bool = True) -> dict[str, Any]:
         return {k: getattr(self, k) for k in ("C", "char_ngram_range", "word_tokens", "min_df", "class_weight",
                                               "inner_folds", "threshold_grid", "default_threshold", "signal_weight",
-                                              "clause_pooling", "random_state")}
+                                              "clause_pooling", "real_weight", "param_grid", "random_state")}
 
     # -- fitting -------------------------------------------------------------------------
-    def _fit_core(self, texts: Sequence[str], y: np.ndarray) -> tuple[Featurizer, np.ndarray, np.ndarray]:
-        feat = Featurizer(self.char_ngram_range, self.word_tokens, self.min_df,
+    def _featurizer(self, texts: Sequence[str]) -> Featurizer:
+        return Featurizer(self.char_ngram_range, self.word_tokens, self.min_df,
                           signals=self.signals_, signal_weight=self.signal_weight).fit(texts)
-        x = feat.transform(texts)
+
+    def _fit_lr(self, x: Any, y: np.ndarray, C: float, weights: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         coef = np.zeros((y.shape[1], x.shape[1]))
         intercept = np.full(y.shape[1], -30.0)  # a label never seen in training never fires
         for j in range(y.shape[1]):
@@ -88,35 +97,52 @@ class ThemeClassifier:
                 continue
             if not col.any():
                 continue
-            lr = LogisticRegression(C=self.C, class_weight=self.class_weight, solver="liblinear", dual=True,
+            lr = LogisticRegression(C=C, class_weight=self.class_weight, solver="liblinear", dual=True,
                                     random_state=self.random_state, max_iter=1000)
-            lr.fit(x, col)
+            lr.fit(x, col, sample_weight=weights)
             coef[j] = lr.coef_[0]
             intercept[j] = lr.intercept_[0]
-        return feat, coef, intercept
+        return coef, intercept
 
-    def _proba(self, feat: Featurizer, coef: np.ndarray, intercept: np.ndarray, texts: Sequence[str]) -> np.ndarray:
-        """Statement probabilities; with ``clause_pooling`` the max over the statement and its clauses
-        (real statements bundle themes clause by clause, domain.md §3.1)."""
+    def _units(self, feat: Featurizer, texts: Sequence[str]) -> tuple[Any, np.ndarray]:
+        """Features of each statement and (with ``clause_pooling``) of its clauses, with their owner index."""
         units: list[str] = []
         owner: list[int] = []
         for i, text in enumerate(texts):
             parts = [text] + (clauses(text) if self.clause_pooling else [])
             units.extend(parts)
             owner.extend([i] * len(parts))
-        z = feat.transform(units) @ coef.T + intercept
+        return feat.transform(units), np.asarray(owner, dtype=int)
+
+    @staticmethod
+    def _pool(xu: Any, owner: np.ndarray, n: int, coef: np.ndarray, intercept: np.ndarray) -> np.ndarray:
+        """Statement probability = max over the statement and its clauses (themes are bundled
+        clause by clause in real statements, domain.md §3.1)."""
+        z = xu @ coef.T + intercept
         p = 1.0 / (1.0 + np.exp(-np.clip(z, -50, 50)))
-        out = np.zeros((len(texts), coef.shape[0]))
-        np.maximum.at(out, np.asarray(owner), p)
+        out = np.zeros((n, coef.shape[0]))
+        if len(owner):
+            np.maximum.at(out, owner, p)
         return out
 
+    def _candidates(self) -> list[dict[str, float]]:
+        base = {"C": self.C, "real_weight": self.real_weight}
+        if not self.param_grid:
+            return [base]
+        return [base | dict(c) for c in ParameterGrid(dict(self.param_grid))]
+
     def fit(self, texts: Sequence[str], labels: Sequence[Sequence[str]], classes: Sequence[str],
-            groups: Sequence[str] | None = None, signals: dict[str, Sequence[str]] | None = None) -> ThemeClassifier:
+            groups: Sequence[str] | None = None, signals: dict[str, Sequence[str]] | None = None,
+            fallback: str | None = None, score_mask: Sequence[bool] | None = None) -> ThemeClassifier:
         """Fit on statements ``texts`` with label lists ``labels`` drawn from ``classes``.
 
         ``signals`` (theme → keywords, from the taxonomy) add one indicator feature per theme.
+        ``fallback`` (the taxonomy's ``other``) is only predicted when no other theme is.
+        ``score_mask`` marks in-domain (real) statements: they get ``real_weight`` and, with a
+        ``param_grid``, the inner-fold macro-F1 that picks the hyper-parameters is computed on them.
         """
         texts = list(texts)
+        self.fallback_ = fallback if fallback in classes else None
         self.signals_ = {k: list(v) for k, v in signals.items()} if signals else None
         self.classes_ = list(classes)
         index = {c: i for i, c in enumerate(self.classes_)}
@@ -127,23 +153,50 @@ class ThemeClassifier:
                     raise ValueError(f"label {lab!r} is not in the taxonomy ({self.classes_})")
                 y[i, index[lab]] = True
         groups = list(groups) if groups is not None else [str(i) for i in range(len(texts))]
-        self.thresholds_ = self._tune_thresholds(texts, y, groups)
-        self.featurizer_, self.coef_, self.intercept_ = self._fit_core(texts, y)
+        mask = np.ones(len(texts), dtype=bool) if score_mask is None else np.asarray(score_mask, dtype=bool)
+        cands = self._candidates()
+        oofs = self._inner_oof(texts, y, groups, cands, mask)
+        best = (-1.0, 0)
+        self.thresholds_ = np.full(y.shape[1], self.default_threshold)
+        self.inner_scores_ = []
+        for ci, oof in enumerate(oofs):
+            thr = self._tune(oof, y)
+            score = _macro_f1(y[mask], self._decide(oof[mask], thr)) if mask.any() else 0.0
+            self.inner_scores_.append({**cands[ci], "inner_macro_f1": round(score, 4)})
+            if score > best[0]:
+                best = (score, ci)
+                self.thresholds_ = thr
+        self.best_params_ = cands[best[1]]
+        self.featurizer_ = self._featurizer(texts)
+        x = self.featurizer_.transform(texts)
+        weights = np.where(mask, self.best_params_["real_weight"], 1.0) if score_mask is not None else np.ones(len(texts))
+        self.coef_, self.intercept_ = self._fit_lr(x, y, self.best_params_["C"], weights)
         self.n_train_ = len(texts)
         self.support_ = {c: int(y[:, j].sum()) for j, c in enumerate(self.classes_)}
         return self
 
-    def _tune_thresholds(self, texts: list[str], y: np.ndarray, groups: list[str]) -> np.ndarray:
-        thresholds = np.full(y.shape[1], self.default_threshold)
-        n_groups = len(set(groups))
-        k = min(self.inner_folds, n_groups)
+    def _inner_oof(self, texts: list[str], y: np.ndarray, groups: list[str], cands: list[dict[str, float]],
+                   mask: np.ndarray) -> list[np.ndarray]:
+        """Out-of-fold probabilities on inner grouped folds of the training data, one array per candidate."""
+        k = min(self.inner_folds, len(set(groups)))
         if k < 2:
-            return thresholds
-        oof = np.zeros(y.shape, dtype=float)
+            return []
+        oofs = [np.zeros(y.shape, dtype=float) for _ in cands]
         # GroupKFold is deterministic for a given input order
         for tr, va in GroupKFold(n_splits=k).split(texts, groups=groups):
-            feat, coef, intercept = self._fit_core([texts[i] for i in tr], y[tr])
-            oof[va] = self._proba(feat, coef, intercept, [texts[i] for i in va])
+            tr_texts = [texts[i] for i in tr]
+            feat = self._featurizer(tr_texts)
+            x = feat.transform(tr_texts)
+            xu, owner = self._units(feat, [texts[i] for i in va])
+            for ci, cand in enumerate(cands):
+                weights = np.where(mask[tr], cand["real_weight"], 1.0)
+                coef, intercept = self._fit_lr(x, y[tr], cand["C"], weights)
+                oofs[ci][va] = self._pool(xu, owner, len(va), coef, intercept)
+        return oofs
+
+    def _tune(self, oof: np.ndarray, y: np.ndarray) -> np.ndarray:
+        """Per-theme threshold maximising out-of-fold F1 (ties → closest to the default)."""
+        thresholds = np.full(y.shape[1], self.default_threshold)
         for j in range(y.shape[1]):
             if not y[:, j].any():
                 continue
@@ -151,20 +204,26 @@ class ThemeClassifier:
             thresholds[j] = max(scores)[2]
         return thresholds
 
+    def _decide(self, proba: np.ndarray, thresholds: np.ndarray) -> np.ndarray:
+        out = proba >= thresholds
+        fb = self.classes_.index(self.fallback_) if getattr(self, "fallback_", None) else None
+        for i in range(len(out)):
+            if fb is not None and out[i].sum() > 1:
+                out[i, fb] = False  # "other" is a fallback, never a companion of a real theme
+            if not out[i].any():
+                out[i, int(np.argmax(proba[i] - thresholds))] = True
+        return out
+
     # -- prediction ----------------------------------------------------------------------
     def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
-        """(n, n_classes) probabilities from the per-theme logistic regressions."""
+        """(n, n_classes) probabilities from the per-theme logistic regressions (clause max-pooled)."""
         if not len(texts):
             return np.zeros((0, len(self.classes_)))
-        return self._proba(self.featurizer_, self.coef_, self.intercept_, list(texts))
+        xu, owner = self._units(self.featurizer_, list(texts))
+        return self._pool(xu, owner, len(texts), self.coef_, self.intercept_)
 
     def predict_indicator(self, texts: Sequence[str]) -> np.ndarray:
-        proba = self.predict_proba(texts)
-        out = proba >= self.thresholds_
-        for i in range(len(out)):
-            if not out[i].any():
-                out[i, int(np.argmax(proba[i] - self.thresholds_))] = True
-        return out
+        return self._decide(self.predict_proba(texts), self.thresholds_)
 
     def predict(self, texts: Sequence[str]) -> list[list[str]]:
         """Theme codes per text (at least one each)."""
@@ -177,7 +236,10 @@ class ThemeClassifier:
         params = self.get_params()
         params["threshold_grid"] = [float(t) for t in params["threshold_grid"]]
         params["char_ngram_range"] = list(params["char_ngram_range"])
-        meta = {"params": params, "classes": self.classes_, "featurizer": fmeta,
+        if params["param_grid"]:
+            params["param_grid"] = {k: [float(v) for v in vals] for k, vals in sorted(params["param_grid"].items())}
+        meta = {"params": params, "best_params": self.best_params_, "inner_scores": self.inner_scores_,
+                "classes": self.classes_, "fallback": self.fallback_, "featurizer": fmeta,
                 "n_train": self.n_train_, "support": self.support_}
         arrays = dict(farrays)
         arrays.update({"coef": self.coef_.astype(np.float32), "intercept": self.intercept_,
@@ -192,7 +254,10 @@ class ThemeClassifier:
         clf = cls(**p)
         clf.classes_ = list(meta["classes"])
         clf.featurizer_ = Featurizer.from_state(meta["featurizer"], arrays)
-        clf.signals_ = meta["featurizer"].get("signals")
+        clf.signals_ = dict(meta["featurizer"]["signals"]) if meta["featurizer"].get("signals") else None
+        clf.fallback_ = meta.get("fallback")
+        clf.best_params_ = meta.get("best_params", {"C": clf.C, "real_weight": clf.real_weight})
+        clf.inner_scores_ = meta.get("inner_scores", [])
         clf.coef_ = np.asarray(arrays["coef"], dtype=np.float64)
         clf.intercept_ = np.asarray(arrays["intercept"], dtype=np.float64)
         clf.thresholds_ = np.asarray(arrays["thresholds"], dtype=np.float64)

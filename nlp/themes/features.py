@@ -65,11 +65,14 @@ class TfidfBlock:
         order = sorted(vec.vocabulary_, key=vec.vocabulary_.get)
         self.vocabulary = order
         self.idf = vec.idf_.astype(np.float64)
+        self._counter = None
         return self
 
     def transform(self, texts: Sequence[str]) -> sp.csr_matrix:
-        counts = CountVectorizer(analyzer=self.analyzer, vocabulary={t: i for i, t in enumerate(self.vocabulary)},
-                                 lowercase=False).transform(texts).astype(np.float64)
+        if getattr(self, "_counter", None) is None:
+            self._counter = CountVectorizer(analyzer=self.analyzer, lowercase=False,
+                                            vocabulary={t: i for i, t in enumerate(self.vocabulary)})
+        counts = self._counter.transform(texts).astype(np.float64)
         if self.sublinear_tf:
             counts.data = 1.0 + np.log(counts.data)
         x = counts @ sp.diags(self.idf)
@@ -133,15 +136,18 @@ class Featurizer:
         meta = {"char_ngram_range": list(self.char_ngram_range), "word_tokens": self.word_tokens,
                 "min_df": self.min_df, "sublinear_tf": self.sublinear_tf,
                 "blocks": [{"kind": b.kind, "vocabulary": b.vocabulary} for b in self.blocks],
-                "signals": self.signal_block.signals if self.signal_block else None,
+                # a list of pairs, not a dict: the column order must survive JSON key sorting
+                "signals": [[c, self.signal_block.signals[c]] for c in self.signal_block.codes]
+                if self.signal_block else None,
                 "signal_weight": self.signal_block.weight if self.signal_block else 0.0}
         arrays = {f"idf_{i}": b.idf for i, b in enumerate(self.blocks)}
         return meta, arrays
 
     @classmethod
     def from_state(cls, meta: dict[str, Any], arrays: dict[str, np.ndarray]) -> Featurizer:
+        signals = dict(meta["signals"]) if meta.get("signals") else None  # dict keeps the pair order
         f = cls(tuple(meta["char_ngram_range"]), meta["word_tokens"], meta["min_df"], meta["sublinear_tf"],
-                meta.get("signals"), meta.get("signal_weight", 0.0))
+                signals, meta.get("signal_weight", 0.0))
         for i, bm in enumerate(meta["blocks"]):
             if bm["kind"] == "char":
                 analyzer = _char_analyzer(f.char_ngram_range)
