@@ -20,7 +20,7 @@ def test_comparative_study_notebook_executes(tmp_path, monkeypatch):
     rundir = tmp_path / "run"
     run_corpus(SEED_FILES, rundir, components=COMPONENTS, jobs=2, progress=False)
     monkeypatch.setenv("GOVNLP_RUN_DIR", str(rundir))
-    monkeypatch.setenv("MPLBACKEND", "Agg")
+    monkeypatch.delenv("MPLBACKEND", raising=False)  # the kernel's inline backend renders the charts
     nb = nbformat.read(NOTEBOOK, as_version=4)
     NotebookClient(nb, kernel_name="python3", timeout=180,
                    resources={"metadata": {"path": str(ROOT / "notebooks")}}).execute()
@@ -29,6 +29,8 @@ def test_comparative_study_notebook_executes(tmp_path, monkeypatch):
     text = "\n".join(str(o.get("text", "")) + str(o.get("data", {}).get("text/plain", "")) for o in outputs)
     assert "5 inputs, 5 processed, 0 errors" in text
     assert "第四十七条" in text  # seed 000 copies the 条例 (the copying table shows it)
+    images = [o for o in outputs if "image/png" in o.get("data", {})]
+    assert len(images) >= 3  # themes, copying histograms, facts by year
     # every markdown step is explained and the notebook is stored without outputs
     assert all(c.source.strip() for c in nb.cells if c.cell_type == "markdown")
     stored = nbformat.read(NOTEBOOK, as_version=4)

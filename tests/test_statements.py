@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 from conftest import REAL, ROOT, SEED_FILES, requires_shared
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from nlp.model import Report
 from nlp.pipeline import Pipeline
@@ -199,15 +201,12 @@ def test_statements_cli_one_line_per_statement_and_error_records(tmp_path: Path)
     assert len(err) == 1 and err[0]["ok"] is False and "missing.txt" in err[0]["error"]
 
 
-from hypothesis import given, settings  # noqa: E402
-from hypothesis import strategies as st  # noqa: E402
-
 _PIECES = ["一是", "二是", "三是", "（一）", "（二）", "1.", "2、", "存在问题：", "改进措施：", "改进情况", "下一步，",
            "针对上述问题，", "2024年，我局将", "主要是：", "。", "；", "，", "\n", "\n- 4 -\n", "栏目更新不及时",
            "加强培训", "已完成", "政策解读", " ", "五、存在的主要问题及改进情况\n", "六、其他需要报告的事项\n"]
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(st.lists(st.sampled_from(_PIECES), max_size=40))
 def test_splitter_never_crashes_and_spans_are_ordered_and_in_bounds(pieces: list[str]) -> None:
     text = "".join(pieces)

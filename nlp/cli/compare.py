@@ -17,9 +17,11 @@ def compare_cmd(
     output: Path | None = typer.Option(None, "-o", "--output", help="Output folder (default RUNDIR/compare_BY)."),
     top: int = typer.Option(8, "--top", help="Charts show the TOP largest groups (tables show all)."),
 ) -> None:
-    """Compare groups of reports: share of reports stating each theme as a problem and as a measure
-    (counts, Wilson 95% intervals, chi-square test across groups), copying indicators, and
-    distribution summaries of numeric facts (Kruskal–Wallis test). Writes CSV tables and PNG charts.
+    """Compare groups of reports (themes, copying, numeric facts): CSV tables and PNG charts.
+
+    Share of reports stating each theme as a problem and as a measure (counts, Wilson 95%
+    intervals, chi-square test across groups), copying indicators, and distribution summaries of
+    numeric facts (Kruskal-Wallis test).
 
     Example: govnlp compare out/demo --by year --metric active_disclosure.total
     """

@@ -67,10 +67,12 @@ def similarity_cmd(
     outdir: Path = typer.Argument(..., help="A directory written by `govnlp run`."),
     csv: bool = typer.Option(True, "--csv/--no-csv", help="Also write the tables as CSV (Parquet always)."),
 ) -> None:
-    """Copying and boilerplate over a finished run: per-section similarity to the unit's previous
-    report, to other units' reports and to statute text; near-duplicate statements across units;
-    year-over-year follow-up (coverage and recurrence of problems). `govnlp run` does this already
-    unless --no-similarity; use this command to recompute it.
+    """Copying, boilerplate and year-over-year follow-up over a finished run directory.
+
+    Per report and narrative section: similarity to the unit's previous report, to other units'
+    reports and to statute text; near-duplicate statements across units; follow-up of last year's
+    problems (coverage and recurrence). `govnlp run` does this already unless --no-similarity;
+    use this command to recompute it.
 
     Example: govnlp similarity out/demo
     """

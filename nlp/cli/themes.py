@@ -115,9 +115,11 @@ def evaluate_themes_cmd(
                   "baseline": scores(y, indicator(KeywordBaseline(tax).fit(classes=clf.classes_).predict(
                       [s.text for s in real]), clf.classes_), clf.classes_)}
     else:
-        params = {}
-        if doc:
-            params = {k: v for k, v in doc["classifier"]["params"].items()}
+        from nlp.themes.train import DEFAULT_PARAMS
+
+        params = dict(DEFAULT_PARAMS)
+        if doc:  # the saved model's hyper-parameters (its own fitted state is not used)
+            params = dict(doc["classifier"]["params"])
             params["char_ngram_range"] = tuple(params["char_ngram_range"])
             params["threshold_grid"] = tuple(params["threshold_grid"])
         result = cross_validate(loaded.statements, tax, lambda: ThemeClassifier(**params), n_splits=folds)

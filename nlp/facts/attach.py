@@ -12,7 +12,11 @@ from nlp.facts.lexicon import Lexicon, MetricCue
 CLAUSE_BREAK = re.compile(r"[，,；;：:（）()【】。！？!?\n]")
 SENTENCE_BREAK = re.compile(r"[。！？!?\n]")
 _CHANGE = re.compile(r"同比|环比|较上年|较去年|比上年|比去年|较上一年|较(?:19|20)\d\d年|增长|下降|增加|减少|提高|提升|回落|上升|降低|增幅|降幅")
-_CUMULATIVE = re.compile(r"累计|截至|截止|历年|累积|总量|总数")
+# Cumulative (a stock, not this year's flow): a 累计/总量 word or a follower count in the number's clause,
+# or a sentence opened by 截至 unless 当年/全年 follows it ("截至12月31日，当年发布393件" is annual).
+_CUMULATIVE = re.compile(r"累计|累积|历年|总量|总数|粉丝|关注人数|关注量|订阅")
+_AS_OF = re.compile(r"截至|截止")
+_THIS_YEAR = re.compile(r"当年|全年|本年|今年")
 _COORD_GAP = re.compile(r"^[\s均都各共计为数达有案件]*$")
 _COORD_JOIN = ("、", "和", "及", "与", "或", "以及")
 _SHARE_GAP = re.compile(r"^\s*[（(，,]?\s*(?:占比?|占总数的?|占全部的?)?\s*(?:为|达|约)?\s*$")
@@ -227,11 +231,15 @@ def attach(text: str, cands: list[Candidate], lex: Lexicon, sent_points: list[in
                                                                                   right=False)
         if _CHANGE.search(seg) or _CHANGE.search(text, max(clause.start, c.start - 6), c.start):
             c.scope = "change"
+        elif c.unit in ("%", "个百分点"):
+            pass  # a rate or share is neither a flow nor a stock
+        elif _CUMULATIVE.search(text, clause.start, c.start):
+            c.scope = "cumulative"
         else:
-            cum = cumulative.get(sent.start, -2)
-            if cum == -2:  # first cumulative word of the sentence, found once per sentence
-                m = _CUMULATIVE.search(text, sent.start, sent.end)
-                cum = cumulative[sent.start] = m.start() if m else -1
-            if 0 <= cum < c.start:
+            as_of = cumulative.get(sent.start, -2)
+            if as_of == -2:  # where the sentence says 截至, found once per sentence
+                m = _AS_OF.search(text, sent.start, sent.end)
+                as_of = cumulative[sent.start] = m.start() if m else -1
+            if 0 <= as_of < c.start and not _THIS_YEAR.search(text, as_of, c.start):
                 c.scope = "cumulative"
     return used

@@ -64,6 +64,19 @@ def candidate_regex(units_pattern: str) -> re.Pattern[str]:
 
 
 _QUALIFIER_LAST = frozenset(w[-1] for w in (_PRE + "|数|几|若干").split("|"))
+_DIGITS = re.compile(r"[0-9]+")
+_CN_RUN = re.compile(_CN)
+_FOLLOW: dict[int, tuple[Lexicon, frozenset[str]]] = {}
+
+
+def _follow_chars(lex: Lexicon) -> frozenset[str]:
+    """First characters of what may follow a Chinese numeral in a quantity (unit, multiplier, 余, range sign)."""
+    hit = _FOLLOW.get(id(lex))
+    if hit is None or hit[0] is not lex:
+        hit = _FOLLOW[id(lex)] = (lex, frozenset({u[0] for u in lex.unit_family} | set("成万亿千百十余多-—–~～至到")))
+    return hit[1]
+
+
 _LEFT_QUALIFIER = re.compile(rf"(?:(?P<pre>{_PRE})[ \t]*)?(?P<indef>数|几|若干)?[ \t]*$")
 
 
@@ -125,21 +138,6 @@ def _names_containing(lex: Lexicon, number: str) -> tuple[str, ...]:
     return hit
 
 
-def masked_spans(text: str, lex: Lexicon) -> list[tuple[int, int]]:
-    """Sorted, merged spans of ``text`` that no fact may overlap (the whole-text form of NegativeMask)."""
-    spans = [m.span() for m in lex.negative_names.finditer(text)]
-    for pattern in lex.negative_patterns.values():
-        spans.extend(m.span() for m in pattern.finditer(text) if m.end() > m.start())
-    spans.sort()
-    merged: list[tuple[int, int]] = []
-    for s, e in spans:
-        if merged and s <= merged[-1][1]:
-            merged[-1] = (merged[-1][0], max(merged[-1][1], e))
-        else:
-            merged.append((s, e))
-    return merged
-
-
 def _blocked_unit(text: str, end: int, unit: str, lex: Lexicon) -> bool:
     return any(text.startswith(b, end) for b in lex.unit_blockers.get(unit, ()))
 
@@ -147,7 +145,26 @@ def _blocked_unit(text: str, end: int, unit: str, lex: Lexicon) -> bool:
 def find_candidates(text: str, lo: int, hi: int, lex: Lexicon, mask: NegativeMask) -> list[Candidate]:
     """Quantities in ``text[lo:hi]`` that survive the negative rules."""
     out: list[Candidate] = []
-    for m in candidate_regex(lex.units_pattern).finditer(text, lo, hi):
+    rx = candidate_regex(lex.units_pattern)
+    follow = _follow_chars(lex)
+    # Two cheap scans find where a number can start; the full pattern runs only there (a Chinese
+    # numeral only when a unit, multiplier, 余/多 or range sign follows: 进一步 and 统一 cost nothing).
+    starts = [m.start() for m in _DIGITS.finditer(text, lo, hi)]
+    for run in _CN_RUN.finditer(text, lo, hi):
+        k = run.end()
+        while k < hi and text[k] in " \t\n":
+            k += 1
+        if k < hi and text[k] in follow:
+            starts.append(run.start())
+    starts.sort()
+    pos = lo
+    for start in starts:
+        if start < pos:
+            continue
+        m = rx.match(text, start, hi)
+        if m is None:
+            continue
+        pos = m.end()
         cand = _candidate(text, m, lex, mask)
         if cand is not None:
             out.append(cand)

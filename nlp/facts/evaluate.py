@@ -70,7 +70,7 @@ def _prf(tp: int, n_pred: int, n_gold: int) -> dict[str, float]:
 
 def score(items: Iterable[Item]) -> dict[str, Any]:
     """Scores and the list of errors over all items."""
-    n_gold = n_pred = found = vu = v = u = metric_ok = qual_ok = parent_ok = 0
+    n_gold = n_pred = found = vu = v = u = metric_ok = qual_ok = parent_ok = scope_ok = scope_n = 0
     errors: list[dict[str, Any]] = []
     must_not: list[dict[str, Any]] = []
     for it in items:
@@ -87,6 +87,9 @@ def score(items: Iterable[Item]) -> dict[str, Any]:
             vu += ok_v and ok_u
             metric_ok += g.get("metric") == p.get("metric")
             qual_ok += g.get("qualifier", "exact") == p.get("qualifier")
+            if "scope" in g:
+                scope_n += 1
+                scope_ok += g["scope"] == p.get("scope")
             gp = g.get("parent")
             parent_ok += (gp is None and p.get("parent") is None) or (
                 gp is not None and gp in pred_of and p.get("parent") == it.pred[pred_of[gp]].get("_index"))
@@ -113,6 +116,7 @@ def score(items: Iterable[Item]) -> dict[str, Any]:
         "metric_f1": _prf(metric_ok, n_pred, n_gold),
         "qualifier_accuracy_on_found": round(qual_ok / found, 4) if found else None,
         "parent_accuracy_on_found": round(parent_ok / found, 4) if found else None,
+        "scope_accuracy_on_found": round(scope_ok / scope_n, 4) if scope_n else None,
         "must_not_false_positives": len(must_not),
         "must_not": must_not,
         "errors": errors,
@@ -263,7 +267,8 @@ def format_report(result: dict[str, Any], max_errors: int = 50) -> str:
     for key in ("span", "value_unit", "value", "unit"):
         s = result[key]
         lines.append(f"{key:24}{s['precision']:>10.3f}{s['recall']:>10.3f}{s['f1']:>10.3f}")
-    for key in ("metric_accuracy_on_found", "qualifier_accuracy_on_found", "parent_accuracy_on_found"):
+    for key in ("metric_accuracy_on_found", "qualifier_accuracy_on_found", "parent_accuracy_on_found",
+                "scope_accuracy_on_found"):
         lines.append(f"{key:32}{result[key] if result[key] is not None else '-'}")
     lines.append(f"{'must_not_false_positives':32}{result['must_not_false_positives']}")
     for m in result["must_not"][:max_errors]:

@@ -129,6 +129,8 @@ class FactExtractor:
             if c.parent is None:
                 continue
             parent = cands[c.parent]
+            if parent.scope == "cumulative" and c.scope == "annual":
+                c.scope = "cumulative"  # parts of a stock are stocks
             spec = lex.metrics.get(parent.metric or "")
             if c.metric and c.metric.startswith("~."):
                 c.metric = f"{parent.metric.rsplit('.', 1)[0]}{c.metric[1:]}" if parent.metric else None

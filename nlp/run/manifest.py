@@ -33,11 +33,20 @@ def _sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def model_versions() -> dict[str, str]:
-    """sha256 (first 16 hex) of every model file and of pipeline.yaml shipped in nlp/resources."""
+def model_versions(components: list[str] | None = None) -> dict[str, str]:
+    """sha256 (first 16 hex) of every model file and of pipeline.yaml shipped in nlp/resources, and the
+    content hash of the default theme model when the themes component ran."""
     files = sorted(p for p in RESOURCES.rglob("*") if p.is_file() and (p.suffix in _MODEL_SUFFIXES
                                                                        or p.name == "pipeline.yaml"))
-    return {str(p.relative_to(RESOURCES)): _sha256(p)[:16] for p in files}
+    out = {str(p.relative_to(RESOURCES)): _sha256(p)[:16] for p in files}
+    if components and "themes" in components:
+        try:
+            from nlp.themes.store import DEFAULT_MODEL_DIR, content_hash
+
+            out[f"themes model ({DEFAULT_MODEL_DIR.name})"] = content_hash(DEFAULT_MODEL_DIR)[:16]
+        except (ImportError, OSError, ValueError) as exc:  # recorded, never fatal for a finished run
+            out["themes model"] = f"unavailable: {exc}"
+    return out
 
 
 def write_manifest(outdir: Path, summary: Any, components: list[str], signature: str,
@@ -50,7 +59,7 @@ def write_manifest(outdir: Path, summary: Any, components: list[str], signature:
         "components": components,
         "pipeline_signature": signature,
         "libraries": _library_versions(),
-        "models": model_versions(),
+        "models": model_versions(components),
         "counts": {
             "inputs": summary.n_inputs,
             "ok": summary.n_ok,

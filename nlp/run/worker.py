@@ -2,8 +2,11 @@
 from __future__ import annotations
 
 import base64
+import hashlib
+import json
 import time
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -17,9 +20,18 @@ from nlp.run.shards import ShardStore
 from nlp.similarity.features import FEATURES_VERSION, document_features
 
 
+@lru_cache(maxsize=8)
+def _models_digest(components: tuple[str, ...]) -> str:
+    from nlp.run.manifest import model_versions
+
+    return hashlib.sha256(json.dumps(model_versions(list(components)), sort_keys=True).encode()).hexdigest()[:12]
+
+
 def pipeline_signature(components: list[str]) -> str:
-    """What produced a shard: a shard with another signature is recomputed."""
-    return f"govnlp {__version__} | {' '.join(components)} | {FEATURES_VERSION}"
+    """What produced a shard (tool version, components, model and resource hashes, similarity
+    parameters): a shard with another signature is recomputed, e.g. after a theme model is retrained."""
+    return (f"govnlp {__version__} | {' '.join(components)} | models {_models_digest(tuple(components))} | "
+            f"{FEATURES_VERSION}")
 
 
 @dataclass

@@ -16,6 +16,9 @@ from nlp.themes.store import save_model
 from nlp.themes.taxonomy import Taxonomy, load_taxonomy
 
 ANNOTATIONS = REPO_ROOT / "corpus" / "annotations"
+# Hyper-parameters of `govnlp train`: C and the weight of real (in-domain) statements are chosen on
+# inner grouped folds of the training data (macro-F1 on its real statements), never on test data.
+DEFAULT_PARAMS: dict[str, Any] = {"param_grid": {"C": [1.0, 4.0, 16.0], "real_weight": [1.0, 4.0]}}
 
 
 def default_training_files() -> list[Path]:
@@ -49,7 +52,7 @@ def train(data: Sequence[str | Path], out_dir: str | Path, taxonomy_path: str | 
     if not statements:
         raise ValueError(f"no usable labelled statements in {[str(d) for d in data]}")
     _check_labels(statements, taxonomy)
-    params = dict(params or {})
+    params = dict(DEFAULT_PARAMS if params is None else params)
 
     def make() -> ThemeClassifier:
         return ThemeClassifier(random_state=seed, **params)
@@ -70,13 +73,16 @@ def train(data: Sequence[str | Path], out_dir: str | Path, taxonomy_path: str | 
     shutil.copyfile(taxonomy.path, out / "taxonomy.yaml")
     card = {
         "model": "ThemeClassifier (char 1-3-gram + word TF-IDF + taxonomy signal features → "
-                 "one-vs-rest logistic regression, clause max-pooling, per-theme thresholds from inner grouped folds)",
+                 "one-vs-rest logistic regression, clause max-pooling; C, real-statement weight and per-theme "
+                 "thresholds chosen on inner grouped folds of the training data)",
         "params": clf.get_params() | {"threshold_grid": [float(t) for t in clf.threshold_grid]},
         "taxonomy": tax_info | {"path": str(taxonomy.path)},
         "training_date": today or _dt.date.today().isoformat(),
         "content_sha256": digest,
         "data": training,
         "thresholds": {c: float(t) for c, t in zip(clf.classes_, clf.thresholds_)},
+        "selected_params": clf.best_params_,
+        "inner_scores": clf.inner_scores_,
         "evaluation": ({k: v for k, v in report.items() if k != "errors"} if report else None),
         "evaluation_errors": report["errors"] if report else None,
     }
@@ -94,6 +100,7 @@ def render_card(card: dict[str, Any]) -> str:
         (f"* Taxonomy: {card['taxonomy']['name']} version {card['taxonomy']['version']} "
         f"(sha256 {card['taxonomy']['sha256'][:12]}…), {len(card['taxonomy']['codes'])} themes"),
         f"* Training date: {card['training_date']}; seed {card['data']['seed']}",
+        f"* Selected on inner folds: {card['selected_params']} (candidates: {card['inner_scores']})",
         f"* Content hash (model.json + arrays): `{card['content_sha256']}`",
         f"* Training data: {c['seed']} seed + {c['real']} real statements from {c['documents']} documents, "
         f"{c['synthetic']} synthetic statements; files: "
