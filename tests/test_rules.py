@@ -442,3 +442,18 @@ def test_summary_counts_every_status() -> None:
     counts = summarize(results)
     assert set(counts) == {"PASS", "FAIL", "UNCERTAIN", "NOT_ASSESSABLE"}
     assert sum(counts.values()) == len(results)
+
+
+def test_c14_sums_each_breakdown_of_one_parent_separately():
+    """Two 其中 lists of the same whole (by channel, by applicant) are two checks, not one sum."""
+    import nlp
+
+    text = ("某街道2023年政府信息公开工作年度报告\n\n一、总体情况\n\n(二)依申请公开\n\n"
+            "全年共收到政府信息公开申请100件，其中网络申请60件、信函申请40件。"
+            "其中自然人申请90件、法人或其他组织申请10件。\n")
+    report = nlp.parse_text(text, pipeline="check")
+    c14 = [c for c in report.extensions["checks"] if c["rule"].startswith("C14")]
+    assert [(c["status"], c["actual"]) for c in c14] == [("PASS", 100), ("PASS", 100)]
+    broken = nlp.parse_text(text.replace("信函申请40件", "信函申请50件"), pipeline="check")
+    statuses = [c["status"] for c in broken.extensions["checks"] if c["rule"].startswith("C14")]
+    assert statuses == ["FAIL", "PASS"]

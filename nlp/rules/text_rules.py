@@ -227,7 +227,9 @@ _INCLUDES = re.compile(r"[（(]\s*(?:其中)?(?:含|包括)[^，。；,;)）]*$"
 @evaluator("breakdown")
 def breakdown(rule: Rule, ctx: Context) -> Iterator[RuleResult]:
     fs = facts(ctx)
-    children: dict[int, list[dict[str, Any]]] = {}
+    # Siblings of one breakdown share a "group" (the offset of their 其中/含); one parent can
+    # have several breakdowns ("办结1191件（含上年结转189件）。其中予以公开…"), each summed on its own.
+    children: dict[tuple[int, int], list[dict[str, Any]]] = {}
     ids = {f.get("id"): i for i, f in enumerate(fs) if f.get("id") is not None}
     for f in fs:
         p = f.get("parent")
@@ -235,14 +237,15 @@ def breakdown(rule: Rule, ctx: Context) -> Iterator[RuleResult]:
             continue
         idx = p if isinstance(p, int) else ids.get(p)
         if idx is not None and 0 <= idx < len(fs):
-            children.setdefault(idx, []).append(f)
+            group = f.get("group")
+            children.setdefault((idx, -1 if group is None else group), []).append(f)
     if not children:
         yield make(
             rule, NOT_ASSESSABLE, "not applicable: no breakdown (其中…) in the text", rule_id="C14.breakdown"
         )
         return
     text = ctx.report.text
-    for n, (idx, kids) in enumerate(sorted(children.items()), start=1):
+    for n, ((idx, _group), kids) in enumerate(sorted(children.items()), start=1):
         parent = fs[idx]
         # "办结1191件（含上年结转189件）…其中…": a 含 note overlaps the parts, it is not one of them.
         kids = [
