@@ -22,10 +22,8 @@ DEFAULT_PARAMS: dict[str, Any] = {"param_grid": {"C": [1.0, 4.0, 16.0], "real_we
 
 
 def default_training_files() -> list[Path]:
-    """Real labels + the merged synthetic file (or, until the lead merges it, its parts)."""
-    files = [ANNOTATIONS / "statements.jsonl"]
-    merged = ANNOTATIONS / "statements_synthetic.jsonl"
-    files += [merged] if merged.is_file() else sorted(ANNOTATIONS.glob("_synthetic_part*.jsonl"))
+    """Real labels + our synthetic statements (training folds only)."""
+    files = [ANNOTATIONS / "statements.jsonl", ANNOTATIONS / "statements_synthetic.jsonl"]
     return [f for f in files if f.is_file()]
 
 
@@ -128,6 +126,7 @@ def render_card(card: dict[str, Any]) -> str:
         for code, m in ev["model"]["per_theme"].items():
             b = ev["baseline"]["per_theme"][code]
             lines.append(f"| {code} | {m['support']} | {m['precision']} | {m['recall']} | {m['f1']} | {b['f1']} |")
-        lines += ["", ("Caveat: 12 documents is a very small real test set; per-theme F1 on 3–10 examples moves by "
-                  "0.1–0.3 with a single statement. Treat these as indicative, not as a benchmark."), ""]
+        lines += ["", (f"Caveat: {ev['n_documents']} documents make a very small real test set; per-theme F1 on "
+                       "3–10 examples moves by 0.1–0.3 with a single statement. Treat these figures as "
+                       "indicative, not as a benchmark."), ""]
     return "\n".join(lines) + "\n"
