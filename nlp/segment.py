@@ -50,7 +50,10 @@ def _spec() -> dict[str, Any]:
     with open(resource_path("sections.yaml"), encoding="utf-8") as fh:
         spec = yaml.safe_load(fh)
     spec["_compiled"] = {k: [re.compile(p) for p in v["patterns"]] for k, v in spec["sections"].items()}
+    # inside running text an end anchor ("^概述$") cannot hold; drop it there
+    spec["_inline"] = {k: [re.compile(p.pattern.rstrip("$")) for p in v] for k, v in spec["_compiled"].items()}
     spec["_unmapped"] = [re.compile(p) for p in spec.get("unmapped_patterns", [])]
+    spec["_sub_title"] = re.compile(spec["overall_subsections"]["inline_title"])
     spec["_sub_kw"] = [(k, re.compile(p)) for k, p in spec["overall_subsections"]["keywords"]]
     return spec
 
@@ -120,6 +123,32 @@ def _find_headings(norm: str) -> tuple[list[_Heading], list[_Heading]]:
     return mapped, others
 
 
+# Scraped web pages lose their line breaks: headings then stand inside the running text, after
+# a sentence end, a table's last number or the start of the text.
+_INLINE_NUMBER = re.compile(r"(?P<num>[一二三四五六七八九十]{1,2})、")
+_INLINE_BOUNDARY = set("。；;：:！？!?\"”)）-—0123456789 \n\t")
+
+
+def _find_inline_headings(norm: str) -> list[_Heading]:
+    spec = _spec()
+    found: list[_Heading] = []
+    for m in _INLINE_NUMBER.finditer(norm):
+        rest = norm[m.end(): m.end() + 40]
+        for key, patterns in spec["_inline"].items():
+            tm = next((t for p in patterns if (t := p.match(rest)) is not None), None)
+            if tm is None:
+                continue
+            end = m.end() + tm.end()
+            if end < len(norm) and norm[end] in "：:。":
+                end += 1
+            expected = spec["sections"][key]["number"]
+            after_boundary = m.start() == 0 or norm[m.start() - 1] in _INLINE_BOUNDARY
+            score = 1 + after_boundary + 2 * (m.group("num") == expected)
+            found.append(_Heading(key, m.group("num"), rest[: tm.end()], m.start(), end, score))
+            break
+    return found
+
+
 def _best_chain(cands: list[_Heading]) -> list[_Heading]:
     """Longest chain of headings in statutory order (ties: higher score, then later position)."""
     order = {k: i for i, k in enumerate(SECTION_KEYS)}
@@ -178,30 +207,48 @@ def _unmapped_boundaries(chain: list[_Heading], others: list[_Heading]) -> list[
     return out
 
 
+_INLINE_SUB = re.compile(r"[(](?P<num>[一二三四五])[)]")
+
+
+def _sub_candidates(body: str) -> list[tuple[str, int, int, str, int]]:
+    """(numeral, start, end of numbering, rest of line, line end) for each "(一)"-style item of 一.
+
+    Items start lines; in text without line breaks (scraped pages) they stand inline.
+    """
+    cands: list[tuple[str, int, int, str, int]] = []
+    if body.count("\n") < 3:
+        return [(m.group("num"), m.start(), m.end(), body[m.end(): m.end() + _MAX_HEADING + 1], -1)
+                for m in _INLINE_SUB.finditer(body)]
+    for start, line in _lines(body):
+        lead = _LEAD.match(line).end()
+        m = _SUB_NUMBER.match(line[lead:])
+        if m:
+            cands.append((m.group("num"), start, start + lead + m.end(), line[lead + m.end():], start + len(line)))
+    return cands
+
+
 def _subsections(norm: NormalizedText, original: str, body_start: int, body_end: int) -> list[Section]:
     spec = _spec()
     subs: list[tuple[str, str, str, int, int]] = []
     used: set[str] = set()
     last_n = 0
     ordinal = spec["overall_subsections"]["ordinal"]
-    for start, line in _lines(norm.text[body_start:body_end]):
-        lead = _LEAD.match(line).end()
-        m = _SUB_NUMBER.match(line[lead:])
-        if not m:
-            continue
-        n = cn_number(m.group("num"))
+    for num, start, rest_start, rest, line_end in _sub_candidates(norm.text[body_start:body_end]):
+        n = cn_number(num)
         if n is None or n <= last_n or n > 5:
             continue
-        rest = line[lead + m.end():]
         cut = re.search(r"[。：:]", rest)
-        if cut and cut.start() <= _MAX_HEADING:
-            title, h_end = rest[: cut.start()], lead + m.end() + cut.end()
-        elif len(rest.rstrip()) <= _MAX_HEADING:
-            title, h_end = rest.rstrip(), lead + m.end() + len(rest.rstrip())
+        canonical = spec["_sub_title"].match(rest) if line_end == -1 else None
+        if canonical:  # inline item with no punctuation after its title: "(一)主动公开2023年…"
+            title, h_end = canonical.group(0), rest_start + canonical.end()
+        elif cut and cut.start() <= _MAX_HEADING:
+            title, h_end = rest[: cut.start()], rest_start + cut.end()
+        elif len(rest.rstrip()) <= _MAX_HEADING and "\n" not in rest:
+            title, h_end = rest.rstrip(), rest_start + len(rest.rstrip())
         else:
             comma = re.search(r"[，。；]", rest)
             stop = comma.start() if comma and comma.start() <= _MAX_HEADING else 0
-            title, h_end = rest[:stop], lead + m.end() + stop
+            title, h_end = rest[:stop], rest_start + stop
         key = next((k for k, pat in spec["_sub_kw"] if pat.search(title) and k not in used), None)
         if key is None and ordinal[n - 1] not in used:
             key = ordinal[n - 1]
@@ -209,7 +256,7 @@ def _subsections(norm: NormalizedText, original: str, body_start: int, body_end:
             continue
         used.add(key)
         last_n = n
-        subs.append((key, m.group("num"), title.strip(), body_start + start, body_start + start + h_end))
+        subs.append((key, num, title.strip(), body_start + start, body_start + h_end))
     out = []
     for i, (key, num, title, hs, he) in enumerate(subs):
         end = subs[i + 1][3] if i + 1 < len(subs) else body_end
@@ -238,6 +285,10 @@ def segment(text: str, norm: NormalizedText | None = None) -> tuple[list[Section
     norm = norm or normalize(text)
     mapped, others = _find_headings(norm.text)
     chain = _best_chain(mapped)
+    if len(chain) < 3:
+        inline_chain = _best_chain(_find_inline_headings(norm.text))
+        if len(inline_chain) > len(chain):
+            chain, others = inline_chain, []
     inferred = _inferred_problems(norm.text, chain)
     if inferred is not None:
         chain = sorted(chain + [inferred], key=lambda h: h.line_start)

@@ -126,3 +126,36 @@ def test_lost_heading_of_section_five_is_inferred():
     problems = next(s for s in sections if s.key == "problems")
     assert problems.title.startswith("(inferred")
     assert problems.text.lstrip().startswith("（一）主要问题")
+
+
+@pytest.mark.parametrize("path", SEED_FILES, ids=lambda p: p.name[:3])
+def test_scraped_text_without_line_breaks(path):
+    """Scraped web pages lose every line break: headings then stand inside the running text."""
+    import re
+
+    text = read_document(path).text
+    flat = re.sub(r"\s+", "", text)
+    sections, missing, _ = segment(flat)
+    assert missing == []
+    _assert_well_formed(flat, sections)
+    assert [s.key for s in sections[0].subsections] == list(OVERALL_SUBKEYS)
+    assert sections[0].subsections[0].title.startswith("主动公开")
+    # the same sections as in the original layout, only without whitespace
+    lined, _, _ = segment(text)
+    for a, b in zip(lined[1:], sections[1:]):
+        assert re.sub(r"\s+", "", a.text) == b.text
+
+
+def test_scraped_legacy_report():
+    import re
+
+    flat = re.sub(r"\s+", "", LEGACY)
+    sections, missing, _ = segment(flat)
+    assert missing == []
+    assert [s.number for s in sections] == ["一", "二", "三", "五", "六", "七"]
+
+
+def test_2007_template_title_for_applications():
+    text = LEGACY.replace("三、依申请公开政府信息情况", "三、依申请公开政府信息和不予公开政府信息情况")
+    sections, missing, _ = segment(text)
+    assert missing == [] and sections[2].key == "applications" and sections[2].number == "三"
