@@ -10,6 +10,6 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-from nlp.pipeline import Pipeline, parse_report, parse_text  # noqa: E402
+from nlp.pipeline import Pipeline, parse_report, parse_text
 
-__all__ = ["Pipeline", "parse_report", "parse_text", "__version__"]
+__all__ = ["Pipeline", "__version__", "parse_report", "parse_text"]

@@ -6,9 +6,9 @@ import shutil
 import subprocess
 import sys
 
+from conftest import ROOT, SEED_FILES
 from typer.testing import CliRunner
 
-from conftest import ROOT, SEED_FILES
 from nlp.cli import app
 
 runner = CliRunner()

@@ -4,8 +4,8 @@ from __future__ import annotations
 import codecs
 
 import pytest
-
 from conftest import SEED_FILES, real_reports, requires_shared
+
 from nlp.errors import ReadError, UnsupportedFormat
 from nlp.io import read_document
 

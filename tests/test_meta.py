@@ -4,8 +4,8 @@ from __future__ import annotations
 import csv
 
 import pytest
-
 from conftest import REAL, SEED_FILES, requires_shared
+
 from nlp.io import read_document
 from nlp.meta import admin_level, detect_format, extract_metadata
 

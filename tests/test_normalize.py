@@ -1,10 +1,10 @@
 """Normalisation keeps an exact map back to the original text."""
 from __future__ import annotations
 
+from conftest import SEED_FILES
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import SEED_FILES
 from nlp.normalize import _ASCII_CLAUSE, _CHAR_MAP, normalize
 
 

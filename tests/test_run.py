@@ -262,7 +262,7 @@ def test_cli_run_prints_counts_and_outputs(tmp_path):
 
 
 def test_a_changed_model_invalidates_done_documents(tmp_path, monkeypatch):
-    import nlp.run.worker as worker
+    from nlp.run import worker
 
     out = tmp_path / "out"
     run_corpus(SEED_FILES[:1], out, components=COMPONENTS, jobs=1, progress=False, similarity=False)
@@ -271,3 +271,15 @@ def test_a_changed_model_invalidates_done_documents(tmp_path, monkeypatch):
     assert again.n_processed == 1
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     assert "retrained-model" in manifest["pipeline_signature"]
+
+
+def test_cli_run_summarises_copying(tmp_path):
+    from typer.testing import CliRunner
+
+    from nlp.cli import app
+
+    res = CliRunner().invoke(app, ["run", str(SEED_FILES[0]), str(SEED_FILES[4]), "-o", str(tmp_path / "o"), "-q",
+                                   "--pipeline", PIPELINE, "--no-csv"])
+    assert res.exit_code == 0, res.output
+    # seed 000 copies 第四十七条; seeds 000 and 004 (both 红旗区) share section 六
+    assert "copying: 1 reports copy statute text into a section, 2 share a near-identical section" in res.output

@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 import pytest
-
 from conftest import SEED_FILES, real_reports, requires_shared
+
 from nlp.io import read_document
 from nlp.model import OVERALL_SUBKEYS, SECTION_KEYS
 from nlp.normalize import normalize

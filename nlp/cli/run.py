@@ -8,10 +8,23 @@ import typer
 from nlp.cli.app import app
 
 
-
 def _formats(csv: bool) -> tuple[str, ...]:
     # Parquet is always written: `govnlp similarity`, `govnlp compare` and the notebook read it.
     return ("parquet", "csv") if csv else ("parquet",)
+
+
+def _copying_line(outdir: Path) -> str:
+    import pyarrow.parquet as pq
+
+    from nlp.compare.copying import PEER_COPY, STATUTE_COPY
+
+    sim = pq.read_table(outdir / "similarity.parquet",
+                        columns=["doc_id", "statute_containment", "max_sim_other", "sim_prev"]).to_pandas()
+    statute = sim.loc[sim["statute_containment"] >= STATUTE_COPY, "doc_id"].nunique()
+    peer = sim.loc[sim["max_sim_other"] >= PEER_COPY, "doc_id"].nunique()
+    prev = sim.loc[sim["sim_prev"].notna(), "doc_id"].nunique()
+    return (f"copying: {statute} reports copy statute text into a section, {peer} share a near-identical "
+            f"section with another unit, {prev} have an earlier report of the same unit")
 
 
 @app.command("run")
@@ -53,6 +66,8 @@ def run_cmd(
     typer.echo(f"{summary.n_inputs} documents: {summary.n_ok} ok, {summary.n_errors} errors "
                f"({summary.n_processed} processed, {summary.n_skipped} already done) in {summary.seconds:.1f}s")
     typer.echo("rows: " + ", ".join(f"{k} {v}" for k, v in summary.counts.items()))
+    if similarity and summary.counts.get("similarity"):
+        typer.echo(_copying_line(outdir))
     for err in summary.errors[:10]:
         typer.echo(f"error: {err['error']}", err=True)
     if len(summary.errors) > 10:

@@ -55,4 +55,4 @@ def read_document(path: str | Path) -> ReadResult:
     return result
 
 
-__all__ = ["ReadResult", "read_document", "SUPPORTED_SUFFIXES"]
+__all__ = ["SUPPORTED_SUFFIXES", "ReadResult", "read_document"]

@@ -1,7 +1,8 @@
 """``govnlp run``: the whole pipeline over many reports, in parallel, resumable.
 
-Each document is processed once per content hash into an atomic shard; the tables are
-then consolidated from the shards in input order. A killed run resumes from its shards;
+Each document is processed once per content hash into an atomic shard by a worker process
+(also with ``--jobs 1``: the parent only orchestrates, consolidates and runs the similarity
+step); the tables are then consolidated from the shards in input order. A killed run resumes from its shards;
 a worker that crashes is isolated (its documents retried one by one) and the document
 that kills a worker again is recorded as an error, so the run always completes.
 """
@@ -21,10 +22,10 @@ from typing import Any
 from tqdm import tqdm
 
 from nlp.io import SUPPORTED_SUFFIXES
-from nlp.pipeline import error_report, pipeline_names
+from nlp.pipeline import Pipeline, error_report, pipeline_names
 from nlp.run.rows import report_rows
 from nlp.run.shards import ShardStore, content_hash
-from nlp.run.worker import DocResult, init_worker, pipeline_signature, prepare_processor, process_in_worker
+from nlp.run.worker import DocResult, init_worker, pipeline_signature, process_in_worker
 
 _WINDOW_PER_JOB = 8
 _NOT_REPORTS = ("README", "SOURCES", "LICENSE")  # corpus documentation found in report folders  # documents queued per worker: enough to keep workers busy, bounded memory
@@ -109,11 +110,9 @@ def process_documents(tasks: list[tuple[str, str]], outdir: Path, components: li
     """Process (path, doc_id) tasks into shards."""
     store = ShardStore(outdir)
     signature = pipeline_signature(components)
-    processor = prepare_processor(components, str(outdir), config)  # raises here if a component is broken
-    if jobs <= 1:
-        for path, doc_id in tasks:
-            on_done(processor(path, doc_id))
-        return
+    # Fail here, once, on an unknown or broken component. The parent never loads the models: workers
+    # do (lazily), so the parent's memory stays small for consolidation and similarity — even with --jobs 1.
+    Pipeline(components, config)
     init_args = (components, str(outdir), config)
     remaining = tasks
     while remaining:

@@ -103,19 +103,9 @@ class DocumentProcessor:
 _PROCESSOR: DocumentProcessor | None = None
 
 
-def prepare_processor(components: list[str], outdir: str, config: dict[str, dict[str, Any]] | None
-                      ) -> DocumentProcessor:
-    """Build the processor in the parent (errors in the component list surface here, once); forked
-    workers inherit it already loaded."""
-    global _PROCESSOR
-    _PROCESSOR = DocumentProcessor(components, outdir, config)
-    return _PROCESSOR
-
-
 def init_worker(components: list[str], outdir: str, config: dict[str, dict[str, Any]] | None) -> None:
     global _PROCESSOR
-    if _PROCESSOR is None or _PROCESSOR.components != list(components) or _PROCESSOR.store.root.parent != Path(outdir):
-        _PROCESSOR = DocumentProcessor(components, outdir, config)
+    _PROCESSOR = DocumentProcessor(components, outdir, config)
 
 
 def process_in_worker(path: str, doc_id: str) -> DocResult:

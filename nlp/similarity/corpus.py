@@ -19,6 +19,7 @@ from typing import Any
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from nlp.run.consolidate import TableWriter
@@ -102,16 +103,21 @@ def _stored_features(outdir: Path) -> Path | None:
     return path if meta.get(b"govnlp_features", b"").decode() == FEATURES_VERSION else None
 
 
-def iter_features(outdir: Path, kind: str, docs: dict[str, DocInfo]):
-    """Feature rows of ``kind`` ("section" or "statement") of the documents in ``docs``, in table order."""
+def iter_features(outdir: Path, kind: str, docs: dict[str, DocInfo], key: str | None = None):
+    """Feature rows of ``kind`` ("section" or "statement"; sections of one ``key`` if given) of the
+    documents in ``docs``, in table order."""
     stored = _stored_features(outdir)
     if stored is not None:
-        for r in _iter_rows(stored):
-            if r["kind"] == kind and r["doc_id"] in docs:
-                yield r
+        for batch in pq.ParquetFile(stored).iter_batches(batch_size=_BATCH):
+            mask = pc.equal(batch.column("kind"), kind)
+            if key is not None:
+                mask = pc.and_(mask, pc.equal(batch.column("key"), key))
+            for r in batch.filter(mask).to_pylist():
+                if r["doc_id"] in docs:
+                    yield r
     elif kind == "section":
         for r in _iter_rows(outdir / "sections.parquet", ["doc_id", "key", "text"]):
-            if r["key"] in NARRATIVE_SECTIONS and r["doc_id"] in docs:
+            if (r["key"] == key if key else r["key"] in NARRATIVE_SECTIONS) and r["doc_id"] in docs:
                 yield section_feature(r["doc_id"], r["key"], r["text"] or "")
     else:
         for r in _iter_rows(outdir / "statements.parquet", ["doc_id", "index", "role", "themes", "text"]):
@@ -143,8 +149,17 @@ class SectionSimilarity:
         self.article_names = list(default_statute_index().articles)
         self.rectification: dict[str, bool] = {}  # doc_id -> 五 mentions rectifying earlier problems
 
+    def _grow(self) -> None:
+        for name in ("sigs", "row_doc", "row_section", "row_chars", "row_signed", "statute", "statute_article"):
+            a = getattr(self, name)
+            grown = np.zeros((2 * len(a), *a.shape[1:]), dtype=a.dtype)
+            grown[: len(a)] = a
+            setattr(self, name, grown)
+
     def add(self, f: dict[str, Any]) -> None:
         """Add one section feature row (see :mod:`nlp.similarity.features`)."""
+        if self.n == len(self.row_doc):
+            self._grow()
         i, d, k = self.n, self.doc_index[f["doc_id"]], NARRATIVE_SECTIONS.index(f["key"])
         self.n += 1
         self.row_doc[i], self.row_section[i], self.row_chars[i] = d, k, f["n_chars"]
@@ -247,17 +262,22 @@ def run_similarity(outdir: str | Path, formats: tuple[str, ...] = ("parquet", "c
     outdir = Path(outdir)
     docs = load_documents(outdir)
     prev = previous_reports(docs)
-    sections_path = outdir / "sections.parquet"
-    sections = SectionSimilarity(docs, pq.ParquetFile(sections_path).metadata.num_rows, Signer(NUM_PERM))
-    for f in iter_features(outdir, "section", docs):
-        sections.add(f)
     writers = {"similarity": TableWriter(outdir, "similarity", SIMILARITY_SCHEMA, formats),
                "near_duplicates": TableWriter(outdir, "near_duplicates", NEAR_DUPLICATES_SCHEMA, formats),
                "followup": TableWriter(outdir, "followup", FOLLOWUP_SCHEMA, formats)}
     try:
-        problems_sim = sections.write(writers["similarity"], prev)
-        followup = FollowupCollector(docs, prev, sections.rectification)
-        del sections  # signatures of sections are no longer needed
+        # One section key at a time: comparisons are within a key, and memory is 1/8 of all at once.
+        problems_sim: dict[str, float | None] = {}
+        rectification: dict[str, bool] = {}
+        for key in NARRATIVE_SECTIONS:
+            sections = SectionSimilarity(docs, len(docs) + 1, Signer(NUM_PERM))
+            for f in iter_features(outdir, "section", docs, key):
+                sections.add(f)
+            sim = sections.write(writers["similarity"], prev)
+            if key == "problems":
+                problems_sim, rectification = sim, sections.rectification
+            del sections
+        followup = FollowupCollector(docs, prev, rectification)
         _statement_duplicates(outdir, docs, followup, writers["near_duplicates"])
         writers["followup"].add(followup.rows(problems_sim))
         for w in writers.values():

@@ -152,6 +152,17 @@ def find_marker(text: str, markers: list[str], start: int = 0) -> int:
     return best
 
 
+def locate_between(text: str, start_markers: list[str], end_markers: list[str],
+                   start: int = 0, end: int | None = None) -> tuple[int, int] | None:
+    """(start, end) of a table in ``text[start:end]``: from its first start marker to the next end marker."""
+    end = len(text) if end is None else end
+    s = find_marker(text[:end], start_markers, start)
+    if s < 0:
+        return None
+    e = find_marker(text[:end], end_markers, s)
+    return s, (e if e >= 0 else end)
+
+
 @lru_cache(maxsize=256)
 def _marker_pattern(marker: str) -> re.Pattern[str]:
     return re.compile(r"[\s()（）、.．,，:：\"“”]*".join(re.escape(c) for c in squeeze(marker)))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any
 
-from nlp.tables.labels import LabelMatcher, Template, find_marker, label_body, load_yaml
+from nlp.tables.labels import LabelMatcher, Template, label_body, load_yaml, locate_between
 from nlp.tables.rows import MISSING, Cell, line_values, runtogether_options
 from nlp.tables.tokens import tokenize
 
@@ -32,12 +32,7 @@ def matcher() -> LabelMatcher:
 
 
 def locate(text: str, start: int = 0, end: int | None = None) -> tuple[int, int] | None:
-    end = len(text) if end is None else end
-    s = find_marker(text[:end], spec()["start_markers"], start)
-    if s < 0:
-        return None
-    e = find_marker(text[:end], spec()["end_markers"], s)
-    return s, (e if e >= 0 else end)
+    return locate_between(text, spec()["start_markers"], spec()["end_markers"], start, end)
 
 
 def parse_table4(text: str, start: int = 0, end: int | None = None) -> dict[str, Any] | None:
