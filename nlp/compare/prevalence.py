@@ -18,7 +18,7 @@ def _theme_codes(observed: set[str]) -> list[str]:
         from nlp.themes.taxonomy import load_taxonomy
 
         codes = load_taxonomy().codes
-    except Exception:  # the taxonomy is optional here: fall back to the codes seen in the run
+    except (ImportError, OSError, ValueError):  # the taxonomy is optional here: fall back to the codes seen
         codes = []
     return codes + sorted(observed - set(codes))
 

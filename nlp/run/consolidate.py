@@ -7,6 +7,7 @@ content share one ``doc_id`` (their analysis rows appear once); the later ones c
 from __future__ import annotations
 
 import base64
+import contextlib
 import os
 from pathlib import Path
 from typing import Any
@@ -66,11 +67,9 @@ class TableWriter:
 
     def abort(self) -> None:
         for writer in (self._parquet, self._csv):
-            try:
+            with contextlib.suppress(OSError, pa.ArrowException):  # already failing: just release the file
                 if writer is not None:
                     writer.close()
-            except Exception:
-                pass
         for tmp in self.tmp.values():
             tmp.unlink(missing_ok=True)
 

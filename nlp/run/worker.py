@@ -79,7 +79,7 @@ class DocumentProcessor:
         timings: dict[str, float] = {}
         try:
             report = self._process(path, timings)
-        except Exception as exc:  # a bug or a pathological file must not stop a batch
+        except Exception as exc:  # noqa: BLE001 — a bug or a pathological file must not stop a batch
             report = error_report(path, f"{path}: internal error while processing: {type(exc).__name__}: {exc}")
         if report.meta is not None:
             report.meta.sha256 = None if doc_id.startswith("unreadable-") else doc_id
