@@ -16,6 +16,7 @@ install: $(STAMP)
 
 demo: $(STAMP)
 	$(BIN)/govnlp run corpus/samples -o out/demo
+	$(BIN)/govnlp compare out/demo --by year
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
