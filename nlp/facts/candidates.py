@@ -65,15 +65,18 @@ def candidate_regex(units_pattern: str) -> re.Pattern[str]:
 
 _QUALIFIER_LAST = frozenset(w[-1] for w in (_PRE + "|数|几|若干").split("|"))
 _DIGITS = re.compile(r"[0-9]+")
-_CN_RUN = re.compile(_CN)
-_FOLLOW: dict[int, tuple[Lexicon, frozenset[str]]] = {}
+_FOLLOWED_CN: dict[int, tuple[Lexicon, re.Pattern[str]]] = {}
 
 
-def _follow_chars(lex: Lexicon) -> frozenset[str]:
-    """First characters of what may follow a Chinese numeral in a quantity (unit, multiplier, 余, range sign)."""
-    hit = _FOLLOW.get(id(lex))
+def _followed_cn_run(lex: Lexicon) -> re.Pattern[str]:
+    """A whole run of Chinese numerals followed (after blanks) by what may follow one in a quantity (the
+    first character of a unit, multiplier, 余, range sign). Possessive, so a run that fails is not
+    retried shorter ("一十年" is no "一" + 十): the matches are exactly the qualifying maximal runs."""
+    hit = _FOLLOWED_CN.get(id(lex))
     if hit is None or hit[0] is not lex:
-        hit = _FOLLOW[id(lex)] = (lex, frozenset({u[0] for u in lex.unit_family} | set("成万亿千百十余多-—–~～至到")))
+        follow = {u[0] for u in lex.unit_family} | set("成万亿千百十余多-—–~～至到")
+        cls = "".join(re.escape(ch) for ch in sorted(follow))
+        hit = _FOLLOWED_CN[id(lex)] = (lex, re.compile(rf"{_CN}+(?=[ \t\n]*[{cls}])".replace("]+(", "]++(", 1)))
     return hit[1]
 
 
@@ -96,6 +99,9 @@ class NegativeMask:
     for numbers they can concern: a number without a unit, or a long one (>= 6 characters: phones,
     postcodes). A number with a unit is already protected by the unit grammar: 年/月/日/号 are no
     units, 第/每 before the number and 个工作日 after it reject it.
+
+    Speed (same answers): a pattern whose ``requires`` strings (fact_negatives.yaml: one of them is in
+    every match) are all absent from the window is skipped without running it.
     """
 
     WINDOW = 60
@@ -103,7 +109,7 @@ class NegativeMask:
     def __init__(self, text: str, lex: Lexicon, lo: int = 0, hi: int | None = None):
         self.text = text
         self.lex = lex
-        self.patterns = list(lex.negative_patterns.values())
+        self.patterns = _guarded_patterns(lex)
 
     def covers(self, s: int, e: int, has_unit: bool = False) -> bool:
         text = self.text
@@ -116,13 +122,31 @@ class NegativeMask:
         if has_unit and e - s < 6:
             return False
         lo, hi = max(0, s - self.WINDOW), min(len(text), e + self.WINDOW)
-        for pattern in self.patterns:
+        for pattern, guard in self.patterns:
+            if guard is not None and guard.search(text, lo, hi) is None:
+                continue  # no match can lie in text[lo:hi] without one of the required strings
             for m in pattern.finditer(text, lo, hi):
                 if m.start() >= e:
                     break
                 if s < m.end() and m.end() > m.start():
                     return True
         return False
+
+
+_GUARDS: dict[int, tuple[Lexicon, list[tuple[re.Pattern[str], re.Pattern[str] | None]]]] = {}
+
+
+def _guarded_patterns(lex: Lexicon) -> list[tuple[re.Pattern[str], re.Pattern[str] | None]]:
+    """(pattern, guard) per negative pattern, in lexicon order; guard finds any of its ``requires`` strings."""
+    hit = _GUARDS.get(id(lex))
+    if hit is None or hit[0] is not lex:
+        pairs = []
+        for key, pattern in lex.negative_patterns.items():
+            req = lex.negative_requires.get(key)
+            guard = re.compile("|".join(re.escape(r) for r in req)) if req else None
+            pairs.append((pattern, guard))
+        hit = _GUARDS[id(lex)] = (lex, pairs)
+    return hit[1]
 
 
 _NAME_INDEX: dict[tuple[int, str], tuple[str, ...]] = {}
@@ -139,23 +163,17 @@ def _names_containing(lex: Lexicon, number: str) -> tuple[str, ...]:
 
 
 def _blocked_unit(text: str, end: int, unit: str, lex: Lexicon) -> bool:
-    return any(text.startswith(b, end) for b in lex.unit_blockers.get(unit, ()))
+    return text.startswith(lex.unit_blockers.get(unit, ()), end)  # a tuple: any of the blockers
 
 
 def find_candidates(text: str, lo: int, hi: int, lex: Lexicon, mask: NegativeMask) -> list[Candidate]:
     """Quantities in ``text[lo:hi]`` that survive the negative rules."""
     out: list[Candidate] = []
     rx = candidate_regex(lex.units_pattern)
-    follow = _follow_chars(lex)
     # Two cheap scans find where a number can start; the full pattern runs only there (a Chinese
     # numeral only when a unit, multiplier, 余/多 or range sign follows: 进一步 and 统一 cost nothing).
     starts = [m.start() for m in _DIGITS.finditer(text, lo, hi)]
-    for run in _CN_RUN.finditer(text, lo, hi):
-        k = run.end()
-        while k < hi and text[k] in " \t\n":
-            k += 1
-        if k < hi and text[k] in follow:
-            starts.append(run.start())
+    starts.extend(m.start() for m in _followed_cn_run(lex).finditer(text, lo, hi))
     starts.sort()
     pos = lo
     for start in starts:

@@ -10,7 +10,7 @@ import bisect
 from collections.abc import Iterable
 from typing import Any
 
-from nlp.facts.attach import CLAUSE_BREAK, SENTENCE_BREAK, attach, breaks, enclosing, soft_newlines
+from nlp.facts.attach import attach, enclosing, sentence_and_clause_breaks
 from nlp.facts.breakdown import link_breakdowns
 from nlp.facts.candidates import Candidate, NegativeMask, find_candidates
 from nlp.facts.lexicon import Lexicon, default_lexicon
@@ -79,9 +79,7 @@ class FactExtractor:
         lex = self.lexicon
         mask = NegativeMask(work, lex, lo, hi)
         cands = find_candidates(work, lo, hi, lex, mask)
-        soft = soft_newlines(work, lo, hi)
-        sent_points = breaks(work, lo, hi, SENTENCE_BREAK, soft)
-        clause_points = breaks(work, lo, hi, CLAUSE_BREAK, soft)
+        sent_points, clause_points = sentence_and_clause_breaks(work, lo, hi)
         used = attach(work, cands, lex, sent_points, clause_points, lo, hi)
         # A lone 一 with no metric is idiom, not a count ("一个窗口", "一批案例").
         keep = [i for i, c in enumerate(cands) if not (work[c.num_start:c.num_end] == "一" and c.metric is None)]

@@ -12,11 +12,14 @@ import bisect
 from typing import Any
 
 from nlp.model import Report, Section
+from nlp.tables.flat import flat_table2, flat_table3, flat_table4, map_back, reflow_pipes
 from nlp.tables.labels import find_marker
 from nlp.tables.table2 import parse_table2
 from nlp.tables.table3 import parse_table3
+from nlp.tables.table3 import spec as _t3_spec
 from nlp.tables.table4 import parse_table4
 
+T3_BODY_START = _t3_spec()["body_start"]
 SECTION_OF = {"table2": "active_disclosure", "table3": "applications", "table4": "review_litigation"}
 # Without table 三 to start from, table 四 is looked for only after its own heading words.
 _TABLE4_HEADINGS = ["行政复议、行政诉讼情况", "行政复议和行政诉讼情况", "行政复议行政诉讼情况"]
@@ -55,6 +58,18 @@ def _best(text: str, parse: Any, span: tuple[int, int] | None, start: int = 0, e
     return whole
 
 
+def _or_flat(res: dict[str, Any] | None, flat: Any, text: str, start: int = 0, end: int | None = None):
+    """The layout reading, or the whitespace-free reading (flat.py) when that one reads more cells.
+
+    A flat reading takes only numbers on the same line as their label, so on laid-out tables it
+    reads at most what the layout reading reads (tests/test_tables_flat.py checks it changes none).
+    """
+    if res is not None and _nulls(res) == 0:
+        return res
+    alt = flat(text, start, end)
+    return alt if alt is not None and _nulls(alt) < _nulls(res) else res
+
+
 def parse_tables(text: str, sections: Any = None) -> dict[str, dict[str, Any] | None]:
     """Parse tables 二, 三 and 四 of a report text.
 
@@ -65,15 +80,18 @@ def parse_tables(text: str, sections: Any = None) -> dict[str, dict[str, Any] | 
     "format", "cells" (or "rows" for table 三), "provenance" and "span".
     """
     out: dict[str, dict[str, Any] | None] = {}
-    t3 = _best(text, parse_table3, _span(sections, SECTION_OF["table3"]))
+    t3 = _or_flat(_best(text, parse_table3, _span(sections, SECTION_OF["table3"])), flat_table3, text)
     out["table3"] = t3
     t3_start = t3["span"][0] if t3 else None
-    out["table2"] = _best(
+    t2_end = t3_start if t3_start is not None else len(text)
+    # Table 三's span starts at the line of its first label: in flattened text, offset 0.
+    flat_end = find_marker(text, [T3_BODY_START], t2_end) if t3_start is not None else t2_end
+    out["table2"] = _or_flat(
+        _best(text, parse_table2, _span(sections, SECTION_OF["table2"]), 0, t2_end),
+        flat_table2,
         text,
-        parse_table2,
-        _span(sections, SECTION_OF["table2"]),
         0,
-        t3_start if t3_start is not None else len(text),
+        flat_end if flat_end >= 0 else t2_end,
     )
     span4 = _span(sections, SECTION_OF["table4"])
     if t3 is not None:
@@ -85,9 +103,20 @@ def parse_tables(text: str, sections: Any = None) -> dict[str, dict[str, Any] | 
             if head >= 0
             else (parse_table4(text, *span4) if span4 else None)
         )
+    if t3 is not None:
+        t4 = _or_flat(t4, flat_table4, text, t3["span"][1] if t3["span"][1] < len(text) else t3_start)
+    else:
+        head = find_marker(text, _TABLE4_HEADINGS)
+        t4 = _or_flat(t4, flat_table4, text, head) if head >= 0 else t4
     if t4 is not None and t3 is not None:
         t4["format"] = t3["format"]  # table 四 is the same in both formats; report the document's
     out["table4"] = t4
+    reflowed = reflow_pipes(text) if any(_nulls(r) for r in out.values()) else None
+    if reflowed is not None:  # flattened Markdown: parse again with its row breaks put back
+        alt = parse_tables(reflowed[0])
+        for name, res in alt.items():
+            if _nulls(res) < _nulls(out[name]):
+                out[name] = map_back(res, reflowed[1])
     return out
 
 
