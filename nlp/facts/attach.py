@@ -62,22 +62,26 @@ def sentence_and_clause_breaks(text: str, lo: int, hi: int) -> tuple[list[int], 
     return (sentence + lo).tolist(), (clause + lo).tolist()
 
 
+# A line break not right after a hard line end or another line break (a pre-filter, re-checked below).
+_OPEN_LINE_END = re.compile(rf"\n(?<![{_HARD_LINE_END}\n]\n)")
+
+
 def soft_newlines(text: str, lo: int, hi: int) -> set[int]:
     """Positions of the line breaks inside sentences in ``text[lo:hi]``: a line break inside a sentence
     (PDF/markdown wrapping, "数为\n0 件") is no boundary. It is soft when the line before it is at least
     16 characters long and ends with no hard punctuation, and the next line starts no new block."""
     out = set()
-    prev_nl = -1  # the previous line break in text[lo:k]; the first line is read from the text's start
-    k = text.find("\n", lo, hi)
-    while k >= 0:
-        if k and text[k - 1] not in _HARD_LINE_END and text[k - 1] != "\n":
-            prev_line = text[prev_nl + 1:k].strip()
-            if prev_line and prev_line[-1] not in _HARD_LINE_END and len(prev_line) >= 16:
-                nxt = text[k + 1:k + 2]
-                if nxt and nxt not in "\n" and not _BLOCK_START.match(text, k + 1):
-                    out.add(k)
-        prev_nl = k
-        k = text.find("\n", k + 1, hi)
+    # Only line breaks after a character that ends no sentence (most paragraphs end with 。) need a look.
+    for m in _OPEN_LINE_END.finditer(text, lo, hi):
+        k = m.start()
+        if k == 0 or text[k - 1] in _HARD_LINE_END or text[k - 1] == "\n":
+            continue
+        prev_nl = text.rfind("\n", lo, k)  # -1: the first line is read from the text's start
+        prev_line = text[prev_nl + 1:k].strip()
+        if prev_line and prev_line[-1] not in _HARD_LINE_END and len(prev_line) >= 16:
+            nxt = text[k + 1:k + 2]
+            if nxt and nxt not in "\n" and not _BLOCK_START.match(text, k + 1):
+                out.add(k)
     return out
 
 
@@ -120,11 +124,20 @@ def _accepted(matches: list[CueMatch], unit: str | None, sentence: str, lex: Lex
     for m in matches:
         if blocked and any(s <= m.start and m.end <= e for s, e in blocked):
             continue
-        for c in lex.cues[m.phrase]:  # the first cue that applies
-            if c.priority >= min_priority and c.accepts(unit, sentence, _CTX_CACHE):
-                out.append((c, m))
-                break
+        cue = _first_cue(lex.cues[m.phrase], unit, sentence, min_priority)
+        if cue:
+            out.append((cue, m))
     return out
+
+
+def _first_cue(cues: list[MetricCue], unit: str | None, sentence: str, min_priority: int) -> MetricCue | None:
+    """The first of ``cues`` that applies (MetricCue.accepts, with its cheap cases inline)."""
+    for c in cues:
+        if c.priority < min_priority or c.units is not None and unit not in c.units:
+            continue
+        if c.context is None or c.accepts(unit, sentence, _CTX_CACHE):
+            return c
+    return None
 
 
 def _best_cue(text: str, lo: int, hi: int, unit: str | None, sentence: str, lex: Lexicon,
@@ -132,6 +145,10 @@ def _best_cue(text: str, lo: int, hi: int, unit: str | None, sentence: str, lex:
     matches = cue_matches(lex.cue_regex, text, lo, hi)
     if not matches:
         return None
+    if len(matches) == 1:  # the common case, short: a blocker hides itself, and one cue has no rival
+        m = matches[0]
+        cue = None if m.phrase in lex.blockers else _first_cue(lex.cues[m.phrase], unit, sentence, min_priority)
+        return (cue, m) if cue else None
     found = _accepted(matches, unit, sentence, lex, min_priority)
     if not found:
         return None
@@ -194,31 +211,43 @@ def _channel(found: tuple[list[int], list[str]], lo: int, hi: int, pos: int, rig
 
 
 def attach(text: str, cands: list[Candidate], lex: Lexicon, sent_points: list[int], clause_points: list[int],
-           lo: int, hi: int) -> list[MetricCue | None]:
-    """Fill metric/channel/scope of ``cands`` (all inside ``text[lo:hi]``); returns the cue used per candidate."""
+           lo: int, hi: int, sentence_of: dict[int, Span] | None = None) -> list[MetricCue | None]:
+    """Fill metric/channel/scope of ``cands`` (all inside ``text[lo:hi]``); returns the cue used per candidate.
+
+    ``sentence_of``, when given, receives the sentence span of each candidate start (for reuse)."""
     used: list[MetricCue | None] = []
     sentences: dict[int, str] = {}
     channels: dict[int, tuple[list[int], list[str]]] = {}
     cumulative: dict[int, int] = {}
     _CTX_CACHE.clear()
     for i, c in enumerate(cands):
-        sent = enclosing(sent_points, c.start, lo, hi)
-        clause = enclosing(clause_points, c.start, sent.start, sent.end)
-        sentence = sentences.get(sent.start)
+        # enclosing(sent_points, …) and enclosing(clause_points, …) inline, as plain ints, with conditional
+        # expressions for max(): this loop runs per candidate, and calls and tuples cost more here.
+        k = bisect_right(sent_points, c.start - 1)
+        sent_lo = sent_points[k - 1] + 1 if k else lo
+        sent_lo = sent_lo if sent_lo > lo else lo  # noqa: FURB136
+        sent_hi = sent_points[k] if k < len(sent_points) else hi
+        if sentence_of is not None:
+            sentence_of[c.start] = Span(sent_lo, sent_hi)
+        k = bisect_right(clause_points, c.start - 1)
+        clause_lo = clause_points[k - 1] + 1 if k else sent_lo
+        clause_lo = clause_lo if clause_lo > sent_lo else sent_lo  # noqa: FURB136
+        clause_hi = clause_points[k] if k < len(clause_points) else sent_hi
+        sentence = sentences.get(sent_lo)
         if sentence is None:  # one string object per sentence, so context lookups hit the cache
-            sentence = sentences[sent.start] = text[sent.start:sent.end]
+            sentence = sentences[sent_lo] = text[sent_lo:sent_hi]
         prev = cands[i - 1] if i > 0 and cands[i - 1].end <= c.start else None
-        seg_lo = max(clause.start, prev.end) if prev and prev.end > clause.start else clause.start
-        seg = text[seg_lo:c.start]
+        seg_lo = prev.end if prev and prev.end > clause_lo else clause_lo  # text[seg_lo:c.start]: own context
         chosen: MetricCue | None = None
-        if c.unit in ("%", "个百分点"):
+        is_ratio = c.unit in ("%", "个百分点")
+        if is_ratio:
             rate = None
-            for m in cue_matches(lex.rate_regex, text, clause.start, c.start):
+            for m in cue_matches(lex.rate_regex, text, clause_lo, c.start):
                 rate = next((r for r in lex.rates[m.phrase] if r.accepts(None, sentence)), rate)
             if rate:
                 c.metric = rate.name
-            elif prev and prev.unit not in ("%", "个百分点", None) and prev.start >= sent.start and (
-                    _SHARE_GAP.match(text[prev.end:c.start]) or "占" in seg):
+            elif prev and prev.unit not in ("%", "个百分点", None) and prev.start >= sent_lo and (
+                    _SHARE_GAP.match(text[prev.end:c.start]) or "占" in text[seg_lo:c.start]):
                 c.is_share = True
                 c.share_of = prev
                 c.metric = f"{prev.metric}_share" if prev.metric else None
@@ -227,8 +256,9 @@ def attach(text: str, cands: list[Candidate], lex: Lexicon, sent_points: list[in
             if best:
                 chosen, cue_m = best
                 c.metric = chosen.name
-                coord, is_sum, list_start = _coordinated(text, clause.start, cue_m, c, c.unit, sentence, lex) \
-                    if chosen.name else ((), False, 0)
+                # (_coordinated's own first test, inline: most cues follow no 、/和/及 list)
+                coord, is_sum, list_start = _coordinated(text, clause_lo, cue_m, c, c.unit, sentence, lex) \
+                    if chosen.name and text.endswith(_COORD_JOIN, clause_lo, cue_m.start) else ((), False, 0)
                 if coord:
                     c.coordinated = coord + (chosen.name,)
                 elif is_sum:
@@ -238,33 +268,35 @@ def attach(text: str, cands: list[Candidate], lex: Lexicon, sent_points: list[in
                     chosen = verbs[0][0] if verbs else None
                     c.metric = chosen.name if chosen else None
             else:
-                right = _best_cue(text, c.end, clause.end, c.unit, sentence, lex, min_priority=0)
-                if right and not (cands[i + 1:] and cands[i + 1].start < right[1].start):
+                right = _best_cue(text, c.end, clause_hi, c.unit, sentence, lex, min_priority=0)
+                if right and not (i + 1 < len(cands) and cands[i + 1].start < right[1].start):
                     chosen = right[0]
                     c.metric = chosen.name
                 elif text[seg_lo:c.start].lstrip().startswith("、") or (prev and text[prev.end:c.start].lstrip().startswith("、")):
-                    head = next((cue for m in cue_matches(lex.cue_regex, text, clause.start, c.start)
+                    head = next((cue for m in cue_matches(lex.cue_regex, text, clause_lo, c.start)
                                  for cue in lex.cues[m.phrase] if cue.list_member and cue.accepts(c.unit, sentence)), None)
                     if head:
                         c.metric = head.list_member
         used.append(chosen)
-        found = channels.get(sent.start)
+        found = channels.get(sent_lo)
         if found is None:
-            mentions = list(lex.channel_regex.finditer(text, sent.start, sent.end))
-            found = channels[sent.start] = ([m.start() for m in mentions], [lex.channels[m.group()] for m in mentions])
-        c.channel = _channel(found, clause.start, clause.end, c.start) or _channel(found, sent.start, c.start, c.start,
-                                                                                  right=False)
-        if _CHANGE.search(seg) or _CHANGE.search(text, max(clause.start, c.start - 6), c.start):
+            mentions = list(lex.channel_regex.finditer(text, sent_lo, sent_hi))
+            found = channels[sent_lo] = ([m.start() for m in mentions], [lex.channels[m.group()] for m in mentions])
+        c.channel = (_channel(found, clause_lo, clause_hi, c.start)
+                     or _channel(found, sent_lo, c.start, c.start, right=False)) if found[0] else None
+        near = c.start - 6 if c.start - 6 > clause_lo else clause_lo  # noqa: FURB136
+        # The second search only matters when it starts left of seg_lo (a match after it was found already).
+        if _CHANGE.search(text, seg_lo, c.start) or near < seg_lo and _CHANGE.search(text, near, c.start):
             c.scope = "change"
-        elif c.unit in ("%", "个百分点"):
+        elif is_ratio:
             pass  # a rate or share is neither a flow nor a stock
-        elif _CUMULATIVE.search(text, clause.start, c.start):
+        elif _CUMULATIVE.search(text, clause_lo, c.start):
             c.scope = "cumulative"
         else:
-            as_of = cumulative.get(sent.start, -2)
+            as_of = cumulative.get(sent_lo, -2)
             if as_of == -2:  # where the sentence says 截至, found once per sentence
-                m = _AS_OF.search(text, sent.start, sent.end)
-                as_of = cumulative[sent.start] = m.start() if m else -1
+                m = _AS_OF.search(text, sent_lo, sent_hi)
+                as_of = cumulative[sent_lo] = m.start() if m else -1
             if 0 <= as_of < c.start and not _THIS_YEAR.search(text, as_of, c.start):
                 c.scope = "cumulative"
     return used

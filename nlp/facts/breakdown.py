@@ -47,19 +47,22 @@ def link_breakdowns(text: str, cands: list[Candidate], lex: Lexicon, sent_points
     open_until: dict[int, int] = {}  # child index → end of the breakdown it belongs to
     starts = [c.start for c in cands]
     for trig in TRIGGER.finditer(text, lo, hi):
-        sent = enclosing(sent_points, trig.start(), lo, hi)
-        first = bisect.bisect_left(starts, trig.start() - 400)
-        last = bisect.bisect_left(starts, trig.start())
-        before = [i for i in range(first, last) if cands[i].end <= trig.start() and not cands[i].is_share
+        at = trig.start()
+        first = bisect.bisect_left(starts, at - 400)
+        last = bisect.bisect_left(starts, at)
+        if first == last:
+            continue  # no quantity in the 400 characters before: no parent
+        sent = enclosing(sent_points, at, lo, hi)
+        before = [i for i in range(first, last) if cands[i].end <= at and not cands[i].is_share
                   and cands[i].value is not None and cands[i].unit not in RATIO_UNITS]
         in_sent = [i for i in before if cands[i].start >= sent.start]
         # A child whose own breakdown closed earlier is not a parent ("办结1191件(含结转189件)。其中…").
-        eligible = [i for i in in_sent if cands[i].parent is None or open_until.get(i, 0) > trig.start()]
+        eligible = [i for i in in_sent if cands[i].parent is None or open_until.get(i, 0) > at]
         if not eligible:
-            if text[sent.start:trig.start()].strip(" \t，,、：:"):
+            if text[sent.start:at].strip(" \t，,、：:"):
                 continue
-            prev_sent = [i for i in before if (cands[i].parent is None or open_until.get(i, 0) > trig.start())
-                         and trig.start() - cands[i].end < 400]
+            prev_sent = [i for i in before if (cands[i].parent is None or open_until.get(i, 0) > at)
+                         and at - cands[i].end < 400]
             if not prev_sent:
                 continue
             eligible = prev_sent

@@ -6,7 +6,10 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+import numpy as np
+
 from nlp.facts.lexicon import Lexicon
+from nlp.facts.negatives import NegativeMask
 from nlp.facts.numerals import parse_number
 
 _AR = r"[0-9]+(?:,[0-9]{3})+(?:\.[0-9]+)?|[0-9]+(?:\.[0-9]+)?"  # ASCII: the text is normalised
@@ -64,22 +67,6 @@ def candidate_regex(units_pattern: str) -> re.Pattern[str]:
 
 
 _QUALIFIER_LAST = frozenset(w[-1] for w in (_PRE + "|数|几|若干").split("|"))
-_DIGITS = re.compile(r"[0-9]+")
-_FOLLOWED_CN: dict[int, tuple[Lexicon, re.Pattern[str]]] = {}
-
-
-def _followed_cn_run(lex: Lexicon) -> re.Pattern[str]:
-    """A whole run of Chinese numerals followed (after blanks) by what may follow one in a quantity (the
-    first character of a unit, multiplier, 余, range sign). Possessive, so a run that fails is not
-    retried shorter ("一十年" is no "一" + 十): the matches are exactly the qualifying maximal runs."""
-    hit = _FOLLOWED_CN.get(id(lex))
-    if hit is None or hit[0] is not lex:
-        follow = {u[0] for u in lex.unit_family} | set("成万亿千百十余多-—–~～至到")
-        cls = "".join(re.escape(ch) for ch in sorted(follow))
-        hit = _FOLLOWED_CN[id(lex)] = (lex, re.compile(rf"{_CN}+(?=[ \t\n]*[{cls}])".replace("]+(", "]++(", 1)))
-    return hit[1]
-
-
 _LEFT_QUALIFIER = re.compile(rf"(?:(?P<pre>{_PRE})[ \t]*)?(?P<indef>数|几|若干)?[ \t]*$")
 
 
@@ -91,90 +78,67 @@ _QUANTITY_NOUN = re.compile(r"(?:数|量)(?:为|达|是|约)?[ \t]*$")
 _PERCENT_WORDS = re.compile(rf"百分之(?P<num>{_CN}|{_AR})")
 
 
-class NegativeMask:
-    """Answers "does a negative (year, 第X条, 〔2021〕30号, 12345, phone …) cover this span?".
-
-    Names are checked for every number, and only the names that contain the number's own digits
-    ("五个中心" ⊃ 五, "12345" ⊃ 12345). The regex patterns run in a window around the number, and only
-    for numbers they can concern: a number without a unit, or a long one (>= 6 characters: phones,
-    postcodes). A number with a unit is already protected by the unit grammar: 年/月/日/号 are no
-    units, 第/每 before the number and 个工作日 after it reject it.
-
-    Speed (same answers): a pattern whose ``requires`` strings (fact_negatives.yaml: one of them is in
-    every match) are all absent from the window is skipped without running it.
-    """
-
-    WINDOW = 60
-
-    def __init__(self, text: str, lex: Lexicon, lo: int = 0, hi: int | None = None):
-        self.text = text
-        self.lex = lex
-        self.patterns = _guarded_patterns(lex)
-
-    def covers(self, s: int, e: int, has_unit: bool = False) -> bool:
-        text = self.text
-        for name in _names_containing(self.lex, text[s:e]):
-            k = text.find(name, max(0, s - len(name)), e + len(name))
-            while 0 <= k < e:
-                if k + len(name) > s:
-                    return True
-                k = text.find(name, k + 1, e + len(name))
-        if has_unit and e - s < 6:
-            return False
-        lo, hi = max(0, s - self.WINDOW), min(len(text), e + self.WINDOW)
-        for pattern, guard in self.patterns:
-            if guard is not None and guard.search(text, lo, hi) is None:
-                continue  # no match can lie in text[lo:hi] without one of the required strings
-            for m in pattern.finditer(text, lo, hi):
-                if m.start() >= e:
-                    break
-                if s < m.end() and m.end() > m.start():
-                    return True
-        return False
+_TABLES: dict[int, tuple[Lexicon, np.ndarray]] = {}
+_CN_CODES = [ord(ch) for ch in _CN[1:-2]]  # the characters of _CN ("[…]+")
+_DIGIT, _CN_NUMERAL, _AFTER_CN, _AFTER_DIGITS = 1, 2, 4, 8
 
 
-_GUARDS: dict[int, tuple[Lexicon, list[tuple[re.Pattern[str], re.Pattern[str] | None]]]] = {}
-
-
-def _guarded_patterns(lex: Lexicon) -> list[tuple[re.Pattern[str], re.Pattern[str] | None]]:
-    """(pattern, guard) per negative pattern, in lexicon order; guard finds any of its ``requires`` strings."""
-    hit = _GUARDS.get(id(lex))
+def _char_table(lex: Lexicon) -> np.ndarray:
+    """Flags per code point (a NumPy table, one look-up per character): digit, Chinese numeral, may follow
+    a Chinese numeral in a quantity (first character of a unit, multiplier, 余/多, range sign), may follow
+    a run of digits in a candidate :func:`_candidate` can accept (the same, a number going on with , or .,
+    blanks, a post-qualifier, or the punctuation after a bare count: "粉丝数 54373；")."""
+    hit = _TABLES.get(id(lex))
     if hit is None or hit[0] is not lex:
-        pairs = []
-        for key, pattern in lex.negative_patterns.items():
-            req = lex.negative_requires.get(key)
-            guard = re.compile("|".join(re.escape(r) for r in req)) if req else None
-            pairs.append((pattern, guard))
-        hit = _GUARDS[id(lex)] = (lex, pairs)
+        table = np.zeros(0x110000, dtype=np.uint8)
+        table[[ord(ch) for ch in "0123456789"]] |= _DIGIT
+        table[_CN_CODES] |= _CN_NUMERAL
+        after_cn = {u[0] for u in lex.unit_family} | set("成万亿千百十余多-—–~～至到")
+        table[[ord(ch) for ch in after_cn]] |= _AFTER_CN | _AFTER_DIGITS
+        after_digits = set(",. \t\n") | set("，,；;。)）、") | {w[0] for w in _POST.split("|")}
+        table[[ord(ch) for ch in after_digits]] |= _AFTER_DIGITS
+        hit = _TABLES[id(lex)] = (lex, table)
     return hit[1]
 
 
-_NAME_INDEX: dict[tuple[int, str], tuple[str, ...]] = {}
-
-
-def _names_containing(lex: Lexicon, number: str) -> tuple[str, ...]:
-    key = (id(lex), number)
-    hit = _NAME_INDEX.get(key)
-    if hit is None:
-        if len(_NAME_INDEX) > 20000:
-            _NAME_INDEX.clear()
-        hit = _NAME_INDEX[key] = tuple(n for n in lex.negative_name_list if number and number in n)
-    return hit
-
-
-def _blocked_unit(text: str, end: int, unit: str, lex: Lexicon) -> bool:
-    return text.startswith(lex.unit_blockers.get(unit, ()), end)  # a tuple: any of the blockers
+def _number_starts(text: str, lo: int, hi: int, lex: Lexicon) -> list[int]:
+    """Where a quantity can start in ``text[lo:hi]``, in order: each run of digits that is followed by what
+    can go on a candidate (after anything else, 2024年 or 12月, it is a bare number, never a fact), and each
+    run of Chinese numerals followed, after blanks, by what may follow one (进一步, 统一 cost nothing).
+    Runs end at the span's edges (what lies outside is unseen by the candidate pattern). Found with NumPy
+    over the code points: numbers are frequent, and a regex scan pays a match object for each."""
+    codes = np.frombuffer(text[lo:hi].encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    n = len(codes)
+    if not n:
+        return []
+    flags = _char_table(lex)[codes]
+    found = []
+    for kind, after in ((_DIGIT, _AFTER_DIGITS), (_CN_NUMERAL, _AFTER_CN)):
+        inside = (flags & kind) > 0
+        first, last = inside.copy(), inside.copy()
+        first[1:] &= ~inside[:-1]  # no such character to the left (inside the span)
+        last[:-1] &= ~inside[1:]  # none to the right
+        starts, ends = np.flatnonzero(first), np.flatnonzero(last) + 1
+        nxt = ends
+        if kind == _CN_NUMERAL:  # the lookahead skips blanks: to the next character that is no space, tab or \n
+            nxt = ends.copy()
+            right = codes[np.minimum(ends, n - 1)]
+            for i in np.flatnonzero((ends < n) & ((right == 32) | (right == 9) | (right == 10))).tolist():
+                k = int(nxt[i])
+                while k < n and text[lo + k] in " \t\n":
+                    k += 1
+                nxt[i] = k
+        follows = (flags[np.minimum(nxt, n - 1)] & after) > 0
+        keep = follows & (nxt < n) if kind == _CN_NUMERAL else follows | (nxt == n)
+        found.append(starts[keep])
+    return (np.sort(np.concatenate(found)) + lo).tolist()
 
 
 def find_candidates(text: str, lo: int, hi: int, lex: Lexicon, mask: NegativeMask) -> list[Candidate]:
     """Quantities in ``text[lo:hi]`` that survive the negative rules."""
     out: list[Candidate] = []
     rx = candidate_regex(lex.units_pattern)
-    # Two cheap scans find where a number can start; the full pattern runs only there (a Chinese
-    # numeral only when a unit, multiplier, 余/多 or range sign follows: 进一步 and 统一 cost nothing).
-    starts = [m.start() for m in _DIGITS.finditer(text, lo, hi)]
-    starts.extend(m.start() for m in _followed_cn_run(lex).finditer(text, lo, hi))
-    starts.sort()
+    starts = _number_starts(text, lo, hi, lex)  # the full pattern runs only there
     pos = lo
     for start in starts:
         if start < pos:
@@ -195,21 +159,21 @@ def find_candidates(text: str, lo: int, hi: int, lex: Lexicon, mask: NegativeMas
 
 
 def _candidate(text: str, m: re.Match[str], lex: Lexicon, mask: NegativeMask) -> Candidate | None:
-    num, unit, mult, approx, post = m.group("num", "unit", "mult", "approx", "post")
+    num, unit, mult, approx, post, num2 = m.group("num", "unit", "mult", "approx", "post", "num2")
     arabic = num[0].isdigit()
     ns, ne = m.start("num"), m.end("num")
     if not unit:
         # No unit: keep a multiplied Arabic number ("总浏览量为536万") or a number right after a
         # quantity noun ("粉丝数 54373；"); any other bare number (years, 2024-0002) is no fact.
-        if not arabic or m.group("num2"):
+        if not arabic or num2:
             return None
-        if not mult and not (_QUANTITY_NOUN.search(text, max(0, ns - 4), ns)
+        if not mult and not (_QUANTITY_NOUN.search(text, ns - 4 if ns > 4 else 0, ns)
                              and (ne >= len(text) or text[ne] in "，,；;。)）、\n")):
             return None
     k = ns - 1
     while k >= 0 and text[k] in " \t":
         k -= 1
-    q = _LEFT_QUALIFIER.search(text, max(0, ns - 6), ns) if k >= 0 and text[k] in _QUALIFIER_LAST else None
+    q = _LEFT_QUALIFIER.search(text, ns - 6 if ns > 6 else 0, ns) if k >= 0 and text[k] in _QUALIFIER_LAST else None
     pre, indef = q.group("pre", "indef") if q else (None, None)
     pre_start = q.start("pre") if pre else ns
     indef_start = q.start("indef") if indef else ns
@@ -218,26 +182,27 @@ def _candidate(text: str, m: re.Match[str], lex: Lexicon, mask: NegativeMask) ->
     if not arabic and len(num) == 1 and num in "万亿千百十" and not unit:
         return None
     # Context to the left: ordinals (第三项), rates (每件), part of a longer token (V1.0, 2024-0002).
-    left = text[max(0, ns - 2):ns].rstrip(" \t")
+    left = text[ns - 2 if ns > 2 else 0:ns].rstrip(" \t")  # (conditionals for max(0, …): hot path)
     if left.endswith(_BAD_LEFT) or (left[:1] == "每" and left[1:] in _PER_UNITS) or (
             left and left[-1].isascii() and left[-1].isalnum()):
         return None
-    if ns < len(text) and m.end() < len(text) and text[m.end():m.end() + 1].isdigit():
+    after = text[m.end():m.end() + 1]  # "" at the end of the text
+    if after.isdigit():
         return None
     if unit == "成" and (not (num in "一二三四五六七八九" or (arabic and len(num) == 1))
                         or not pre and not left.endswith(("占", "达", "比", "有"))):
         return None  # 成 is a unit only in shares: 占比超八成
-    if unit and _blocked_unit(text, m.end("unit"), unit, lex):
+    if unit and text.startswith(lex.unit_blockers.get(unit, ()), m.end("unit")):  # any of the blockers
         return None
     if post in ("以下", "以内"):  # thresholds quoted from rules: "10件以下免费"
         return None
-    if text[m.end():m.end() + 1] in _CONDITION_START and _CONDITION.match(text, m.end()):  # "申请11—30件的部分", "(含10件)的，不收费": a rule, not a count
+    if after in _CONDITION_START and _CONDITION.match(text, m.end()):  # "申请11—30件的部分", "(含10件)的，不收费": a rule, not a count
         return None
     if not unit:
         end = m.end("post") if post else (m.end("approx") if approx else (m.end("mult") if mult else ne))
     else:
         end = m.end("post") if post else m.end("unit")
-    if mask.covers(ns, m.end("num2") if m.group("num2") else ne, has_unit=unit is not None):
+    if mask.covers(ns, m.end("num2") if num2 else ne, has_unit=unit is not None):
         return None
     span = (num + (mult or "")).replace(",", "")
     value = parse_number(span)
@@ -254,17 +219,18 @@ def _candidate(text: str, m: re.Match[str], lex: Lexicon, mask: NegativeMask) ->
     if unit == "成":
         value = vmin = vmax = value * 10
         unit = "%"
-    if m.group("num2"):
-        v2 = parse_number(m.group("num2").replace(",", "") + (mult or ""))
+    if num2:
+        v2 = parse_number(num2.replace(",", "") + (mult or ""))
         if v2 is None or v2 <= value:
             return None
         return Candidate(start, end, ns, m.end("num2"), None, value, v2, "range", unit)
     if indef:  # 数十次, 几百条: an indefinite quantity, never a point value
         return Candidate(start, end, indef_start, ne, None, 2 * value, 9 * value, "indefinite", unit)
-    for word in (pre, approx, post):
-        q = QUALIFIER_OF.get(word or "")
-        if q and q != "exact":
-            qualifier = q
+    if pre or approx or post:  # most numbers have no qualifier word
+        for word in (pre, approx, post):
+            q = QUALIFIER_OF.get(word or "")
+            if q and q != "exact":
+                qualifier = q
     if qualifier == "lower_bound":
         vmax = None
     elif qualifier == "upper_bound":

@@ -10,10 +10,11 @@ import bisect
 from collections.abc import Iterable
 from typing import Any
 
-from nlp.facts.attach import attach, enclosing, sentence_and_clause_breaks
+from nlp.facts.attach import Span, attach, enclosing, sentence_and_clause_breaks
 from nlp.facts.breakdown import link_breakdowns
-from nlp.facts.candidates import Candidate, NegativeMask, find_candidates
+from nlp.facts.candidates import Candidate, find_candidates
 from nlp.facts.lexicon import Lexicon, default_lexicon
+from nlp.facts.negatives import NegativeMask
 from nlp.facts.numerals import FULLWIDTH
 from nlp.facts.regions import Region, narrative_lines, regions_from_headings, regions_from_sections
 
@@ -80,7 +81,8 @@ class FactExtractor:
         mask = NegativeMask(work, lex, lo, hi)
         cands = find_candidates(work, lo, hi, lex, mask)
         sent_points, clause_points = sentence_and_clause_breaks(work, lo, hi)
-        used = attach(work, cands, lex, sent_points, clause_points, lo, hi)
+        sentence_of: dict[int, Span] = {}  # candidate start → sentence span, filled by attach
+        used = attach(work, cands, lex, sent_points, clause_points, lo, hi, sentence_of)
         # A lone 一 with no metric is idiom, not a count ("一个窗口", "一批案例").
         keep = [i for i, c in enumerate(cands) if not (work[c.num_start:c.num_end] == "一" and c.metric is None)]
         cands = [cands[i] for i in keep]
@@ -104,10 +106,15 @@ class FactExtractor:
         for k, (c, _) in enumerate(facts):
             index_of.setdefault(id(c), offset + k)
         out = []
+        orig_span = norm.orig_span
+        orig_sentence: dict[Span, tuple[int, int]] = {}  # facts share sentences: map each once
         for c, metric in facts:
-            sent = enclosing(sent_points, c.start, lo, hi)
-            s, e = norm.orig_span(c.start, c.end)
-            ss, se = norm.orig_span(sent.start, sent.end)
+            sent = sentence_of.get(c.start) or enclosing(sent_points, c.start, lo, hi)
+            s, e = orig_span(c.start, c.end)
+            sentence_span = orig_sentence.get(sent)
+            if sentence_span is None:
+                sentence_span = orig_sentence[sent] = orig_span(sent.start, sent.end)
+            ss, se = sentence_span
             parent = index_of.get(id(cands[c.parent])) if c.parent is not None else None
             out.append({
                 "source": source, "section": section, "sentence_start": ss, "sentence_end": se,
@@ -116,7 +123,7 @@ class FactExtractor:
                 "channel": c.channel, "scope": c.scope, "parent": parent,
                 # Children of one 其中/含 share a group (the offset of that word in Report.text): a parent
                 # can have two breakdowns ("办结1191件(含结转189件)。其中予以公开…"), each summing on its own.
-                "group": norm.orig_span(c.group, c.group + 1)[0] if c.group is not None else None,
+                "group": orig_span(c.group, c.group + 1)[0] if c.group is not None else None,
             })
         return out
 
@@ -151,9 +158,11 @@ class FactExtractor:
         if lex.negation_start is None:
             return out
         found = []
+        negations = list(enumerate(lex.negations))
         for start in lex.negation_start.finditer(work, lo, hi):
-            for order, neg in enumerate(lex.negations):
-                m = neg.pattern.match(work, start.start(), hi)
+            at = start.start()
+            for order, neg in negations:
+                m = neg.pattern.match(work, at, hi)
                 if m:
                     found.append((order, m.start(), neg, m))
         found.sort(key=lambda x: (x[0], x[1]))  # metric order as in metrics.yaml, then position

@@ -105,12 +105,17 @@ def narrative_lines(text: str, region: Region) -> list[tuple[int, int]]:
     """Spans of ``region`` with table-looking lines removed (runs of prose lines are merged)."""
     spans: list[tuple[int, int]] = []
     pos = region.start
+    run_start, run_end = -1, 0  # the current run of non-table lines (-1: none)
     for line in text[region.start:region.end].split("\n"):
         end = pos + len(line)
-        if not is_table_line(line):
-            if spans and spans[-1][1] == pos - 1:
-                spans[-1] = (spans[-1][0], end)
-            else:
-                spans.append((pos, end))
+        if not line or not is_table_line(line):  # empty lines (about half of them) need no test
+            if run_start < 0:
+                run_start = pos
+            run_end = end
+        elif run_start >= 0:
+            spans.append((run_start, run_end))
+            run_start = -1
         pos = end + 1
+    if run_start >= 0:
+        spans.append((run_start, run_end))
     return [(s, min(e, region.end)) for s, e in spans if e > s]
