@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import importlib
+import time
 from collections.abc import Callable, Iterable
 from functools import lru_cache
 from pathlib import Path
@@ -17,7 +18,7 @@ from typing import Any
 import yaml
 
 from nlp.errors import GovnlpError
-from nlp.io import read_document
+from nlp.io import ReadResult, read_document
 from nlp.model import Meta, Report
 from nlp.resources import resource_path
 
@@ -51,9 +52,16 @@ class Pipeline:
         self.config = config or {}
         self._funcs = [(n, get_component(n)) for n in self.names]
 
-    def __call__(self, report: Report) -> Report:
+    def __call__(self, report: Report, timings: dict[str, float] | None = None) -> Report:
+        """Run every component on ``report``; with ``timings``, record each component's seconds there."""
         for name, func in self._funcs:
-            func(report, **self.config.get(name, {}))
+            start = time.perf_counter()
+            try:
+                func(report, **self.config.get(name, {}))
+            except GovnlpError as exc:
+                raise GovnlpError(f"{exc} (component {name})") from exc
+            if timings is not None:
+                timings[name] = time.perf_counter() - start
         return report
 
     def from_text(self, text: str, source: str = "<text>", file_format: str = "txt") -> Report:
@@ -65,16 +73,20 @@ class Pipeline:
     def from_path(self, path: str | Path) -> Report:
         """Read and process one file. Errors become ``ok: false`` records, never exceptions."""
         try:
-            read = read_document(path)
-            report = Report(source=str(path), text=read.text)
-            report.meta = Meta(source=str(path), file_format=read.file_format, encoding=read.encoding,
-                               n_chars=len(read.text), sha256=_file_hash(path))
-            report._cache["read"] = read
-            return self(report)
+            return self(report_from_read(read_document(path), sha256=_file_hash(path)))
         except GovnlpError as exc:
             return error_report(path, str(exc))
-        except Exception as exc:  # a bug or a pathological file must not stop a batch
+        except Exception as exc:  # noqa: BLE001 — a bug or a pathological file must not stop a batch
             return error_report(path, f"{path}: internal error while processing: {type(exc).__name__}: {exc}")
+
+
+def report_from_read(read: ReadResult, sha256: str | None = None) -> Report:
+    """A fresh Report for a document the reader returned (the reader's result is kept in ``_cache``)."""
+    report = Report(source=read.source, text=read.text)
+    report.meta = Meta(source=read.source, file_format=read.file_format, encoding=read.encoding,
+                       n_chars=len(read.text), sha256=sha256)
+    report._cache["read"] = read
+    return report
 
 
 def error_report(path: str | Path, message: str) -> Report:

@@ -13,8 +13,8 @@ from typing import Any
 from nlp import __version__
 from nlp.errors import GovnlpError
 from nlp.io import read_document
-from nlp.model import Meta, Report
-from nlp.pipeline import Pipeline, error_report
+from nlp.model import Report
+from nlp.pipeline import Pipeline, error_report, report_from_read
 from nlp.run.rows import report_rows
 from nlp.run.shards import ShardStore
 from nlp.similarity.features import FEATURES_VERSION, document_features
@@ -58,21 +58,11 @@ class DocumentProcessor:
     def _process(self, path: str, timings: dict[str, float]) -> Report:
         t = time.perf_counter()
         try:
-            read = read_document(path)
+            report = report_from_read(read_document(path))
+            timings["read"] = time.perf_counter() - t
+            return self.pipeline(report, timings)
         except GovnlpError as exc:
             return error_report(path, str(exc))
-        report = Report(source=path, text=read.text)
-        report.meta = Meta(source=path, file_format=read.file_format, encoding=read.encoding, n_chars=len(read.text))
-        report._cache["read"] = read
-        timings["read"] = time.perf_counter() - t
-        for name, func in self.pipeline._funcs:
-            t = time.perf_counter()
-            try:
-                func(report, **self.pipeline.config.get(name, {}))
-            except GovnlpError as exc:
-                return error_report(path, f"{exc} (component {name})")
-            timings[name] = time.perf_counter() - t
-        return report
 
     def __call__(self, path: str, doc_id: str) -> DocResult:
         start = time.perf_counter()
