@@ -30,7 +30,11 @@ _CHAR_MAP.update({
     "\ufeff": "", "\r": "",
 })
 
-_CJK_RANGES = ((0x4E00, 0x9FFF), (0x3400, 0x4DBF), (0x3000, 0x303F), (0xFF00, 0xFFEF))
+# Characters the loop of normalize() must see one by one: those mapped to a space or to nothing,
+# and the ASCII clause marks; every other character maps to exactly one character.
+_SPECIAL = re.compile("[" + re.escape("".join(sorted({" ", ",", ";", ":", "?", "!"} | {
+    c for c, v in _CHAR_MAP.items() if v in (" ", "")}))) + "]")
+_ONE_TO_ONE = str.maketrans({c: v for c, v in _CHAR_MAP.items() if len(v) == 1 and v != " "})
 _PAGE_NUMBER = re.compile(r"^[ \t]*(?:[-—–]{1,2}[ \t]*\d{1,4}[ \t]*[-—–]{1,2}|第[ \t]*\d{1,4}[ \t]*页(?:[ \t]*[,，/]?[ \t]*共[ \t]*\d{1,4}[ \t]*页)?|\d{1,4}[ \t]*/[ \t]*\d{1,4})[ \t]*$")
 # A line that starts a heading or an enumerated item must not be glued to the previous line.
 _BLOCK_START = re.compile(r"^\s*(?:#|[(（]?[一二三四五六七八九十]{1,3}[)）、.．]|[(（]\d{1,2}[)）]|\d{1,2}[、.．](?!\d)|[一二三四五六七八九十]是|第[一二三四五六七八九十\d]+[章节部分条])")
@@ -42,7 +46,7 @@ _ASCII_CLAUSE = {",": "，", ";": "；", ":": "：", "?": "？", "!": "！"}  # 
 
 def _is_cjk(ch: str) -> bool:
     o = ord(ch)
-    return any(lo <= o <= hi for lo, hi in _CJK_RANGES)
+    return 0x4E00 <= o <= 0x9FFF or 0x3400 <= o <= 0x4DBF or 0x3000 <= o <= 0x303F or 0xFF00 <= o <= 0xFFEF
 
 
 def _is_cjk_letter(ch: str) -> bool:
@@ -129,11 +133,25 @@ def _deleted_positions(text: str) -> set[int]:
 def normalize(text: str) -> NormalizedText:
     """Normalise ``text`` (see module docstring) keeping an exact offset map."""
     deleted = _deleted_positions(text)
+    stops = sorted(deleted)
     chars: list[str] = []
     omap: list[int] = []
     n = len(text)
     i = 0
+    k = 0  # next entry of ``stops``
     while i < n:
+        # Characters that map one to one are copied in runs; the loop below sees only the rest.
+        m = _SPECIAL.search(text, i)
+        j = m.start() if m else n
+        while k < len(stops) and stops[k] < i:
+            k += 1
+        if k < len(stops) and stops[k] < j:
+            j = stops[k]
+        if j > i:
+            chars.extend(text[i:j].translate(_ONE_TO_ONE))
+            omap.extend(range(i, j))
+            i = j
+            continue
         if i in deleted:
             i += 1
             continue
@@ -148,11 +166,11 @@ def normalize(text: str) -> NormalizedText:
             if _is_cjk(left) or _is_cjk(right):
                 i = j
                 continue
-            for k in range(i, j):
-                mapped = _CHAR_MAP.get(text[k], text[k])
+            for k2 in range(i, j):
+                mapped = _CHAR_MAP.get(text[k2], text[k2])
                 if mapped:
                     chars.append(" ")
-                    omap.append(k)
+                    omap.append(k2)
             i = j
             continue
         if ch in _ASCII_CLAUSE and ((chars and _is_cjk_letter(chars[-1])) or (i + 1 < n and _is_cjk_letter(text[i + 1]))):

@@ -94,6 +94,7 @@ class Context:
         self.prev_provenance: dict[str, Any] = (
             (previous.extensions.get("table_provenance") or {}) if previous else {}
         )
+        self._cells: dict[tuple[str, bool], dict[str, Any]] = {}
 
     # --- cells -------------------------------------------------------------------------------
     def has_table(self, table: str, previous: bool = False) -> bool:
@@ -104,7 +105,16 @@ class Context:
         return t.get("format") or "2021"
 
     def cell(self, ref: str, previous: bool = False) -> dict[str, Any]:
-        """{"ref", "value", "present", "start", "end", "raw"} for a reference like table3.granted.total."""
+        """{"ref", "value", "present", "start", "end", "raw"} for a reference like table3.granted.total.
+
+        Shared between rules (hundreds of lookups per report): callers must not modify it."""
+        key = (ref, previous)
+        c = self._cells.get(key)
+        if c is None:
+            c = self._cells[key] = self._cell(ref, previous)
+        return c
+
+    def _cell(self, ref: str, previous: bool) -> dict[str, Any]:
         tables = self.prev_tables if previous else self.tables
         prov_all = self.prev_provenance if previous else self.provenance
         table, path = ref.split(".", 1)
@@ -196,12 +206,28 @@ def _fill(value: Any, var: str | None, item: Any) -> Any:
     return value
 
 
+_EXPANDED: dict[tuple[int, tuple[Any, ...]], tuple[dict[str, Any], list[Rule]]] = {}
+
+
 def expand(spec: dict[str, Any], ctx: Context) -> list[Rule]:
+    """The rules of one rules.yaml entry (one per ``for_each`` item). The expansion depends only on
+    the entry and its items, so it is kept; the entry is kept with it, so its id stays its own."""
+    items = tuple(_for_each(spec, ctx))
+    key = (id(spec), items)
+    hit = _EXPANDED.get(key)
+    if hit is None or hit[0] is not spec:
+        if len(_EXPANDED) > 4096:
+            _EXPANDED.clear()
+        hit = _EXPANDED[key] = (spec, _expand(spec, items))
+    return hit[1]
+
+
+def _expand(spec: dict[str, Any], items: tuple[Any, ...]) -> list[Rule]:
     m = _PLACEHOLDER.search(spec["id"])
     var = m.group(1) if m else None
     rules = []
     skip = {"id", "evaluator", "severity", "description", "for_each"}
-    for item in _for_each(spec, ctx):
+    for item in items:
         params = {k: _fill(v, var, item) for k, v in spec.items() if k not in skip}
         rule_id = _fill(spec["id"], var, item) if spec.get("for_each") is not None else spec["id"]
         rules.append(Rule(rule_id, spec["evaluator"], spec["severity"], spec["description"], params, item))

@@ -7,10 +7,20 @@ bucket entry, not a quadratic number of comparisons.
 """
 from __future__ import annotations
 
+from functools import lru_cache
+
 import numpy as np
 from datasketch import MinHashLSH
 
 from nlp.similarity.shingles import Signer, estimate_many
+
+
+@lru_cache(maxsize=16)
+def band_params(threshold: float, num_perm: int) -> tuple[int, int]:
+    """datasketch's (bands, rows) for a threshold, computed once: it integrates numerically on
+    every MinHashLSH construction, which cost more than the look-ups of a 1,000-report run."""
+    lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
+    return lsh.b, lsh.r
 
 
 class NearDuplicateClusters:
@@ -23,7 +33,7 @@ class NearDuplicateClusters:
     def __init__(self, signer: Signer, duplicate_threshold: float = 0.9, query_threshold: float = 0.5):
         self.signer = signer
         self.duplicate_threshold = duplicate_threshold
-        self.lsh = MinHashLSH(threshold=query_threshold, num_perm=signer.num_perm)
+        self.lsh = MinHashLSH(num_perm=signer.num_perm, params=band_params(query_threshold, signer.num_perm))
         self.rep_rows: list[int] = []  # cluster id -> row of its representative
         self.members: list[list[int]] = []  # cluster id -> rows
         self.groups: list[dict[str, list[int]]] = []  # cluster id -> group key (e.g. unit) -> rows

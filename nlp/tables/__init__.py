@@ -9,17 +9,20 @@ Public surface: :func:`parse_tables` (all three), :func:`parse_table2`, :func:`p
 from __future__ import annotations
 
 import bisect
+from types import ModuleType
 from typing import Any
 
 from nlp.model import Report, Section
 from nlp.tables.flat import flat_table2, flat_table3, flat_table4, map_back, reflow_pipes
 from nlp.tables.labels import find_marker
+from nlp.tables import table2 as _t2
+from nlp.tables import table3 as _t3
+from nlp.tables import table4 as _t4
 from nlp.tables.table2 import parse_table2
 from nlp.tables.table3 import parse_table3
-from nlp.tables.table3 import spec as _t3_spec
 from nlp.tables.table4 import parse_table4
 
-T3_BODY_START = _t3_spec()["body_start"]
+T3_BODY_START = _t3.spec()["body_start"]
 SECTION_OF = {"table2": "active_disclosure", "table3": "applications", "table4": "review_litigation"}
 # Without table 三 to start from, table 四 is looked for only after its own heading words.
 _TABLE4_HEADINGS = ["行政复议、行政诉讼情况", "行政复议和行政诉讼情况", "行政复议行政诉讼情况"]
@@ -46,13 +49,19 @@ def _nulls(res: dict[str, Any] | None) -> int:
     return sum(v is None for row in values for v in row.values())
 
 
-def _best(text: str, parse: Any, span: tuple[int, int] | None, start: int = 0, end: int | None = None):
+def _best(text: str, table: ModuleType, span: tuple[int, int] | None, start: int = 0, end: int | None = None):
     """Parse inside the section span and in the whole text; keep the reading with fewer null cells.
 
     A section boundary placed inside a table (misnumbered headings) must not cut the table short.
+    Both searches usually find the same region, which is then parsed once; a complete reading
+    inside the section is not parsed again.
     """
-    in_section = parse(text, *span) if span else None
-    whole = parse(text, start, end)
+    region_s = table.locate(text, *span) if span else None
+    region_w = table.locate(text, start, end)
+    in_section = table.parse_region(text, *region_s) if region_s else None
+    if region_w == region_s or (in_section is not None and _nulls(in_section) == 0):
+        return in_section  # the whole-text reading could only tie, and ties go to the section's
+    whole = table.parse_region(text, *region_w) if region_w else None
     if in_section is not None and _nulls(in_section) <= _nulls(whole):
         return in_section
     return whole
@@ -80,14 +89,14 @@ def parse_tables(text: str, sections: Any = None) -> dict[str, dict[str, Any] | 
     "format", "cells" (or "rows" for table 三), "provenance" and "span".
     """
     out: dict[str, dict[str, Any] | None] = {}
-    t3 = _or_flat(_best(text, parse_table3, _span(sections, SECTION_OF["table3"])), flat_table3, text)
+    t3 = _or_flat(_best(text, _t3, _span(sections, SECTION_OF["table3"])), flat_table3, text)
     out["table3"] = t3
     t3_start = t3["span"][0] if t3 else None
     t2_end = t3_start if t3_start is not None else len(text)
     # Table 三's span starts at the line of its first label: in flattened text, offset 0.
     flat_end = find_marker(text, [T3_BODY_START], t2_end) if t3_start is not None else t2_end
     out["table2"] = _or_flat(
-        _best(text, parse_table2, _span(sections, SECTION_OF["table2"]), 0, t2_end),
+        _best(text, _t2, _span(sections, SECTION_OF["table2"]), 0, t2_end),
         flat_table2,
         text,
         0,
@@ -95,11 +104,11 @@ def parse_tables(text: str, sections: Any = None) -> dict[str, dict[str, Any] | 
     )
     span4 = _span(sections, SECTION_OF["table4"])
     if t3 is not None:
-        t4 = _best(text, parse_table4, span4, t3["span"][1] if t3["span"][1] < len(text) else t3_start)
+        t4 = _best(text, _t4, span4, t3["span"][1] if t3["span"][1] < len(text) else t3_start)
     else:
         head = find_marker(text, _TABLE4_HEADINGS)
         t4 = (
-            _best(text, parse_table4, span4, head)
+            _best(text, _t4, span4, head)
             if head >= 0
             else (parse_table4(text, *span4) if span4 else None)
         )

@@ -46,8 +46,20 @@ def nfkc_char(ch: str) -> str:
     return ch.translate(_NFKC)
 
 
+_LONG = 2000  # texts this long are whole reports, normalised again by every marker search: keep the last ones
+_recent: list[tuple[str, str]] = []
+
+
 def nfkc(text: str) -> str:
-    return text.translate(_NFKC)
+    if len(text) < _LONG:
+        return text.translate(_NFKC)
+    for src, norm in _recent:
+        if src is text:
+            return norm
+    norm = text.translate(_NFKC)
+    _recent.insert(0, (text, norm))
+    del _recent[2:]
+    return norm
 
 
 def label_body(text: str) -> tuple[str, list[str]]:
@@ -141,12 +153,13 @@ def detect_format(region_text: str, signatures: dict[str, list[str]], default: s
     return best[0]
 
 
-def find_marker(text: str, markers: list[str], start: int = 0) -> int:
-    """Offset of the earliest marker at or after ``start`` (space/punctuation-insensitive), or -1."""
+def find_marker(text: str, markers: list[str], start: int = 0, end: int | None = None) -> int:
+    """Offset of the earliest marker in ``text[start:end]`` (space/punctuation-insensitive), or -1."""
     best = -1
     norm = nfkc(text)
+    end = len(norm) if end is None else end
     for marker in markers:
-        m = _marker_pattern(marker).search(norm, start)
+        m = _marker_pattern(marker).search(norm, start, end)
         if m and (best < 0 or m.start() < best):
             best = m.start()
     return best
@@ -156,10 +169,10 @@ def locate_between(text: str, start_markers: list[str], end_markers: list[str],
                    start: int = 0, end: int | None = None) -> tuple[int, int] | None:
     """(start, end) of a table in ``text[start:end]``: from its first start marker to the next end marker."""
     end = len(text) if end is None else end
-    s = find_marker(text[:end], start_markers, start)
+    s = find_marker(text, start_markers, start, end)
     if s < 0:
         return None
-    e = find_marker(text[:end], end_markers, s)
+    e = find_marker(text, end_markers, s, end)
     return s, (e if e >= 0 else end)
 
 

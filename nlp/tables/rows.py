@@ -172,22 +172,12 @@ def align_rows(rows: list[RowCandidate], keys: list[str]) -> dict[str, tuple[Row
     """
     index = {k: i for i, k in enumerate(keys)}
     K = len(keys)
-    NEG = float("-inf")
     # best[j]: best score with last assigned key index j (-1 = none yet); keep back-pointers per row.
-    best = {-1: (0.0, None)}
+    best: dict[int, tuple[float, tuple | None]] = {-1: (0.0, None)}
     history: list[dict[int, tuple[float, tuple | None]]] = []
     for r, row in enumerate(rows):
-        new: dict[int, tuple[float, tuple | None]] = dict(best)  # skipping the row keeps every state
-        for last, (score, _) in best.items():
-            for j in range(last + 1, K):
-                gain = _gain(row, keys[j], index)
-                if gain == NEG:
-                    continue
-                cand = score + gain
-                if j not in new or cand > new[j][0] + 1e-9:
-                    new[j] = (cand, (r, last))
-        history.append(new)
-        best = new
+        best = _advance(best, r, _gains(row, keys, index), K)
+        history.append(best)
     # Trace back from the best end state.
     j = max(best, key=lambda s: (best[s][0], -s))
     assignment: dict[int, int] = {}
@@ -211,6 +201,58 @@ def align_rows(rows: list[RowCandidate], keys: list[str]) -> dict[str, tuple[Row
         gap_exact = (hi - lo - 1) == (next_r - prev_r - 1)
         out[keys[j]] = (row, not supported and not gap_exact)
     return out
+
+
+def _gains(row: RowCandidate, keys: list[str], index: dict[str, int]) -> list[float | None]:
+    """Gain of placing ``row`` at each key index (None: impossible)."""
+    if row.own is not None:
+        out: list[float | None] = [None] * len(keys)
+        if row.own in index:
+            out[index[row.own]] = 20.0
+        return out
+    return [_gain(row, k, index) for k in keys]
+
+
+def _advance(best: dict[int, tuple[float, tuple | None]], r: int, gains: list[float | None], K: int
+             ) -> dict[int, tuple[float, tuple | None]]:
+    """One step of the alignment: states after row ``r`` (skipping the row keeps every state).
+
+    State j takes the best earlier state s < j plus gains[j]; among equal scores the state met first
+    (dict order) wins, and an existing state is replaced only by a strictly better score. New states
+    are added in the order "for each earlier state in dict order, keys above it ascending", which the
+    trace-back's ties depend on. Scores are sums of halves, so the comparisons are exact.
+    """
+    new = dict(best)
+    order = list(best)
+    rank = {s: n for n, s in enumerate(order)}
+    states = sorted(order)
+    run_score, run_state, run_rank = float("-inf"), None, 0
+    k = 0
+    chosen: dict[int, tuple[float, tuple]] = {}
+    for j in range(K):
+        while k < len(states) and states[k] < j:
+            s = states[k]
+            sc = best[s][0]
+            if sc > run_score or (sc == run_score and rank[s] < run_rank):
+                run_score, run_state, run_rank = sc, s, rank[s]
+            k += 1
+        g = gains[j]
+        if g is None or run_state is None:
+            continue
+        cand = run_score + g
+        if j not in new or cand > new[j][0] + 1e-9:
+            chosen[j] = (cand, (r, run_state))
+    lo = K
+    for last in order:  # insertion order of the states the original loop would create
+        if last + 1 < lo:
+            for j in range(last + 1, lo):
+                if j in chosen and j not in best:
+                    new[j] = chosen[j]
+            lo = last + 1
+    for j, val in chosen.items():
+        if j in best:
+            new[j] = val
+    return new
 
 
 def _gain(row: RowCandidate, key: str, index: dict[str, int]) -> float:

@@ -37,9 +37,11 @@ def locate(text: str, start: int = 0, end: int | None = None) -> tuple[int, int]
 def parse_table2(text: str, start: int = 0, end: int | None = None) -> dict[str, Any] | None:
     """Parse table 二 in ``text[start:end]``: {"format", "cells", "provenance"} or None when absent."""
     span = locate(text, start, end)
-    if span is None:
-        return None
-    s, e = span
+    return None if span is None else parse_region(text, *span)
+
+
+def parse_region(text: str, s: int, e: int) -> dict[str, Any] | None:
+    """Parse the table whose region :func:`locate` found at ``text[s:e]``."""
     fmt = detect_format(text[s:e], spec()["signatures"], spec()["default_format"])
     rows = {r["key"]: r for r in spec()["formats"][fmt]["rows"]}
     lines = tokenize(text, s, e, matcher(fmt))

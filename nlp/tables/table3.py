@@ -53,11 +53,11 @@ def matcher(fmt: str) -> LabelMatcher:
 def locate(text: str, start: int = 0, end: int | None = None) -> tuple[int, int] | None:
     """(body_start, end) of table 三 inside ``text[start:end]``: from the first row label to table 四."""
     end = len(text) if end is None else end
-    s = find_marker(text[:end], [spec()["body_start"]], start)
+    s = find_marker(text, [spec()["body_start"]], start, end)
     if s < 0:
         return None
     line_start = text.rfind("\n", 0, s) + 1
-    e = find_marker(text[:end], spec()["end_markers"], s)
+    e = find_marker(text, spec()["end_markers"], s, end)
     return line_start, (e if e >= 0 else end)
 
 
@@ -78,9 +78,11 @@ def parse_table3(text: str, start: int = 0, end: int | None = None) -> dict[str,
     "unplaced": [...]} or None when the table is absent.
     """
     span = locate(text, start, end)
-    if span is None:
-        return None
-    s, e = span
+    return None if span is None else parse_region(text, *span)
+
+
+def parse_region(text: str, s: int, e: int) -> dict[str, Any] | None:
+    """Parse the table whose region :func:`locate` found at ``text[s:e]``."""
     fmt = detect(text[s:e])
     keys = row_keys(fmt)
     cols = columns()

@@ -38,9 +38,11 @@ def locate(text: str, start: int = 0, end: int | None = None) -> tuple[int, int]
 def parse_table4(text: str, start: int = 0, end: int | None = None) -> dict[str, Any] | None:
     """Parse table 四 in ``text[start:end]``: {"format", "cells", "provenance"} or None when absent."""
     span = locate(text, start, end)
-    if span is None:
-        return None
-    s, e = span
+    return None if span is None else parse_region(text, *span)
+
+
+def parse_region(text: str, s: int, e: int) -> dict[str, Any] | None:
+    """Parse the table whose region :func:`locate` found at ``text[s:e]``."""
     lines = tokenize(text, s, e, matcher())
     cells: list[Cell] = []
     ambiguous = False

@@ -20,6 +20,8 @@ _WORD = re.compile(r"\S+")
 _NUMBER = re.compile(r"^[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?$|^[+-]?\d+(?:\.\d+)?$")
 _PLACEHOLDER = re.compile(r"^(?:/|／|[-—–－―]{1,3}|\\)$")
 _TRAILING_DIGITS = re.compile(r"^(.*[^\d\s.,+-])(\d{2,})$")
+_SEP = re.compile(r"[\t|]")
+_DIGIT_STRING = re.compile(r"\d{8,}|0\d+")  # an identifier or digits run together, not a count
 _UNIT_SUFFIX = re.compile(r"^([+-]?\d+(?:\.\d+)?)(?:万元|元|件|个|项)$")
 
 
@@ -56,6 +58,23 @@ def parse_number(text: str) -> int | float | None:
         return None
 
 
+class _LineMemo:
+    """Tokenised lines of the last text seen: each table is looked for in its section and in the
+    whole text, and the two regions share most of their lines. Lines are never mutated by readers."""
+
+    def __init__(self) -> None:
+        self.text: str | None = None
+        self.lines: dict[tuple, Line] = {}
+
+    def get(self, text: str, key: tuple) -> Line | None:
+        if self.text is not text:
+            self.text, self.lines = text, {}
+        return self.lines.get(key)
+
+
+_MEMO = _LineMemo()
+
+
 def tokenize(text: str, start: int, end: int, matcher: LabelMatcher) -> list[Line]:
     """Lines of cells for ``text[start:end]``; page-number lines and Markdown rules are skipped."""
     lines: list[Line] = []
@@ -66,7 +85,11 @@ def tokenize(text: str, start: int, end: int, matcher: LabelMatcher) -> list[Lin
         line_end = end if nl < 0 else nl
         raw = text[pos:line_end]
         if raw.strip() and not PAGE_NUMBER.match(raw) and not MD_RULE.match(raw):
-            lines.append(_tokenize_line(raw, pos, n, matcher))
+            key = (pos, line_end, n, id(matcher))
+            line = _MEMO.get(text, key)
+            if line is None:
+                line = _MEMO.lines[key] = _tokenize_line(raw, pos, n, matcher)
+            lines.append(line)
             n += 1
         pos = line_end + 1
     return lines
@@ -75,7 +98,7 @@ def tokenize(text: str, start: int, end: int, matcher: LabelMatcher) -> list[Lin
 def _tokenize_line(raw: str, offset: int, index: int, matcher: LabelMatcher) -> Line:
     delimited = "\t" in raw or raw.lstrip().startswith("|")
     line = Line(index, delimited=delimited)
-    sep = re.compile(r"[\t|]") if delimited else None
+    sep = _SEP if delimited else None
     fields: list[tuple[int, int]] = []
     if sep:
         s = 0
@@ -89,17 +112,19 @@ def _tokenize_line(raw: str, offset: int, index: int, matcher: LabelMatcher) -> 
                 fields = fields[:-1]
     else:
         fields = [(0, len(raw))]
+    norm_line = nfkc(raw)  # one character for one character, so offsets are shared
     for fs, fe in fields:
         cell = raw[fs:fe]
         if not cell.strip():
             if delimited:
                 line.tokens.append(Token("empty", "", offset + fs, offset + fe, index))
             continue
-        _split_cell(cell, offset + fs, index, matcher, line.tokens)
+        _split_cell(cell, norm_line[fs:fe], offset + fs, index, matcher, line.tokens)
     return line
 
 
-def _split_cell(cell: str, offset: int, index: int, matcher: LabelMatcher, out: list[Token]) -> None:
+def _split_cell(cell: str, norm_cell: str, offset: int, index: int, matcher: LabelMatcher,
+                out: list[Token]) -> None:
     """Words of one cell: numbers become values; runs of other words become one text chunk."""
     chunk: list[re.Match] = []
 
@@ -112,10 +137,10 @@ def _split_cell(cell: str, offset: int, index: int, matcher: LabelMatcher, out: 
 
     for m in _WORD.finditer(cell):
         word = m.group()
-        norm = nfkc(word)
+        norm = norm_cell[m.start():m.end()]
         if _NUMBER.match(norm) or _UNIT_SUFFIX.match(norm):
             flush()
-            kind = "digits" if re.fullmatch(r"\d{8,}|0\d+", norm) else "value"
+            kind = "digits" if _DIGIT_STRING.fullmatch(norm) else "value"
             out.append(Token(kind, word, offset + m.start(), offset + m.end(), index, parse_number(word)))
         elif _PLACEHOLDER.match(norm):
             flush()

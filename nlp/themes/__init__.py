@@ -31,8 +31,7 @@ def classify_texts(texts: Sequence[str], model: str | Path | ThemeClassifier | N
     """[{text, themes, scores}] for each text."""
     clf = get_model(model)
     texts = list(texts)
-    proba = clf.predict_proba(texts)
-    themes = clf.predict(texts)
+    themes, proba = clf.predict_with_proba(texts)
     return [{"text": t, "themes": th, "scores": {c: round(float(p), digits) for c, p in zip(clf.classes_, row)}}
             for t, th, row in zip(texts, themes, proba)]
 

@@ -35,10 +35,13 @@ class KeywordBaseline:
         return out
 
     def predict(self, texts: Sequence[str]) -> list[list[str]]:
+        return self.predict_with_proba(texts)[0]
+
+    def predict_with_proba(self, texts: Sequence[str]) -> tuple[list[list[str]], np.ndarray]:
         classes = getattr(self, "classes_", self.taxonomy.codes)
         proba = self.predict_proba(texts)
         out = []
         for row in proba:
             labs = [c for c, p in zip(classes, row) if p > 0 and c != self.taxonomy.fallback]
             out.append(labs or [self.taxonomy.fallback])
-        return out
+        return out, proba

@@ -50,6 +50,20 @@ def clauses(text: str, min_chars: int = 6) -> list[str]:
     return out if len(out) > 1 else []
 
 
+_LAST_T: list[tuple[np.ndarray, np.ndarray]] = []
+
+
+def _transposed(coef: np.ndarray) -> np.ndarray:
+    """``coef.T`` as a contiguous array, kept for the last matrix: a sparse product with the strided
+    view copies all of it on every call, which dominated scoring one report at a time."""
+    for src, t in _LAST_T:
+        if src is coef:
+            return t
+    t = np.ascontiguousarray(coef.T)
+    _LAST_T[:] = [(coef, t)]
+    return t
+
+
 class ThemeClassifier:
     """Multi-label theme classifier with scikit-learn's fit / predict / predict_proba surface.
 
@@ -118,7 +132,7 @@ class ThemeClassifier:
     def _pool(xu: Any, owner: np.ndarray, n: int, coef: np.ndarray, intercept: np.ndarray) -> np.ndarray:
         """Statement probability = max over the statement and its clauses (themes are bundled
         clause by clause in real statements, domain.md §3.1)."""
-        z = xu @ coef.T + intercept
+        z = xu @ _transposed(coef) + intercept
         p = 1.0 / (1.0 + np.exp(-np.clip(z, -50, 50)))
         out = np.zeros((n, coef.shape[0]))
         if len(owner):
@@ -227,8 +241,13 @@ class ThemeClassifier:
 
     def predict(self, texts: Sequence[str]) -> list[list[str]]:
         """Theme codes per text (at least one each)."""
-        ind = self.predict_indicator(texts)
-        return [[c for c, on in zip(self.classes_, row) if on] for row in ind]
+        return self.predict_with_proba(texts)[0]
+
+    def predict_with_proba(self, texts: Sequence[str]) -> tuple[list[list[str]], np.ndarray]:
+        """(theme codes, probabilities) from one pass over the features (the pipeline needs both)."""
+        proba = self.predict_proba(texts)
+        ind = self._decide(proba, self.thresholds_)
+        return [[c for c, on in zip(self.classes_, row) if on] for row in ind], proba
 
     # -- persistence (plain JSON + NumPy; see nlp.themes.store) -----------------------------
     def state(self) -> tuple[dict[str, Any], dict[str, np.ndarray]]:

@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
-from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
+from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.preprocessing import normalize
 
 _PUNCT = re.compile(r"^[\W_]+$")
@@ -65,18 +65,34 @@ class TfidfBlock:
         order = sorted(vec.vocabulary_, key=vec.vocabulary_.get)
         self.vocabulary = order
         self.idf = vec.idf_.astype(np.float64)
-        self._counter = None
+        self._index = None
         return self
 
     def transform(self, texts: Sequence[str]) -> sp.csr_matrix:
-        if getattr(self, "_counter", None) is None:
-            self._counter = CountVectorizer(analyzer=self.analyzer, lowercase=False,
-                                            vocabulary={t: i for i, t in enumerate(self.vocabulary)})
-        counts = self._counter.transform(texts).astype(np.float64)
+        # The counts are gathered directly (as CountVectorizer does, without its per-call checks):
+        # statements come a report at a time, so fixed costs per call dominate.
+        index = getattr(self, "_index", None)
+        if index is None or len(index) != len(self.vocabulary):
+            index = self._index = {t: i for i, t in enumerate(self.vocabulary)}
+        indptr, indices, values = [0], [], []
+        for text in texts:
+            counts: dict[int, int] = {}
+            for term in self.analyzer(text):
+                j = index.get(term)
+                if j is not None:
+                    counts[j] = counts.get(j, 0) + 1
+            cols = sorted(counts)
+            indices.extend(cols)
+            values.extend(counts[c] for c in cols)
+            indptr.append(len(indices))
+        data = np.asarray(values, dtype=np.float64)
         if self.sublinear_tf:
-            counts.data = 1.0 + np.log(counts.data)
-        x = counts @ sp.diags(self.idf)
-        return normalize(sp.csr_matrix(x))
+            data = 1.0 + np.log(data)
+        cols_arr = np.asarray(indices, dtype=np.int32)
+        data *= self.idf[cols_arr]
+        x = sp.csr_matrix((data, cols_arr, np.asarray(indptr, dtype=np.int32)),
+                          shape=(len(texts), len(self.vocabulary)))
+        return normalize(x)
 
 
 class SignalBlock:
@@ -86,13 +102,16 @@ class SignalBlock:
         self.signals = {k: list(v) for k, v in signals.items()}
         self.weight = weight
         self.codes = list(self.signals)
+        # One alternation per theme: "any signal occurs" in a single scan.
+        self._patterns = [re.compile("|".join(re.escape(s) for s in self.signals[c] if s)) if any(self.signals[c])
+                          else None for c in self.codes]
 
     def transform(self, texts: Sequence[str]) -> sp.csr_matrix:
         rows, cols = [], []
         for i, text in enumerate(texts):
             t = re.sub(r"\s+", "", text)
-            for j, code in enumerate(self.codes):
-                if any(s in t for s in self.signals[code] if s):
+            for j, pattern in enumerate(self._patterns):
+                if pattern is not None and pattern.search(t):
                     rows.append(i)
                     cols.append(j)
         data = np.full(len(rows), self.weight)
