@@ -51,7 +51,7 @@ def reference_align(rows: list[RowCandidate], keys: list[str]) -> dict[str, tupl
         hi = taken[n + 1][1] if n + 1 < len(taken) else K
         prev_r = taken[n - 1][0] if n else -1
         next_r = taken[n + 1][0] if n + 1 < len(taken) else len(rows)
-        out[keys[j]] = (row, not supported and not ((hi - lo - 1) == (next_r - prev_r - 1)))
+        out[keys[j]] = (row, not supported and hi - lo - 1 != next_r - prev_r - 1)
     return out
 
 

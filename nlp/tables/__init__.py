@@ -13,11 +13,11 @@ from types import ModuleType
 from typing import Any
 
 from nlp.model import Report, Section
-from nlp.tables.flat import flat_table2, flat_table3, flat_table4, map_back, reflow_pipes
-from nlp.tables.labels import find_marker
 from nlp.tables import table2 as _t2
 from nlp.tables import table3 as _t3
 from nlp.tables import table4 as _t4
+from nlp.tables.flat import flat_table2, flat_table3, flat_table4, map_back, reflow_pipes
+from nlp.tables.labels import find_marker
 from nlp.tables.table2 import parse_table2
 from nlp.tables.table3 import parse_table3
 from nlp.tables.table4 import parse_table4

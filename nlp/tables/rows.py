@@ -183,7 +183,7 @@ def align_rows(rows: list[RowCandidate], keys: list[str]) -> dict[str, tuple[Row
     assignment: dict[int, int] = {}
     r = len(rows) - 1
     while r >= 0 and j != -1:
-        score, ptr = history[r][j]
+        _, ptr = history[r][j]
         if ptr is not None and ptr[0] == r:
             assignment[r] = j
             j = ptr[1]
