@@ -22,7 +22,7 @@ test: $(STAMP)
 	$(BIN)/python -m pytest -q
 
 bench: $(STAMP)
-	$(BIN)/python benchmarks/tokenize.py
+	$(BIN)/python benchmarks/tokenizer.py
 	$(BIN)/python benchmarks/facts.py
 	$(BIN)/python benchmarks/read_pdf.py
 	$(BIN)/python benchmarks/run.py

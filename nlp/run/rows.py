@@ -16,10 +16,13 @@ Rows = dict[str, list[dict[str, Any]]]
 _REGION_HEAD_CHARS = 400  # title + first lines name the place far more often than the agency field
 
 
+_ENCODER = json.JSONEncoder(ensure_ascii=False, sort_keys=True, default=str)  # json.dumps would build one per call
+
+
 def _json(value: Any) -> str | None:
     if value is None:
         return None
-    return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
+    return _ENCODER.encode(value)
 
 
 def _num(value: Any) -> float | None:

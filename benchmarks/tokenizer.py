@@ -1,6 +1,6 @@
 """Tokenizer benchmark: throughput (MB/s) and peak memory of our segmenters vs raw rjieba and raw jieba.
 
-    python benchmarks/tokenize.py [--mb 20] [--jieba-mb 2] [--runs 5]
+    python benchmarks/tokenizer.py [--mb 20] [--jieba-mb 2] [--runs 5]
 
 Text: the seed and real reports (benchmarks/_corpus.py) replicated to ``--mb`` MB. jieba is timed on
 the first ``--jieba-mb`` MB (it is ~15-40x slower) and reported in MB/s as well. Times are medians
