@@ -10,7 +10,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import ROOT, SEED_FILES
+from conftest import ROOT, SEED_FILES, requires_shared
 
 from nlp.themes import ThemeClassifier, classify_texts, load_model, load_taxonomy
 from nlp.themes.baseline import KeywordBaseline
@@ -107,6 +107,16 @@ def test_training_is_deterministic_and_round_trips(tmp_path: Path) -> None:
     a, _ = load_model(tmp_path / "m1")
     b, _ = load_model(tmp_path / "m2")
     assert np.array_equal(a.predict_proba(texts), b.predict_proba(texts))
+
+
+@requires_shared  # the real statements are labelled by offsets into ../shared/corpus/real
+def test_shipped_model_is_what_the_code_trains(tmp_path: Path) -> None:
+    """Retraining with the shipped card's data and seed reproduces models/themes-default exactly, so a change
+    in featurisation or fitting that moves the model (even by rounding) shows up here."""
+    card = json.loads((DEFAULT_MODEL_DIR / "card.json").read_text(encoding="utf-8"))
+    data = [ROOT / "corpus" / "annotations" / d["file"] for d in card["data"]["data"]]
+    got = train(data, tmp_path / "m", seed=card["data"]["seed"], evaluate=False)
+    assert got["content_sha256"] == card["content_sha256"]
 
 
 def test_save_load_gives_identical_probabilities(tmp_path: Path) -> None:
