@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 from nlp.io import read_document
 from nlp.normalize import _ASCII_CLAUSE, _CHAR_MAP, _deleted_positions, _is_cjk, _is_cjk_letter, normalize
+from nlp.pipeline import parse_text
 from nlp.similarity.clusters import band_params
 from nlp.tables import parse_tables
 from nlp.tables.labels import find_marker
@@ -99,7 +100,9 @@ def test_table_line_memo_never_leaks_between_texts() -> None:
 
 def test_themes_scored_once_equal_separate_predict_and_predict_proba() -> None:
     clf = get_model()
-    texts = ["政策解读形式单一，解读质量有待提高", "依申请公开答复不够规范", "加强业务培训，提升工作人员能力", "其他"]
+    texts = [st["text"] for text in report_texts()
+             for st in parse_text(text, pipeline="statements").extensions["statements"]]
+    assert len(texts) >= 20  # the section-五 statements of the seeds (and real reports)
     results = classify_texts(texts)
     proba = clf.predict_proba(texts)
     assert [r["themes"] for r in results] == clf.predict(texts)
