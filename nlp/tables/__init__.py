@@ -57,10 +57,12 @@ def _best(text: str, table: ModuleType, span: tuple[int, int] | None, start: int
     inside the section is not parsed again.
     """
     region_s = table.locate(text, *span) if span else None
-    region_w = table.locate(text, start, end)
     in_section = table.parse_region(text, *region_s) if region_s else None
-    if region_w == region_s or (in_section is not None and _nulls(in_section) == 0):
+    if in_section is not None and _nulls(in_section) == 0:
         return in_section  # the whole-text reading could only tie, and ties go to the section's
+    region_w = table.locate(text, start, end)
+    if region_w == region_s:
+        return in_section
     whole = table.parse_region(text, *region_w) if region_w else None
     if in_section is not None and _nulls(in_section) <= _nulls(whole):
         return in_section

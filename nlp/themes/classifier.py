@@ -50,20 +50,6 @@ def clauses(text: str, min_chars: int = 6) -> list[str]:
     return out if len(out) > 1 else []
 
 
-_LAST_T: list[tuple[np.ndarray, np.ndarray]] = []
-
-
-def _transposed(coef: np.ndarray) -> np.ndarray:
-    """``coef.T`` as a contiguous array, kept for the last matrix: a sparse product with the strided
-    view copies all of it on every call, which dominated scoring one report at a time."""
-    for src, t in _LAST_T:
-        if src is coef:
-            return t
-    t = np.ascontiguousarray(coef.T)
-    _LAST_T[:] = [(coef, t)]
-    return t
-
-
 class ThemeClassifier:
     """Multi-label theme classifier with scikit-learn's fit / predict / predict_proba surface.
 
@@ -132,7 +118,7 @@ class ThemeClassifier:
     def _pool(xu: Any, owner: np.ndarray, n: int, coef: np.ndarray, intercept: np.ndarray) -> np.ndarray:
         """Statement probability = max over the statement and its clauses (themes are bundled
         clause by clause in real statements, domain.md §3.1)."""
-        z = xu @ _transposed(coef) + intercept
+        z = xu @ coef.T + intercept
         p = 1.0 / (1.0 + np.exp(-np.clip(z, -50, 50)))
         out = np.zeros((n, coef.shape[0]))
         if len(owner):
@@ -229,12 +215,21 @@ class ThemeClassifier:
         return out
 
     # -- prediction ----------------------------------------------------------------------
+    def _coef_rows(self) -> np.ndarray:
+        """``coef_`` whose transpose is contiguous, derived once per fitted matrix: the sparse product
+        with the strided ``coef_.T`` copied the whole matrix on every call (most of the scoring time
+        when reports come one at a time). Same values, so the same products."""
+        cached = getattr(self, "_coef_cache", None)
+        if cached is None or cached[0] is not self.coef_:
+            cached = self._coef_cache = (self.coef_, np.ascontiguousarray(self.coef_.T).T)
+        return cached[1]
+
     def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
         """(n, n_classes) probabilities from the per-theme logistic regressions (clause max-pooled)."""
         if not len(texts):
             return np.zeros((0, len(self.classes_)))
         xu, owner = self._units(self.featurizer_, list(texts))
-        return self._pool(xu, owner, len(texts), self.coef_, self.intercept_)
+        return self._pool(xu, owner, len(texts), self._coef_rows(), self.intercept_)
 
     def predict_indicator(self, texts: Sequence[str]) -> np.ndarray:
         return self._decide(self.predict_proba(texts), self.thresholds_)

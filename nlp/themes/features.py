@@ -57,6 +57,7 @@ class TfidfBlock:
         self.max_features = max_features
         self.vocabulary: list[str] = []
         self.idf: np.ndarray = np.zeros(0)
+        self._index: dict[str, int] | None = None  # term -> column, derived from vocabulary on first use
 
     def fit(self, texts: Sequence[str]) -> TfidfBlock:
         vec = TfidfVectorizer(analyzer=self.analyzer, min_df=self.min_df, sublinear_tf=self.sublinear_tf,
@@ -71,8 +72,8 @@ class TfidfBlock:
     def transform(self, texts: Sequence[str]) -> sp.csr_matrix:
         # The counts are gathered directly (as CountVectorizer does, without its per-call checks):
         # statements come a report at a time, so fixed costs per call dominate.
-        index = getattr(self, "_index", None)
-        if index is None or len(index) != len(self.vocabulary):
+        index = self._index
+        if index is None:
             index = self._index = {t: i for i, t in enumerate(self.vocabulary)}
         indptr, indices, values = [0], [], []
         for text in texts:
