@@ -32,7 +32,9 @@ from nlp.io.base import ReadResult
 from nlp.io.limits import DEFAULT_LIMITS, ReadLimits, check_file_size
 from nlp.io.pdf_tables import RuledTable, TextLine, find_ruled_tables, text_lines
 
-SCANNED_MESSAGE = "no text layer: scanned PDF, OCR not supported"
+SCANNED_MESSAGE = "no text layer (a scanned PDF)"
+UNMAPPED_MESSAGE = ("text layer cannot be decoded: its fonts have no Unicode mapping "
+                    "(the text would be garbage)")
 
 # Page-number lines. Strict forms are recognised anywhere as a page's first/last line; a bare
 # number only inside the top/bottom margin band.
@@ -179,6 +181,8 @@ class _Writer:
         self.parts: list[str] = []
         self.pos = 0
         self.cell_boxes: list[list[float | int]] = []
+        # OCR pages: every written cell or line with its page, box and recognition confidence
+        self.ocr_boxes: list[list[float | int]] = []
 
     def add(self, s: str) -> None:
         self.parts.append(s)
@@ -199,6 +203,8 @@ class _Writer:
             self.add(cell.text)
             if record:
                 self.cell_boxes.append([start, self.pos, page, *cell.box])
+            if cell.conf is not None:
+                self.ocr_boxes.append([start, self.pos, page, *cell.box, cell.conf])
             for text, tail_page, box in cell.tails:  # the part of a cut cell on the next page
                 start = self.pos
                 self.add(text)
@@ -230,11 +236,47 @@ def read_pdf_file(path: Path, *, limits: ReadLimits = DEFAULT_LIMITS) -> ReadRes
                 raise ReadError(str(path), f"corrupt PDF: page {i} cannot be read "
                                 f"({type(exc).__name__}: {exc})") from exc
             page.close()  # free the page's parsed objects as we go
+    ocr_pages = _ocr_where_needed(path, pages)
+    return assemble(path, pages, "pdf", ocr_pages)
+
+
+def _ocr_where_needed(path: Path, pages: list[_Page]) -> list[int]:
+    """OCR the pages that have no usable text layer; return their numbers.
+
+    A wholly scanned PDF, or one whose fonts have no Unicode mapping, needs the OCR extra (the
+    error says how to install it). Single scanned pages inside a text PDF (a signed and scanned
+    last page) are OCRed when the extra is installed and reported in ``pages_without_text`` when not.
+    """
+    from nlp.io import ocr
+
+    n_chars = sum(p.n_chars for p in pages)
+    if n_chars == 0:
+        todo, why = [p.number for p in pages], SCANNED_MESSAGE
+    elif sum(p.n_unmapped for p in pages) > 0.3 * n_chars:
+        todo, why = [p.number for p in pages], UNMAPPED_MESSAGE
+    else:
+        todo = [p.number for p in pages if p.n_chars == 0 and p.n_images > 0]
+        if not todo or not ocr.ocr_available():
+            return []
+        why = "scanned pages"
+    for number, (height, items) in ocr.ocr_pdf_pages(path, todo, why).items():
+        page = pages[number - 1]
+        page.items, page.height, page.rotated = items, height, False
+        page.n_chars = sum(len(c.text) for it in items for c in _cells_of(it))
+        page.n_unmapped = 0
+    return todo
+
+
+def _cells_of(item: TextLine | RuledTable) -> list[Any]:
+    if isinstance(item, TextLine):
+        return list(item.cells)
+    return [c for row in item.rows for c in row if c is not None]
+
+
+def assemble(path: Path, pages: list[_Page], file_format: str, ocr_pages: list[int]) -> ReadResult:
+    """Write laid-out pages (text-layer or OCRed) into the reference text and its extras."""
     if sum(p.n_chars for p in pages) == 0:
-        raise ReadError(str(path), SCANNED_MESSAGE)
-    if sum(p.n_unmapped for p in pages) > 0.3 * sum(p.n_chars for p in pages):
-        raise ReadError(str(path), "text layer cannot be decoded: its fonts have no Unicode mapping "
-                        "(the text would be garbage; OCR not supported)")
+        raise ReadError(str(path), SCANNED_MESSAGE + ("; OCR found no text" if ocr_pages else ""))
     removed = _remove_page_furniture(pages)
     _join_split_labels(pages)
 
@@ -250,7 +292,7 @@ def read_pdf_file(path: Path, *, limits: ReadLimits = DEFAULT_LIMITS) -> ReadRes
                     w.row(row, page.number, record=True)
                 tables.append({"page": page.number, "bbox": list(it.box), "start": start, "end": w.pos,
                                "n_rows": len(it.rows), "n_cols": max(len(r) for r in it.rows),
-                               "method": "ruling"})
+                               "method": "ocr_ruling" if page.number in ocr_pages else "ruling"})
             else:
                 # a line split at wide gaps is a row of a borderless table: keep its cell boxes
                 w.row(list(it.cells), page.number, record=len(it.cells) > 1)
@@ -267,7 +309,11 @@ def read_pdf_file(path: Path, *, limits: ReadLimits = DEFAULT_LIMITS) -> ReadRes
         # pages whose text runs sideways: read upright, boxes in that upright frame, no ruled tables
         "rotated_pages": [p.number for p in pages if p.rotated],
     }
-    return ReadResult(text=text, source=str(path), file_format="pdf", encoding=None, extras=extras)
+    if ocr_pages:
+        # [start, end, page, x0, top, x1, bottom, confidence] for every OCRed line and cell
+        extras["ocr_pages"] = ocr_pages
+        extras["ocr_boxes"] = w.ocr_boxes
+    return ReadResult(text=text, source=str(path), file_format=file_format, encoding=None, extras=extras)
 
 
 def boxes_for_span(cell_boxes: list[list[Any]], start: int, end: int) -> list[dict[str, Any]]:

@@ -36,6 +36,7 @@ class Cell:
     box: Box
     # continuation of the cell on the next page: (text, page, box) — a merged label cut by a page break
     tails: list[tuple[str, int, Box]] = field(default_factory=list)
+    conf: float | None = None  # OCR recognition confidence (scanned pages only)
 
 
 @dataclass

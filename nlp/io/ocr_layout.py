@@ -1,0 +1,198 @@
+"""Page layout from OCR boxes: ruling lines found in the image, tables rebuilt on them, text lines.
+
+Produces the same items as the text-layer PDF reader (:class:`~nlp.io.pdf_tables.TextLine` and
+:class:`~nlp.io.pdf_tables.RuledTable`), so :mod:`nlp.io.pdf` writes scanned pages exactly as it
+writes text pages (one table row per line, cells tab-separated) and the same table parsers read
+them. Boxes are in pixels here and converted to points (``/ scale``) on output; every cell keeps
+the OCR confidence of its weakest fragment.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from nlp.io.cells import join_fragments
+from nlp.io.pdf_tables import Cell, RuledTable, TextLine, merge_wrapped_labels
+
+PixBox = tuple[float, float, float, float]  # x0, top, x1, bottom in pixels
+
+
+@dataclass
+class OcrBox:
+    """One recognised text box: its text, pixel box and recognition confidence (0–1)."""
+
+    text: str
+    box: PixBox
+    conf: float
+
+    @property
+    def cx(self) -> float:
+        return (self.box[0] + self.box[2]) / 2
+
+    @property
+    def cy(self) -> float:
+        return (self.box[1] + self.box[3]) / 2
+
+    @property
+    def height(self) -> float:
+        return self.box[3] - self.box[1]
+
+
+@dataclass
+class Rules:
+    """Ruling lines found in a page image: horizontal (y, x0, x1) and vertical (x, y0, y1), pixels."""
+
+    horizontal: list[tuple[int, int, int]]
+    vertical: list[tuple[int, int, int]]
+    mask: np.ndarray  # uint8, 255 where a rule is drawn
+
+
+def find_rules(gray: np.ndarray, cfg: dict[str, Any]) -> Rules:
+    """Horizontal and vertical ruling lines: long thin runs of ink kept by a morphological opening."""
+    import cv2
+
+    h, w = gray.shape
+    ink = cv2.adaptiveThreshold(gray, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, 15, 10)
+    kh = max(20, int(w * cfg["rule_min_frac_h"]))
+    kv = max(15, int(h * cfg["rule_min_frac_v"]))
+    hmask = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (kh, 1)))
+    vmask = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, kv)))
+    horizontal, vertical = [], []
+    for mask, out, is_h in ((hmask, horizontal, True), (vmask, vertical, False)):
+        n, _, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
+        for x, y, bw, bh, _area in stats[1:n]:
+            if is_h and bw >= kh and bh <= max(6, h // 150):
+                out.append((int(y + bh // 2), int(x), int(x + bw)))
+            elif not is_h and bh >= kv and bw <= max(6, w // 150):
+                out.append((int(x + bw // 2), int(y), int(y + bh)))
+    mask = cv2.dilate(cv2.bitwise_or(hmask, vmask), np.ones((3, 3), np.uint8))
+    return Rules(sorted(horizontal), sorted(vertical), mask)
+
+
+def _cluster(values: list[int], tol: int) -> list[int]:
+    """Positions closer than ``tol`` merged into their mean (a rule drawn 2–3 px thick, or antialiased)."""
+    out: list[list[int]] = []
+    for v in sorted(values):
+        if out and v - out[-1][-1] <= tol:
+            out[-1].append(v)
+        else:
+            out.append([v])
+    return [round(sum(g) / len(g)) for g in out]
+
+
+def table_regions(rules: Rules, cfg: dict[str, Any]) -> list[tuple[int, int, int, int]]:
+    """Boxes of ruled tables: groups of touching horizontal and vertical rules with enough of each."""
+    import cv2
+
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(rules.mask, connectivity=8)
+    regions = []
+    for i in range(1, n):
+        x, y, bw, bh, _ = stats[i]
+        box = (int(x), int(y), int(x + bw), int(y + bh))
+        nh = sum(1 for yy, x0, x1 in rules.horizontal if box[1] - 3 <= yy <= box[3] + 3 and x0 >= box[0] - 3
+                 and x1 <= box[2] + 3)
+        nv = sum(1 for xx, y0, y1 in rules.vertical if box[0] - 3 <= xx <= box[2] + 3 and y0 >= box[1] - 3
+                 and y1 <= box[3] + 3)
+        if nh >= cfg["table_min_rules"] and nv >= cfg["table_min_rules"]:
+            regions.append(box)
+    return sorted(regions, key=lambda b: (b[1], b[0]))
+
+
+def _inside(b: OcrBox, region: tuple[int, int, int, int]) -> bool:
+    return region[0] <= b.cx <= region[2] and region[1] <= b.cy <= region[3]
+
+
+def _to_points(box: PixBox, scale: float) -> tuple[float, float, float, float]:
+    return tuple(round(v / scale, 2) for v in box)  # type: ignore[return-value]
+
+
+def _union(boxes: list[OcrBox]) -> PixBox:
+    return (min(b.box[0] for b in boxes), min(b.box[1] for b in boxes),
+            max(b.box[2] for b in boxes), max(b.box[3] for b in boxes))
+
+
+def group_lines(boxes: list[OcrBox], overlap: float) -> list[list[OcrBox]]:
+    """Boxes into visual lines (top to bottom), each left to right: a box joins the line it overlaps
+    vertically by at least ``overlap`` of the smaller height."""
+    lines: list[list[OcrBox]] = []
+    spans: list[tuple[float, float]] = []
+    for b in sorted(boxes, key=lambda b: (b.cy, b.box[0])):
+        for i in range(len(lines) - 1, max(-1, len(lines) - 4), -1):  # the last few lines only
+            top, bottom = spans[i]
+            ov = min(bottom, b.box[3]) - max(top, b.box[1])
+            if ov >= overlap * min(bottom - top, b.height):
+                lines[i].append(b)
+                spans[i] = (min(top, b.box[1]), max(bottom, b.box[3]))
+                break
+        else:
+            lines.append([b])
+            spans.append((b.box[1], b.box[3]))
+    order = sorted(range(len(lines)), key=lambda i: spans[i][0])
+    return [sorted(lines[i], key=lambda b: b.box[0]) for i in order]
+
+
+def _cell(fragments: list[OcrBox], scale: float) -> Cell:
+    text = join_fragments([" ".join(b.text for b in line) for line in group_lines(fragments, 0.5)])
+    return Cell(text, _to_points(_union(fragments), scale), conf=round(min(b.conf for b in fragments), 4))
+
+
+def build_table(boxes: list[OcrBox], rules: Rules, region: tuple[int, int, int, int], page: int,
+                scale: float) -> RuledTable | None:
+    """A grid on the table's rules: rows between horizontal rules, columns between vertical rules.
+
+    A box goes to the slot holding its centre column-wise and its upper part row-wise, so the text of
+    a merged cell lands in the first row it spans (as pdfplumber places merged cells). Fragments of
+    one slot (a wrapped label) are joined in reading order.
+    """
+    x0, y0, x1, y1 = region
+    tol = 6
+    ys = _cluster([y for y, a, b in rules.horizontal if y0 - 3 <= y <= y1 + 3 and a >= x0 - 3 and b <= x1 + 3], tol)
+    xs = _cluster([x for x, a, b in rules.vertical if x0 - 3 <= x <= x1 + 3 and a >= y0 - 3 and b <= y1 + 3], tol)
+    if len(ys) < 2 or len(xs) < 2:
+        return None
+    slots: dict[tuple[int, int], list[OcrBox]] = {}
+    for b in boxes:
+        cy = b.box[1] + 0.35 * b.height
+        row = sum(1 for y in ys[1:-1] if cy >= y)
+        col = sum(1 for x in xs[1:-1] if b.cx >= x)
+        slots.setdefault((row, col), []).append(b)
+    grid: list[list[Cell | None]] = []
+    for r in range(len(ys) - 1):
+        grid.append([_cell(slots[(r, c)], scale) if (r, c) in slots else None for c in range(len(xs) - 1)])
+    filled = sum(1 for row in grid if sum(1 for c in row if c is not None) >= 2)
+    if filled < 2:
+        return None
+    return RuledTable(page, _to_points((x0, y0, x1, y1), scale), grid)
+
+
+def text_lines(boxes: list[OcrBox], page: int, scale: float, cfg: dict[str, Any]) -> list[TextLine]:
+    """Visual lines outside ruled tables; a gap wider than ``cell_gap_em`` line heights splits cells."""
+    out = []
+    for line in group_lines(boxes, cfg["line_overlap"]):
+        height = max(b.height for b in line)
+        groups: list[list[OcrBox]] = [[line[0]]]
+        for prev, b in zip(line, line[1:]):
+            if b.box[0] - prev.box[2] > cfg["cell_gap_em"] * height:
+                groups.append([])
+            groups[-1].append(b)
+        cells = [Cell(join_fragments([b.text for b in g]), _to_points(_union(g), scale),
+                      conf=round(min(b.conf for b in g), 4)) for g in groups]
+        out.append(TextLine(page, _to_points(_union(line), scale), cells))
+    return merge_wrapped_labels(out)
+
+
+def layout_page(boxes: list[OcrBox], rules: Rules, page: int, scale: float,
+                cfg: dict[str, Any]) -> list[TextLine | RuledTable]:
+    """Tables and text lines of one OCRed page, in reading order (top to bottom)."""
+    items: list[TextLine | RuledTable] = []
+    rest = list(boxes)
+    for region in table_regions(rules, cfg):
+        inside = [b for b in rest if _inside(b, region)]
+        table = build_table(inside, rules, region, page, scale)
+        if table is not None:
+            items.append(table)
+            rest = [b for b in rest if not _inside(b, region)]
+    items += text_lines(rest, page, scale, cfg)
+    return sorted(items, key=lambda it: (it.top, it.box[0]))
