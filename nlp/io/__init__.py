@@ -16,6 +16,13 @@ _READERS: dict[str, tuple[str, str]] = {
     ".htm": ("nlp.io.html", "read_html_file"),
     ".pdf": ("nlp.io.pdf", "read_pdf_file"),
     ".docx": ("nlp.io.docx", "read_docx_file"),
+    # Word 97–2003 / WPS through an installed converter (LibreOffice or antiword): nlp/io/doc.py
+    ".doc": ("nlp.io.doc", "read_doc_file"),
+    ".wps": ("nlp.io.doc", "read_doc_file"),
+    # page images (图片版), OCRed with the optional extra govnlp[ocr]: nlp/io/image.py
+    ".png": ("nlp.io.image", "read_image_file"),
+    ".jpg": ("nlp.io.image", "read_image_file"),
+    ".jpeg": ("nlp.io.image", "read_image_file"),
 }
 
 SUPPORTED_SUFFIXES = tuple(sorted(_READERS))

@@ -17,7 +17,7 @@ class ReadResult:
 
     text: str
     source: str
-    file_format: str  # txt | md | html | pdf | docx
+    file_format: str  # txt | md | html | pdf | docx | doc | wps | png | jpg | jpeg
     encoding: str | None = None
     # Format-specific extras, e.g. {"pages": 12} or per-cell PDF boxes
     # {"cell_boxes": [[start, end, page, x0, top, x1, bottom], ...]}.

@@ -92,15 +92,23 @@ def recognise(rgb: np.ndarray, scale: float, page: int) -> list[TextLine | Ruled
     result, _ = engine(rgb, use_cls=False)
     boxes = [OcrBox(str(text).strip(), _quad_box(quad), float(conf)) for quad, text, conf in (result or [])
              if str(text).strip()]
-    _recheck_numbers(boxes, gray, rules.mask, scale, cfg)
-    return layout_page(boxes, rules, page, scale, cfg)
-
-
-def _recheck_numbers(boxes: list[OcrBox], gray: np.ndarray, rule_mask: np.ndarray, scale: float,
-                     cfg: dict[str, Any]) -> None:
     clean = gray.copy()
-    clean[rule_mask > 0] = 255  # cell borders inside a crop are what turns 9 into 6 or 0 into 10
+    clean[rules.mask > 0] = 255  # cell borders inside a crop are what turns 9 into 6 or 0 into 10
     pad = max(1, round(cfg["recheck_pad_px"] * scale / 2))
+    _recheck_numbers(boxes, gray, clean, pad)
+
+    def reread(parts: list[tuple[float, float, float, float]]) -> list[OcrBox]:
+        crops = [_tight_crop(gray, clean, p, pad) for p in parts]
+        keep = [(p, c) for p, c in zip(parts, crops) if c is not None and min(c.shape[:2]) >= 4]
+        if not keep:
+            return []
+        readings, _ = engine.text_rec([c for _, c in keep])
+        return [OcrBox(str(t).strip(), p, float(s)) for (p, _), (t, s) in zip(keep, readings)]
+
+    return layout_page(boxes, rules, page, scale, cfg, reread)
+
+
+def _recheck_numbers(boxes: list[OcrBox], gray: np.ndarray, clean: np.ndarray, pad: int) -> None:
     todo = [(b, _tight_crop(gray, clean, b.box, pad)) for b in boxes if _NUMERIC.match(b.text)]
     todo = [(b, crop) for b, crop in todo if crop is not None and min(crop.shape[:2]) >= 4]
     if not todo:

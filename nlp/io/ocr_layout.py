@@ -138,32 +138,78 @@ def _cell(fragments: list[OcrBox], scale: float) -> Cell:
     return Cell(text, _to_points(_union(fragments), scale), conf=round(min(b.conf for b in fragments), 4))
 
 
+class _Grid:
+    """Row and column positions of a ruled table, and which rules are actually drawn where."""
+
+    def __init__(self, rules: Rules, region: tuple[int, int, int, int], tol: int = 6):
+        x0, y0, x1, y1 = region
+        self.h = [(y, a, b) for y, a, b in rules.horizontal if y0 - 3 <= y <= y1 + 3 and a >= x0 - 3 and b <= x1 + 3]
+        self.v = [(x, a, b) for x, a, b in rules.vertical if x0 - 3 <= x <= x1 + 3 and a >= y0 - 3 and b <= y1 + 3]
+        self.ys = _cluster([y for y, _, _ in self.h], tol)
+        self.xs = _cluster([x for x, _, _ in self.v], tol)
+        self.tol = tol
+
+    def _drawn_h(self, y: float, x: float) -> bool:
+        return any(abs(yy - y) <= self.tol and a - self.tol <= x <= b + self.tol for yy, a, b in self.h)
+
+    def _drawn_v(self, x: float, y: float) -> bool:
+        return any(abs(xx - x) <= self.tol and a - self.tol <= y <= b + self.tol for xx, a, b in self.v)
+
+    def slot(self, x: float, y: float) -> tuple[int, int]:
+        """The top-left slot of the (possibly merged) cell holding point (x, y).
+
+        A merged cell is recognised by the rules missing inside it, so its text goes to the first
+        row and column it spans, as pdfplumber places merged cells of text PDFs.
+        """
+        row = max(0, min(len(self.ys) - 2, sum(1 for yy in self.ys[1:-1] if y >= yy)))
+        col = max(0, min(len(self.xs) - 2, sum(1 for xx in self.xs[1:-1] if x >= xx)))
+        moved = True
+        while moved:
+            moved = False
+            mid_y = (self.ys[row] + self.ys[row + 1]) / 2
+            mid_x = (self.xs[col] + self.xs[col + 1]) / 2
+            if col > 0 and not self._drawn_v(self.xs[col], mid_y):
+                col, moved = col - 1, True
+            if row > 0 and not self._drawn_h(self.ys[row], mid_x):
+                row, moved = row - 1, True
+        return row, col
+
+    def cuts(self, b: OcrBox) -> list[float]:
+        """x positions of vertical rules drawn across the middle of box ``b`` (OCR joined two cells)."""
+        return [x for x in self.xs[1:-1] if b.box[0] + 4 < x < b.box[2] - 4 and self._drawn_v(x, b.cy)]
+
+
 def build_table(boxes: list[OcrBox], rules: Rules, region: tuple[int, int, int, int], page: int,
-                scale: float) -> RuledTable | None:
+                scale: float, reread: Any = None) -> RuledTable | None:
     """A grid on the table's rules: rows between horizontal rules, columns between vertical rules.
 
-    A box goes to the slot holding its centre column-wise and its upper part row-wise, so the text of
-    a merged cell lands in the first row it spans (as pdfplumber places merged cells). Fragments of
-    one slot (a wrapped label) are joined in reading order.
+    Each box goes to the merged cell holding its centre; fragments of one cell (a wrapped label)
+    are joined in reading order. A box that crosses a drawn vertical rule (the detector joined text
+    of neighbouring narrow cells) is cut at the rule and its pieces re-read by ``reread``.
     """
-    x0, y0, x1, y1 = region
-    tol = 6
-    ys = _cluster([y for y, a, b in rules.horizontal if y0 - 3 <= y <= y1 + 3 and a >= x0 - 3 and b <= x1 + 3], tol)
-    xs = _cluster([x for x, a, b in rules.vertical if x0 - 3 <= x <= x1 + 3 and a >= y0 - 3 and b <= y1 + 3], tol)
+    grid_ = _Grid(rules, region)
+    ys, xs = grid_.ys, grid_.xs
     if len(ys) < 2 or len(xs) < 2:
         return None
-    slots: dict[tuple[int, int], list[OcrBox]] = {}
+    pieces: list[OcrBox] = []
     for b in boxes:
-        cy = b.box[1] + 0.35 * b.height
-        row = sum(1 for y in ys[1:-1] if cy >= y)
-        col = sum(1 for x in xs[1:-1] if b.cx >= x)
-        slots.setdefault((row, col), []).append(b)
+        cuts = grid_.cuts(b) if reread is not None else []
+        if cuts:
+            edges = [b.box[0], *cuts, b.box[2]]
+            parts = [(a + 2, b.box[1], c - 2, b.box[3]) for a, c in zip(edges, edges[1:]) if c - a > 6]
+            pieces += [p for p in reread(parts) if p.text]
+        else:
+            pieces.append(b)
+    slots: dict[tuple[int, int], list[OcrBox]] = {}
+    for b in pieces:
+        slots.setdefault(grid_.slot(b.cx, b.cy), []).append(b)
     grid: list[list[Cell | None]] = []
     for r in range(len(ys) - 1):
         grid.append([_cell(slots[(r, c)], scale) if (r, c) in slots else None for c in range(len(xs) - 1)])
     filled = sum(1 for row in grid if sum(1 for c in row if c is not None) >= 2)
     if filled < 2:
         return None
+    x0, y0, x1, y1 = region
     return RuledTable(page, _to_points((x0, y0, x1, y1), scale), grid)
 
 
@@ -184,13 +230,13 @@ def text_lines(boxes: list[OcrBox], page: int, scale: float, cfg: dict[str, Any]
 
 
 def layout_page(boxes: list[OcrBox], rules: Rules, page: int, scale: float,
-                cfg: dict[str, Any]) -> list[TextLine | RuledTable]:
+                cfg: dict[str, Any], reread: Any = None) -> list[TextLine | RuledTable]:
     """Tables and text lines of one OCRed page, in reading order (top to bottom)."""
     items: list[TextLine | RuledTable] = []
     rest = list(boxes)
     for region in table_regions(rules, cfg):
         inside = [b for b in rest if _inside(b, region)]
-        table = build_table(inside, rules, region, page, scale)
+        table = build_table(inside, rules, region, page, scale, reread)
         if table is not None:
             items.append(table)
             rest = [b for b in rest if not _inside(b, region)]

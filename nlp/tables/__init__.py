@@ -149,10 +149,15 @@ def tables_to_json(parsed: dict[str, dict[str, Any] | None]) -> tuple[dict[str, 
 def tables_component(report: Report) -> None:
     """Pipeline component "tables": fill ``extensions["tables"]`` and ``["table_provenance"]``."""
     parsed = parse_tables(report.text, report.sections or None)
+    read = report._cache.get("read")
+    extras = (getattr(read, "extras", None) or {}) if read is not None else {}
+    if extras.get("ocr_boxes"):  # OCRed pages: confidences, misread digits caught by the identities
+        from nlp.io.ocr_check import apply_ocr_confidence
+
+        apply_ocr_confidence(parsed, extras["ocr_boxes"])
     report._cache["tables"] = parsed
     tables, prov = tables_to_json(parsed)
-    read = report._cache.get("read")
-    boxes = (getattr(read, "extras", None) or {}).get("cell_boxes") if read is not None else None
+    boxes = extras.get("cell_boxes")
     if boxes:
         _add_pdf_boxes(prov, boxes)
     report.extensions["tables"] = tables

@@ -1,0 +1,123 @@
+"""OCR confidence on parsed table cells, and the table identities (勾稽关系) used to catch misread digits.
+
+Each parsed cell read from an OCRed page gets its recognition confidence. A cell under the
+threshold (``resources/ocr.yaml``) is flagged ``low_confidence``; when it also takes part in a
+table identity of ``resources/rules.yaml`` (the ``sum_equation`` rules A1–A4) that fails, its value
+is not trusted: it becomes null with the reason, the OCR reading and the value that would make the
+identity hold (``candidates``). A failing identity whose cells are all read confidently is left
+to the checks (it is then the report's own inconsistency, or a misread no signal can show).
+"""
+from __future__ import annotations
+
+from bisect import bisect_right
+from typing import Any
+
+from nlp.io.ocr import config
+
+
+def _leaves(parsed: dict[str, Any]) -> list[tuple[str, list[str], dict[str, Any]]]:
+    """(table, key path, provenance leaf) of every parsed cell."""
+    out = []
+    for name, res in parsed.items():
+        if not res:
+            continue
+        prov = res.get("provenance") or {}
+        for key, node in prov.items():
+            if isinstance(node, dict) and "start" in node:
+                out.append((name, [key], node))
+            elif isinstance(node, dict):
+                out += [(name, [key, col], leaf) for col, leaf in node.items() if isinstance(leaf, dict)]
+    return out
+
+
+def _confidence(boxes: list[list[Any]], starts: list[int], start: int, end: int) -> float | None:
+    i = max(bisect_right(starts, start) - 1, 0)
+    confs = []
+    for box in boxes[i:]:
+        if box[0] >= end:
+            break
+        if box[1] > start:
+            confs.append(float(box[7]))
+    return min(confs) if confs else None
+
+
+def _ref(name: str, path: list[str]) -> str:
+    return ".".join([name, *path])
+
+
+def _set_value(parsed: dict[str, Any], name: str, path: list[str], value: Any) -> None:
+    res = parsed[name]
+    field = "rows" if "rows" in res else "cells"
+    node = res[field]
+    for key in path[:-1]:
+        node = node[key]
+    node[path[-1]] = value
+
+
+def apply_ocr_confidence(parsed: dict[str, Any], ocr_boxes: list[list[Any]],
+                         threshold: float | None = None) -> list[dict[str, Any]]:
+    """Annotate ``parsed`` (from :func:`nlp.tables.parse_tables`) in place; return the uncertain cells.
+
+    ``ocr_boxes``: the reader's ``extras["ocr_boxes"]``, [start, end, page, x0, top, x1, bottom, conf].
+    """
+    from nlp.model import Report
+    from nlp.rules.engine import FAIL, load_rules, run_rules
+    from nlp.tables import tables_to_json
+
+    threshold = float(config()["min_confidence"] if threshold is None else threshold)
+    boxes = sorted(ocr_boxes, key=lambda b: b[0])
+    starts = [b[0] for b in boxes]
+    low: dict[str, tuple[str, list[str], dict[str, Any]]] = {}
+    for name, path, leaf in _leaves(parsed):
+        if leaf.get("start") is None:
+            continue
+        conf = _confidence(boxes, starts, leaf["start"], leaf["end"])
+        if conf is None:
+            continue
+        leaf["ocr_confidence"] = round(conf, 4)
+        if conf < threshold:
+            leaf["low_confidence"] = True
+            low[_ref(name, path)] = (name, path, leaf)
+    if not low:
+        return []
+    tables, prov = tables_to_json(parsed)
+    report = Report(source="", extensions={"tables": tables, "table_provenance": prov})
+    specs = [s for s in load_rules() if s["evaluator"] == "sum_equation"]
+    uncertain: dict[str, dict[str, Any]] = {}
+    for res in run_rules(report, specs=specs):
+        if res.status != FAIL:
+            continue
+        expected_refs = len(res.cells) - _n_actual(res)
+        for i, cell in enumerate(res.cells):
+            if cell["ref"] not in low or cell["value"] is None:
+                continue
+            # the value this cell would need for the identity to hold, were it the only misread
+            fix = cell["value"] + (res.actual - res.expected if i < expected_refs else res.expected - res.actual)
+            entry = uncertain.setdefault(cell["ref"], {"ref": cell["ref"], "ocr_reading": cell["value"],
+                                                       "identities": [], "candidates": []})
+            entry["identities"].append(res.rule)
+            if fix >= 0 and float(fix).is_integer() and int(fix) not in entry["candidates"]:
+                entry["candidates"].append(int(fix))
+    for ref, entry in uncertain.items():
+        name, path, leaf = low[ref]
+        conf = leaf["ocr_confidence"]
+        # a candidate holds only if every failing identity of this cell agrees on it
+        if len(entry["identities"]) > 1 and len(entry["candidates"]) > 1:
+            entry["candidates"] = []
+        entry["reason"] = (f"OCR confidence {conf:.2f} < {threshold:.2f} and identity "
+                           f"{', '.join(entry['identities'])} fails with the value read")
+        leaf["uncertain"] = {k: entry[k] for k in ("reason", "ocr_reading", "candidates")}
+        _set_value(parsed, name, path, None)
+    return list(uncertain.values())
+
+
+def _n_actual(res: Any) -> int:
+    """How many of a sum_equation result's cells are on the "actual" side (they come last)."""
+    spec = next(s for s in _sum_specs() if res.rule.startswith(s["id"].split("{")[0]))
+    return len(spec["actual"])
+
+
+def _sum_specs() -> list[dict[str, Any]]:
+    from nlp.rules.engine import load_rules
+
+    return [s for s in load_rules() if s["evaluator"] == "sum_equation"]
