@@ -3,7 +3,8 @@
 * LibreOffice (``soffice``/``libreoffice``, e.g. ``apt-get install libreoffice-writer-nogui``) is
   preferred: ``soffice --headless --convert-to docx`` into a temporary folder, then the DOCX
   reader, so Word tables keep their rows and cells.
-* antiword (``apt-get install antiword``) is the fallback for ``.doc``: plain text, tables as text.
+* antiword (``apt-get install antiword``) is the fallback for ``.doc``: plain text, each table cell
+  on a line of its own (antiword does not mark where a table row ends).
 
 The converter runs with a time limit (``timeout_s`` in ``resources/convert.yaml``) and its own
 throw-away LibreOffice profile, so a hanging or crashing conversion cannot block a batch. When no
@@ -12,6 +13,7 @@ converter is installed the error names the file and says what to install.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import tempfile
@@ -26,6 +28,7 @@ from nlp.resources import resource_path
 
 INSTALL_HINT = ("install LibreOffice (`soffice`, e.g. `apt-get install libreoffice-writer-nogui`) "
                 "or antiword (`apt-get install antiword`) so that it is on PATH")
+_CELL_END = re.compile(r" ?\|")
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 
@@ -77,7 +80,10 @@ def text_with_antiword(path: Path, antiword: str, timeout: float) -> str:
     if proc.returncode != 0 or not text.strip():
         tail = proc.stderr.decode("utf-8", "replace").strip()[-300:]
         raise ReadError(str(path), f"antiword could not read the file (exit {proc.returncode}: {tail})")
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+    # antiword marks each table cell's end with "|" but not where a row ends, and runs the text
+    # after a table onto its last row: one cell per line is the honest reading (the tables' flat
+    # reader takes it), and puts the heading that follows a table back on a line of its own
+    return _CELL_END.sub("\n", text.replace("\r\n", "\n").replace("\r", "\n"))
 
 
 def read_doc_file(path: Path, *, limits: ReadLimits = DEFAULT_LIMITS) -> ReadResult:
