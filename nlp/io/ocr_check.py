@@ -4,7 +4,8 @@ Each parsed cell read from an OCRed page gets its recognition confidence. A cell
 threshold (``resources/ocr.yaml``) is flagged ``low_confidence``; when it also takes part in a
 table identity of ``resources/rules.yaml`` (the ``sum_equation`` rules A1–A4) that fails, its value
 is not trusted: it becomes null with the reason, the OCR reading and the value that would make the
-identity hold (``candidates``). A failing identity whose cells are all read confidently is left
+identity hold (``candidates``) — unless another identity holds with it and only trusted cells, which
+confirms the reading. A failing identity whose cells are all read confidently is left
 to the checks (it is then the report's own inconsistency, or a misread no signal can show).
 """
 from __future__ import annotations
@@ -61,7 +62,7 @@ def apply_ocr_confidence(parsed: dict[str, Any], ocr_boxes: list[list[Any]],
     ``ocr_boxes``: the reader's ``extras["ocr_boxes"]``, [start, end, page, x0, top, x1, bottom, conf].
     """
     from nlp.model import Report
-    from nlp.rules.engine import FAIL, load_rules, run_rules
+    from nlp.rules.engine import FAIL, PASS, load_rules, run_rules
     from nlp.tables import tables_to_json
 
     threshold = float(config()["min_confidence"] if threshold is None else threshold)
@@ -83,13 +84,17 @@ def apply_ocr_confidence(parsed: dict[str, Any], ocr_boxes: list[list[Any]],
     tables, prov = tables_to_json(parsed)
     report = Report(source="", extensions={"tables": tables, "table_provenance": prov})
     specs = [s for s in load_rules() if s["evaluator"] == "sum_equation"]
+    results = run_rules(report, specs=specs)
+    # a doubtful cell is confirmed by an identity that holds when every other cell in it is trusted
+    confirmed = {c["ref"] for res in results if res.status == PASS for c in res.cells
+                 if all(o["ref"] not in low and o["value"] is not None for o in res.cells if o is not c)}
     uncertain: dict[str, dict[str, Any]] = {}
-    for res in run_rules(report, specs=specs):
+    for res in results:
         if res.status != FAIL:
             continue
         expected_refs = len(res.cells) - _n_actual(res)
         for i, cell in enumerate(res.cells):
-            if cell["ref"] not in low or cell["value"] is None:
+            if cell["ref"] not in low or cell["ref"] in confirmed or cell["value"] is None:
                 continue
             # the value this cell would need for the identity to hold, were it the only misread
             fix = cell["value"] + (res.actual - res.expected if i < expected_refs else res.expected - res.actual)
