@@ -48,7 +48,8 @@ def ocr_available() -> bool:
 def _engine() -> Any:
     from rapidocr_onnxruntime import RapidOCR  # the optional extra
 
-    return RapidOCR()
+    threads = int(config()["onnx_threads"])
+    return RapidOCR(intra_op_num_threads=threads, inter_op_num_threads=threads)
 
 
 def engine_for(path: Path | str, why: str) -> Any:
@@ -95,7 +96,7 @@ def recognise(rgb: np.ndarray, scale: float, page: int) -> list[TextLine | Ruled
     clean = gray.copy()
     clean[rules.mask > 0] = 255  # cell borders inside a crop are what turns 9 into 6 or 0 into 10
     pad = max(1, round(cfg["recheck_pad_px"] * scale / 2))
-    _recheck_numbers(boxes, gray, clean, pad)
+    _recheck_numbers(boxes, gray, clean, pad, float(cfg["recheck_below"]))
 
     def reread(parts: list[tuple[float, float, float, float]]) -> list[OcrBox]:
         crops = [_tight_crop(gray, clean, p, pad) for p in parts]
@@ -108,8 +109,8 @@ def recognise(rgb: np.ndarray, scale: float, page: int) -> list[TextLine | Ruled
     return layout_page(boxes, rules, page, scale, cfg, reread)
 
 
-def _recheck_numbers(boxes: list[OcrBox], gray: np.ndarray, clean: np.ndarray, pad: int) -> None:
-    todo = [(b, _tight_crop(gray, clean, b.box, pad)) for b in boxes if _NUMERIC.match(b.text)]
+def _recheck_numbers(boxes: list[OcrBox], gray: np.ndarray, clean: np.ndarray, pad: int, below: float) -> None:
+    todo = [(b, _tight_crop(gray, clean, b.box, pad)) for b in boxes if _NUMERIC.match(b.text) and b.conf < below]
     todo = [(b, crop) for b, crop in todo if crop is not None and min(crop.shape[:2]) >= 4]
     if not todo:
         return
