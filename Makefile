@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -e '.[dev,ocr]'
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -26,6 +26,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/facts.py
 	$(BIN)/python benchmarks/read_pdf.py
 	$(BIN)/python benchmarks/run.py
+	$(BIN)/python benchmarks/ocr.py --runs 1
 
 lint: $(STAMP)
 	$(BIN)/ruff check nlp tests benchmarks

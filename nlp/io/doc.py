@@ -12,8 +12,10 @@ converter is installed the error names the file and says what to install.
 """
 from __future__ import annotations
 
+import contextlib
 import os
 import re
+import signal
 import shutil
 import subprocess
 import tempfile
@@ -50,13 +52,21 @@ def _timeout() -> float:
 
 
 def _run(cmd: list[str], path: Path, timeout: float) -> subprocess.CompletedProcess[bytes]:
+    """Run a converter in its own process group; on timeout kill the whole group (LibreOffice's
+    wrapper starts soffice.bin as a child, which would otherwise outlive it)."""
     try:
-        return subprocess.run(cmd, capture_output=True, timeout=timeout, check=False,
-                              env={**os.environ, "HOME": os.environ.get("HOME", tempfile.gettempdir())})
-    except subprocess.TimeoutExpired as exc:
-        raise ReadError(str(path), f"converter {Path(cmd[0]).name} timed out after {timeout:.0f} s") from exc
+        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL,
+                                start_new_session=True)
     except OSError as exc:
         raise ReadError(str(path), f"converter {Path(cmd[0]).name} could not run ({exc})") from exc
+    try:
+        out, err = proc.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired as exc:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGKILL)
+        proc.communicate()
+        raise ReadError(str(path), f"converter {Path(cmd[0]).name} timed out after {timeout:g} s") from exc
+    return subprocess.CompletedProcess(cmd, proc.returncode, out, err)
 
 
 def convert_with_soffice(path: Path, soffice: str, out_dir: Path, timeout: float) -> Path:
