@@ -27,7 +27,8 @@ from nlp.resources import resource_path
 
 INSTALL_HINT = "pip install 'govnlp[ocr]'"
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg")
-_NUMERIC = re.compile(r"^[\d,.，．\s%-]{1,12}$")
+# Numbers, and the letters a table digit is misread as when a cell border touches it ("0" → "o")
+_NUMERIC = re.compile(r"^(?:(?=.*\d)[\d,.，．\s%\-oOlLIi|]{1,12}|[oOQDlI|]{1,2})$")
 
 
 @lru_cache(maxsize=1)
@@ -100,7 +101,9 @@ def recognise(rgb: np.ndarray, scale: float, page: int) -> list[TextLine | Ruled
 
     def reread(parts: list[tuple[float, float, float, float]]) -> list[OcrBox]:
         crops = [_tight_crop(gray, clean, p, pad) for p in parts]
-        keep = [(p, c) for p, c in zip(parts, crops) if c is not None and min(c.shape[:2]) >= 4]
+        # ink shorter than a third of a body character is a speck or a rule remnant, not text
+        keep = [(p, c) for p, c in zip(parts, crops) if c is not None and c.shape[0] >= 2 * pad + 8 * scale / 2
+                and c.shape[1] >= 4]
         if not keep:
             return []
         readings, _ = engine.text_rec([c for _, c in keep])

@@ -8,6 +8,7 @@ the OCR confidence of its weakest fragment.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,6 +18,7 @@ from nlp.io.cells import join_fragments
 from nlp.io.pdf_tables import Cell, RuledTable, TextLine, merge_wrapped_labels
 
 PixBox = tuple[float, float, float, float]  # x0, top, x1, bottom in pixels
+_DIGITS = re.compile(r"\d[\d,]*(?:\.\d+)?")
 
 
 @dataclass
@@ -145,9 +147,27 @@ class _Grid:
         x0, y0, x1, y1 = region
         self.h = [(y, a, b) for y, a, b in rules.horizontal if y0 - 3 <= y <= y1 + 3 and a >= x0 - 3 and b <= x1 + 3]
         self.v = [(x, a, b) for x, a, b in rules.vertical if x0 - 3 <= x <= x1 + 3 and a >= y0 - 3 and b <= y1 + 3]
+        self.tol = tol
+        self.h += self._closing_rules()
         self.ys = _cluster([y for y, _, _ in self.h], tol)
         self.xs = _cluster([x for x, _, _ in self.v], tol)
-        self.tol = tol
+
+    def _closing_rules(self) -> list[tuple[int, int, int]]:
+        """Horizontal rules a table cut by a page break does not draw: where two or more vertical
+        rules end together below the last (or above the first) horizontal rule, close the grid there
+        so the last row is a row of its own (as the text-layer reader's ``closing_edges``)."""
+        if not self.h:
+            return []
+        out = []
+        lowest, highest = max(y for y, _, _ in self.h), min(y for y, _, _ in self.h)
+        for end, beyond in ((max(b for _, _, b in self.v), lambda y: y > lowest + 2 * self.tol),
+                            (min(a for _, a, _ in self.v), lambda y: y < highest - 2 * self.tol)):
+            if not beyond(end):
+                continue
+            xs = [x for x, a, b in self.v if abs((b if end > lowest else a) - end) <= self.tol]
+            if len(xs) >= 2:
+                out.append((end, min(xs), max(xs)))
+        return out
 
     def _drawn_h(self, y: float, x: float) -> bool:
         return any(abs(yy - y) <= self.tol and a - self.tol <= x <= b + self.tol for yy, a, b in self.h)
@@ -179,6 +199,36 @@ class _Grid:
         return [x for x in self.xs[1:-1] if b.box[0] + 4 < x < b.box[2] - 4 and self._drawn_v(x, b.cy)]
 
 
+def _fill_missed_numbers(slots: dict[tuple[int, int], list[OcrBox]], grid: _Grid, reread: Any) -> None:
+    """Read the empty slots of number rows once more: the detector misses lone small digits ("0")
+    pressed against a cell border. A slot with no ink stays empty (a blank cell is not a 0)."""
+    n_cols, n_rows = len(grid.xs) - 1, len(grid.ys) - 1
+
+    def number(r: int, c: int) -> bool:
+        return any(_DIGITS.fullmatch(b.text) for b in slots.get((r, c), []))
+
+    # the block of value columns: from the first column where two rows or more hold a number to the
+    # right edge; rows that hold a number there are filled
+    first = next((c for c in range(n_cols) if sum(number(r, c) for r in range(n_rows)) >= 2), None)
+    if first is None:
+        return
+    columns = list(range(first, n_cols))
+    todo: list[tuple[int, int]] = []
+    for r in range(n_rows):
+        if not any(number(r, c) for c in columns):
+            continue
+        todo += [(r, c) for c in columns if (r, c) not in slots
+                 and grid.slot((grid.xs[c] + grid.xs[c + 1]) / 2, (grid.ys[r] + grid.ys[r + 1]) / 2) == (r, c)]
+    if not todo:
+        return
+    parts = [(grid.xs[c] + 4, grid.ys[r] + 4, grid.xs[c + 1] - 4, grid.ys[r + 1] - 4) for r, c in todo]
+    found = {p: b for b in reread(parts) for p in [b.box]}
+    for (r, c), part in zip(todo, parts):
+        b = found.get(part)
+        if b is not None and _DIGITS.fullmatch(b.text):
+            slots[(r, c)] = [b]
+
+
 def build_table(boxes: list[OcrBox], rules: Rules, region: tuple[int, int, int, int], page: int,
                 scale: float, reread: Any = None) -> RuledTable | None:
     """A grid on the table's rules: rows between horizontal rules, columns between vertical rules.
@@ -203,6 +253,8 @@ def build_table(boxes: list[OcrBox], rules: Rules, region: tuple[int, int, int, 
     slots: dict[tuple[int, int], list[OcrBox]] = {}
     for b in pieces:
         slots.setdefault(grid_.slot(b.cx, b.cy), []).append(b)
+    if reread is not None:
+        _fill_missed_numbers(slots, grid_, reread)
     grid: list[list[Cell | None]] = []
     for r in range(len(ys) - 1):
         grid.append([_cell(slots[(r, c)], scale) if (r, c) in slots else None for c in range(len(xs) - 1)])
