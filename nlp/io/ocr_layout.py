@@ -207,11 +207,12 @@ def _fill_missed_numbers(slots: dict[tuple[int, int], list[OcrBox]], grid: _Grid
     def number(r: int, c: int) -> bool:
         return any(_DIGITS.fullmatch(b.text) for b in slots.get((r, c), []))
 
-    # the block of value columns: from the first column where two rows or more hold a number to the
-    # right edge; rows that hold a number there are filled
-    first = next((c for c in range(n_cols) if sum(number(r, c) for r in range(n_rows)) >= 2), None)
-    if first is None:
+    # the block of value columns: from the first number of any row holding two numbers or more to
+    # the right edge; rows that hold a number there are filled
+    starts = [cols[0] for r in range(n_rows) if len(cols := [c for c in range(n_cols) if number(r, c)]) >= 2]
+    if not starts:
         return
+    first = min(starts)
     columns = list(range(first, n_cols))
     todo: list[tuple[int, int]] = []
     for r in range(n_rows):
