@@ -113,7 +113,7 @@ def test_wps_name_is_read_like_doc(real_doc, tmp_path: Path) -> None:
 def test_no_converter_names_the_file_and_what_to_install(monkeypatch, tmp_path: Path) -> None:
     path = tmp_path / "old-report.doc"
     path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600)
-    monkeypatch.setattr(doc_mod, "find_converters", lambda: {})
+    monkeypatch.setattr(doc_mod, "find_converters", dict)
     with pytest.raises(ReadError) as err:
         read_document(path)
     msg = str(err.value)
@@ -137,6 +137,6 @@ def test_converter_is_stopped_after_the_timeout(monkeypatch, tmp_path: Path) -> 
 def test_docx_saved_under_a_doc_name_is_read_as_docx(tmp_path: Path, monkeypatch) -> None:
     path = docx_from_text("一、总体情况\n本年度主动公开信息120条。\n信息内容\t本年制发件数\n规章\t3\n",
                           tmp_path / "renamed.doc")
-    monkeypatch.setattr(doc_mod, "find_converters", lambda: {})  # no converter needed
+    monkeypatch.setattr(doc_mod, "find_converters", dict)  # no converter needed
     res = read_document(path)
     assert res.text.startswith("一、总体情况\n") and "规章\t3" in res.text

@@ -15,8 +15,8 @@ from __future__ import annotations
 import contextlib
 import os
 import re
-import signal
 import shutil
+import signal
 import subprocess
 import tempfile
 from pathlib import Path

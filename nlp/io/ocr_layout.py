@@ -8,6 +8,7 @@ the OCR confidence of its weakest fragment.
 """
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -88,7 +89,7 @@ def table_regions(rules: Rules, cfg: dict[str, Any]) -> list[tuple[int, int, int
     """Boxes of ruled tables: groups of touching horizontal and vertical rules with enough of each."""
     import cv2
 
-    n, labels, stats, _ = cv2.connectedComponentsWithStats(rules.mask, connectivity=8)
+    n, _labels, stats, _ = cv2.connectedComponentsWithStats(rules.mask, connectivity=8)
     regions = []
     for i in range(1, n):
         x, y, bw, bh, _ = stats[i]
@@ -247,7 +248,7 @@ def build_table(boxes: list[OcrBox], rules: Rules, region: tuple[int, int, int, 
         cuts = grid_.cuts(b) if reread is not None else []
         if cuts:
             edges = [b.box[0], *cuts, b.box[2]]
-            parts = [(a + 2, b.box[1], c - 2, b.box[3]) for a, c in zip(edges, edges[1:]) if c - a > 6]
+            parts = [(a + 2, b.box[1], c - 2, b.box[3]) for a, c in itertools.pairwise(edges) if c - a > 6]
             pieces += [p for p in reread(parts) if p.text]
         else:
             pieces.append(b)
@@ -272,7 +273,7 @@ def text_lines(boxes: list[OcrBox], page: int, scale: float, cfg: dict[str, Any]
     for line in group_lines(boxes, cfg["line_overlap"]):
         height = max(b.height for b in line)
         groups: list[list[OcrBox]] = [[line[0]]]
-        for prev, b in zip(line, line[1:]):
+        for prev, b in itertools.pairwise(line):
             if b.box[0] - prev.box[2] > cfg["cell_gap_em"] * height:
                 groups.append([])
             groups[-1].append(b)
