@@ -10,6 +10,7 @@ from typing import Any
 import yaml
 
 from nlp.resources import resource_path
+from nlp.text import enumerators
 
 
 @dataclass(frozen=True)
@@ -136,6 +137,9 @@ def _index(entries: list[dict[str, Any]]) -> tuple[re.Pattern[str], dict[str, li
 
 
 def _regex(entry: str | dict[str, Any]) -> str:
+    """A pattern written in the file, or named from the text grammar (``grammar: LIST_MARKER``)."""
+    if isinstance(entry, dict) and "grammar" in entry:
+        return getattr(enumerators, entry["grammar"])
     return entry["regex"] if isinstance(entry, dict) else entry
 
 

@@ -6,10 +6,12 @@ import re
 from dataclasses import dataclass
 from itertools import pairwise
 
+from nlp.text.headings import TOP_HEADING_LINE
+
 TABLE_KEYS = frozenset({"active_disclosure", "applications", "review_litigation"})
 
 # Fallback when no segmentation is available: a top-level heading naming a statutory table.
-_TOP_HEADING = re.compile(r"^[ \t#*]*(?:第)?([一二三四五六七八九十]{1,2}|\d{1,2})\s*[、.．,，]\s*(\S[^\n]{0,40})$", re.MULTILINE)
+_TOP_HEADING = TOP_HEADING_LINE
 _TABLE_TITLE = re.compile(r"主动公开政府信息情况|收到和处理政府信息公开申请|行政复议[^\n]{0,8}行政诉讼[^\n]{0,4}情况$|行政复议和行政诉讼情况")
 _NUMBERS_ONLY = re.compile(r"^[\s\d.,%/\-—–+|:：]*$")
 _NUMBER_RUN = re.compile(r"\d+(?:\.\d+)?(?:\s+\d+(?:\.\d+)?){2,}")

@@ -25,6 +25,7 @@ from nlp.io.base import ReadResult
 from nlp.io.cells import join_fragments
 from nlp.io.docx_numbering import Numbering
 from nlp.io.limits import DEFAULT_LIMITS, ReadLimits, check_file_size, check_zip_archive
+from nlp.text.headings import NUMBERED_PARAGRAPH
 
 _W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 _MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
@@ -42,8 +43,7 @@ _SKIP = {_q("drawing"), _q("pict"), _q("object"), f"{{{_MC}}}AlternateContent", 
 
 HEADING_MAX_CHARS = 40
 # Numbered heads of the report: 一、 / （一） / (一) / 1. / 1、 / 第一部分
-_NUMBERED_HEAD = re.compile(r"^\s*(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[)）]|\d{1,2}[.、．]"
-                            r"|第[一二三四五六七八九十]+[部章节分])")
+_NUMBERED_HEAD = NUMBERED_PARAGRAPH
 _SENTENCE_END = re.compile(r"[。；;！!？?]\s*$")
 _TABS = re.compile(r"\s*\t[\t ]*")
 

@@ -31,6 +31,7 @@ from nlp.errors import ReadError
 from nlp.io.base import ReadResult
 from nlp.io.limits import DEFAULT_LIMITS, ReadLimits, check_file_size
 from nlp.io.pdf_tables import RuledTable, TextLine, find_ruled_tables, text_lines
+from nlp.text.headings import CELL_ROW_MARK
 
 SCANNED_MESSAGE = "no text layer: scanned PDF, OCR not supported"
 
@@ -138,7 +139,7 @@ def _remove_page_furniture(pages: list[_Page]) -> int:
     return removed
 
 
-_ROW_MARK = re.compile(r"^[（(]?[一二三四五六七八九十\d]+[)）、.．]")
+_ROW_MARK = CELL_ROW_MARK
 _NUMBER = re.compile(r"^[-+]?\d[\d,]*(?:\.\d+)?$")
 
 

@@ -9,7 +9,6 @@ with extra noise ("办 (三)不 4.保护第三方合法权益", "本年度止件
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 from functools import lru_cache
@@ -19,47 +18,13 @@ from typing import Any
 import yaml
 
 from nlp.resources import resource_path
+from nlp.text.enumerators import LABEL_ENUMERATOR
+from nlp.text.width import nfkc, nfkc_char  # noqa: F401 — table readers import them from here
 
-_CN_ENUM = "一二三四五六七八九十"
 # Enumerators printed before labels; several may precede one label ("(三) 不予公开 1.属于…").
-_ENUM = re.compile(
-    r"([一二三四五六七八九十]{1,2})\s*、|[(（]\s*([一二三四五六七八九十]{1,2})\s*[)）]|(?<![\d.])(\d{1,2})\s*[.．、](?!\d)"
-)
+_ENUM = LABEL_ENUMERATOR
 _KEEP = re.compile(r"[\u4e00-\u9fff0-9A-Za-z]")
 MIN_MATCH = 4  # a fragment shorter than this never identifies a row on its own
-
-
-class _NfkcTable(dict):
-    """str.translate table: NFKC of a character when it stays one character (offsets stay 1:1)."""
-
-    def __missing__(self, code: int) -> str:
-        ch = chr(code)
-        n = unicodedata.normalize("NFKC", ch)
-        self[code] = value = n if len(n) == 1 else ch
-        return value
-
-
-_NFKC = _NfkcTable()
-
-
-def nfkc_char(ch: str) -> str:
-    return ch.translate(_NFKC)
-
-
-_LONG = 2000  # texts this long are whole reports, normalised again by every marker search: keep the last ones
-_recent: list[tuple[str, str]] = []
-
-
-def nfkc(text: str) -> str:
-    if len(text) < _LONG:
-        return text.translate(_NFKC)
-    for src, norm in _recent:
-        if src is text:
-            return norm
-    norm = text.translate(_NFKC)
-    _recent.insert(0, (text, norm))
-    del _recent[2:]
-    return norm
 
 
 def label_body(text: str) -> tuple[str, list[str]]:
