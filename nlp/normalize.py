@@ -19,22 +19,22 @@ from dataclasses import dataclass
 
 from nlp.model import Report
 from nlp.text.enumerators import LINE_START_ITEM
-from nlp.text.width import TEXT_MAP
+from nlp.text.width import CLAUSE_MARKS_TO_FULLWIDTH, TEXT_MAP
 
 _CHAR_MAP = TEXT_MAP  # the one width map (nlp.text.width)
+_ASCII_CLAUSE = CLAUSE_MARKS_TO_FULLWIDTH  # "," → "，" next to CJK text
 
 # Characters the loop of normalize() must see one by one: those mapped to a space or to nothing,
 # and the ASCII clause marks; every other character maps to exactly one character.
-_SPECIAL = re.compile("[" + re.escape("".join(sorted({" ", ",", ";", ":", "?", "!"} | {
+_SPECIAL = re.compile("[" + re.escape("".join(sorted({" "} | set(_ASCII_CLAUSE) | {
     c for c, v in _CHAR_MAP.items() if v in (" ", "")}))) + "]")
 _ONE_TO_ONE = str.maketrans({c: v for c, v in _CHAR_MAP.items() if len(v) == 1 and v != " "})
 _PAGE_NUMBER = re.compile(r"^[ \t]*(?:[-—–]{1,2}[ \t]*\d{1,4}[ \t]*[-—–]{1,2}|第[ \t]*\d{1,4}[ \t]*页(?:[ \t]*[,，/]?[ \t]*共[ \t]*\d{1,4}[ \t]*页)?|\d{1,4}[ \t]*/[ \t]*\d{1,4})[ \t]*$")
 # A line that starts a heading or an enumerated item must not be glued to the previous line.
 _BLOCK_START = re.compile(r"^\s*" + LINE_START_ITEM)
 _SENTENCE_END = set("。！？；：:;!?)）】」』\"”")
-_MIN_WRAPPED_LINE = 20
+_MIN_WRAPPED_LINE = 20  # PDF-wrapped prose lines are long; table cells and titles are short
 _MAX_HEADING_LINE = 30
-_ASCII_CLAUSE = {",": "，", ";": "；", ":": "：", "?": "？", "!": "！"}  # PDF-wrapped prose lines are long; table cells and titles are short
 
 
 def _is_cjk(ch: str) -> bool:

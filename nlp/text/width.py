@@ -32,6 +32,9 @@ LETTERS: dict[str, str] = _fold(_span("A", "Z") + _span("a", "z"))  # Ａ-Ｚ, �
 TEXT_MAP: dict[str, str] = (DIGITS | LETTERS | _fold(_W["symbols"]) | dict(_W["quotes"])
                             | dict.fromkeys(_W["spaces"], " ") | dict.fromkeys(_W["dropped"], ""))
 
+# ASCII clause marks → full-width ("," → "，"): the normaliser writes them so next to CJK text.
+CLAUSE_MARKS_TO_FULLWIDTH: dict[str, str] = {ch: chr(ord(ch) + OFFSET) for ch in _W["clause_marks"]}
+
 # Inside numbers only (digits, %, ., +, -): the fact extractor folds the raw text with it.
 NUMBER_TABLE: dict[int, str] = str.maketrans(DIGITS | _fold(_W["number_symbols"]))
 
