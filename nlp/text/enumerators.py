@@ -61,6 +61,14 @@ ITEM_STYLES: dict[str, str] = {
 }
 
 
+def printed_enumerator(token: str) -> str:
+    """Regex for the enumerator ``token`` as a table prints it before a label: "2." / "2、" for a digit,
+    "(四)" / "四、" for a Chinese ordinal (spaces allowed inside)."""
+    if token.isdigit():
+        return re.escape(token) + rf"\s*{SEP}"
+    return rf"(?:{OPEN}\s*{token}\s*{CLOSE}|{token}\s*、)"
+
+
 def ordinal_value(token: str | None) -> int | None:
     """The number an enumerator token counts: "五" → 5, "十二" → 12, "3" → 3, "首先" → 1, "②" → 2.
 
