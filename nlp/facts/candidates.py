@@ -11,7 +11,7 @@ import numpy as np
 from nlp.facts.lexicon import Lexicon
 from nlp.facts.negatives import NegativeMask
 from nlp.text.enumerators import ORDINAL_DIGITS
-from nlp.text.numbers import ARABIC, CHINESE, MULTIPLIER, parse_number
+from nlp.text.numbers import ARABIC, CHINESE, MULTIPLIER, parse_number, strip_separators
 from nlp.text.numerals import UNIT_VALUES
 
 _AR = ARABIC  # ASCII: the text is normalised
@@ -207,7 +207,7 @@ def _candidate(text: str, m: re.Match[str], lex: Lexicon, mask: NegativeMask) ->
         end = m.end("post") if post else m.end("unit")
     if mask.covers(ns, m.end("num2") if num2 else ne, has_unit=unit is not None):
         return None
-    span = (num + (mult or "")).replace(",", "")
+    span = strip_separators(num + (mult or ""))
     value = parse_number(span)
     if value is None:
         return None
@@ -223,7 +223,7 @@ def _candidate(text: str, m: re.Match[str], lex: Lexicon, mask: NegativeMask) ->
         value = vmin = vmax = value * 10
         unit = "%"
     if num2:
-        v2 = parse_number(num2.replace(",", "") + (mult or ""))
+        v2 = parse_number(strip_separators(num2) + (mult or ""))
         if v2 is None or v2 <= value:
             return None
         return Candidate(start, end, ns, m.end("num2"), None, value, v2, "range", unit)

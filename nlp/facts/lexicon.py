@@ -11,6 +11,7 @@ import yaml
 
 from nlp.resources import resource_path
 from nlp.text import enumerators
+from nlp.text.grammar import expand
 
 
 @dataclass(frozen=True)
@@ -137,10 +138,11 @@ def _index(entries: list[dict[str, Any]]) -> tuple[re.Pattern[str], dict[str, li
 
 
 def _regex(entry: str | dict[str, Any]) -> str:
-    """A pattern written in the file, or named from the text grammar (``grammar: LIST_MARKER``)."""
+    """A pattern written in the file (grammar character sets filled in, see :func:`nlp.text.grammar.expand`),
+    or one named from the text grammar (``grammar: LIST_MARKER``)."""
     if isinstance(entry, dict) and "grammar" in entry:
         return getattr(enumerators, entry["grammar"])
-    return entry["regex"] if isinstance(entry, dict) else entry
+    return expand(entry["regex"] if isinstance(entry, dict) else entry)
 
 
 def build_lexicon(metrics_path: str | Path, negatives_path: str | Path) -> Lexicon:
