@@ -24,7 +24,14 @@ from nlp.text import (
     parse_number,
     parse_percent,
 )
-from nlp.text.enumerators import ITEM_STYLES, LABEL_ENUMERATOR, LINE_START_ITEM, LIST_MARKER
+from nlp.text.enumerators import (
+    ITEM_STYLES,
+    LABEL_ENUMERATOR,
+    LINE_START_ITEM,
+    LIST_MARKER,
+    leading_enumerator,
+)
+from nlp.text.grammar import expand
 from nlp.text.headings import CELL_ROW_MARK, NUMBERED_PARAGRAPH, SECTION_HEADING_LINE, SUB_NUMBER, TOP_NUMBER
 from nlp.text.numerals import DIGIT_VALUES, MULTIPLIERS
 from nlp.text.width import DIGITS, FULLWIDTH_DIGITS, LETTERS, NUMBER_TABLE, TEXT_MAP
@@ -125,8 +132,37 @@ def test_ordinal_value_reads_heading_numbers(n: int) -> None:
 
 
 def test_ordinal_value_of_other_enumerators() -> None:
-    assert [ordinal_value(t) for t in ("首先", "其次", "再次", "最后", "①", "⑩")] == [1, 2, 3, 4, 1, 10]
+    assert [ordinal_value(t) for t in ("首先", "其次", "再次", "①", "⑩")] == [1, 2, 3, 1, 10]
+    # 最后 closes a list of any length: it counts no position, so none is guessed.
+    assert ordinal_value("最后") is None
     assert ordinal_value("") is None and ordinal_value(None) is None and ordinal_value("是") is None
+
+
+@pytest.mark.parametrize("line,style,value,end", [
+    ("（三）加强队伍建设", "paren", 3, 3), ("(12)其他", "paren", 12, 4), ("2、完善制度", "comma", 2, 2),
+    ("  五、存在的主要问题", "comma", 5, 4), ("十一、其他", "comma", 11, 3), ("3.加强培训", "dot", 3, 2),
+    ("二是强化监督", "shi", 2, 2), ("③细化标准", "circled", 3, 1), ("其次，我们", "sequence", 2, 2),
+    ("最后，加强", "last", None, 2), ("第二部分 主动公开", "part", 2, 4), ("第三章", "part", 3, 3)])
+def test_leading_enumerator(line: str, style: str, value: int | None, end: int) -> None:
+    assert leading_enumerator(line) == (style, value, end)
+
+
+@pytest.mark.parametrize("line", ["3.5万条", "一些问题", "最后一公里", "首先要", "是否公开", "12345热线"])
+def test_no_leading_enumerator(line: str) -> None:
+    assert leading_enumerator(line) is None
+
+
+@given(st.integers(min_value=1, max_value=99), st.sampled_from(["（{}）", "({})", "{}、", "{}是"]))
+def test_leading_enumerator_reads_what_int_to_chinese_writes(n: int, form: str) -> None:
+    line = form.format(int_to_chinese(n)) + "加强管理"
+    enum = leading_enumerator(line)
+    assert enum is not None and enum.value == n and line[enum.end:].startswith("加强")
+
+
+def test_resource_patterns_take_the_grammar_sets() -> None:
+    assert expand("[{ordinal_digits}]{1,3}月") == "[一二三四五六七八九十]{1,3}月"
+    assert expand("[\\d{numeral_digits}十]+") == "[\\d零〇一二两三四五六七八九十]+"
+    assert expand("(?P<num>\\d{1,2})") == "(?P<num>\\d{1,2})"  # quantifiers and groups untouched
 
 
 # --- numbers ----------------------------------------------------------------------------------
@@ -196,3 +232,16 @@ def test_one_map_agrees_with_unicode() -> None:
     for wide, narrow in folded.items():
         assert nfkc_char(wide) == narrow
     assert {chr(k): v for k, v in NUMBER_TABLE.items()}.items() <= folded.items()
+
+
+@pytest.mark.parametrize("path", SEED_FILES, ids=lambda p: p.name)
+def test_leading_enumerator_reads_the_headings_of_seeds(path: Path) -> None:
+    """Each statutory heading of a seed opens with 一、…六、 and each sub-item of 一 with (一), (二), …"""
+    from nlp.segment import segment
+
+    text = path.read_text(encoding="utf-8")
+    sections, _, _ = segment(text)
+    heads = [leading_enumerator(text[s.heading_start:s.heading_end]) for s in sections]
+    assert [(e.style, e.value) for e in heads] == [("comma", n) for n in range(1, 7)]
+    subs = [leading_enumerator(text[s.heading_start:s.heading_end]) for s in sections[0].subsections]
+    assert len(subs) >= 4 and [(e.style, e.value) for e in subs] == [("paren", n) for n in range(1, len(subs) + 1)]

@@ -7,10 +7,24 @@ map). Vocabulary lives in ``resources/text_grammar.yaml``.
 """
 from __future__ import annotations
 
-from nlp.text.enumerators import ordinal_value
+from nlp.text.enumerators import Enumerator, leading_enumerator, ordinal_value
 from nlp.text.numbers import is_arabic, parse_cell, parse_number, parse_percent, plain_number
 from nlp.text.numerals import int_to_chinese, int_to_chinese_digits, parse_chinese
 from nlp.text.width import fold_number_chars, nfkc, nfkc_char
 
-__all__ = ["fold_number_chars", "int_to_chinese", "int_to_chinese_digits", "is_arabic", "nfkc", "nfkc_char",
-           "ordinal_value", "parse_cell", "parse_chinese", "parse_number", "parse_percent", "plain_number"]
+__all__ = [
+           "Enumerator",
+           "fold_number_chars",
+           "int_to_chinese",
+           "int_to_chinese_digits",
+           "is_arabic",
+           "leading_enumerator",
+           "nfkc",
+           "nfkc_char",
+           "ordinal_value",
+           "parse_cell",
+           "parse_chinese",
+           "parse_number",
+           "parse_percent",
+           "plain_number",
+]

@@ -8,13 +8,15 @@ callers' expressions, or compiled patterns where callers use them as they are.
 from __future__ import annotations
 
 import re
+from typing import NamedTuple
 
 from nlp.text.grammar import grammar
 from nlp.text.numerals import parse_chinese
 
 _E = grammar()["enumerators"]
 ORDINAL_DIGITS: str = _E["ordinal_digits"]  # 一二三四五六七八九十
-SEQUENCE_WORDS: tuple[str, ...] = tuple(_E["sequence_words"])  # 首先, 其次, 再次, 最后
+SEQUENCE_WORDS: tuple[str, ...] = tuple(_E["sequence_words"])  # 首先, 其次, 再次
+LAST_WORD: str = _E["last_word"]  # 最后: the last item, whatever its number
 CIRCLED: str = _E["circled"]  # ①…⑳
 OPEN_CHARS, CLOSE_CHARS, SEP_CHARS = _E["open_brackets"], _E["close_brackets"], _E["separators"]
 ORD = f"[{ORDINAL_DIGITS}]"  # one ordinal character
@@ -84,3 +86,41 @@ def ordinal_value(token: str | None) -> int | None:
         return CIRCLED.index(token) + 1
     value = parse_chinese(token)
     return value if isinstance(value, int) else None
+
+
+class Enumerator(NamedTuple):
+    """An enumerator read at the start of a line: its style, the number it counts and where it ends."""
+
+    style: str  # paren | comma | dot | shi | circled | sequence | last | part
+    value: int | None  # None only for 最后 (the last item: its number is not written)
+    end: int  # offset just after the enumerator (and its separator)
+
+
+_LEADING = re.compile(
+    rf"\s*(?:{OPEN}\s*(?P<paren>{ORD}{{1,3}}|\d{{1,2}})\s*{CLOSE}"
+    rf"|(?P<part>第(?:{ORD}{{1,3}}|\d{{1,2}})(?:部分|[{PART_WORDS}]))"
+    rf"|(?P<shi>{ORD}{{1,3}}){ITEM_WORD}"
+    rf"|(?P<comma>{ORD}{{1,3}}|\d{{1,2}})\s*、"
+    rf"|(?P<dot>{ORD}{{1,3}}|\d{{1,2}})\s*[.．](?!\d)"
+    rf"|(?P<circled>[{CIRCLED}])"
+    rf"|(?P<sequence>{'|'.join(SEQUENCE_WORDS)})(?=[，,、：:\s])|(?P<last>{LAST_WORD})(?=[，,、：:\s]))"
+)
+
+
+def leading_enumerator(line: str) -> Enumerator | None:
+    """The enumerator that opens ``line`` ("（三）…", "2、…", "二是…", "③…", "其次，…", "第二部分…"), or None.
+
+    For new readers that need the kind and the count of an item in one call; the value is never
+    guessed (a token that counts nothing gives None).
+    """
+    m = _LEADING.match(line)
+    if m is None:
+        return None
+    style = m.lastgroup or ""
+    token = m.group(style)
+    if style == "part":
+        token = re.sub(rf"^第|(?:部分|[{PART_WORDS}])$", "", token)
+    value = ordinal_value(token)
+    if value is None and style != "last":
+        return None
+    return Enumerator(style, value, m.end())

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 
 from nlp.text.grammar import grammar
-from nlp.text.numerals import MULTIPLIERS, NUMERAL_CHARS, SMALL_MULTIPLIERS, _clean_number, parse_chinese
+from nlp.text.numerals import MULTIPLIERS, NUMERAL_CHARS, SMALL_MULTIPLIERS, parse_chinese, round_number
 from nlp.text.width import fold_number_chars
 
 _SEPARATORS = grammar()["numerals"]["thousands_separators"]
@@ -62,7 +62,7 @@ def parse_number(span: str) -> int | float | None:
         value = float(strip_separators(digits))
         if mult:
             value *= SMALL_MULTIPLIERS.get(mult) or MULTIPLIERS[mult]
-        return _clean_number(value)
+        return round_number(value)
     return parse_chinese(span)
 
 

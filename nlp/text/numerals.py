@@ -26,7 +26,7 @@ _WRITTEN = [_COUNTING_ZERO] + [next(c for c, v in DIGIT_VALUES.items() if v == d
 _UNIT_OF = {v: u for u, v in UNIT_VALUES.items()}
 
 
-def _clean_number(value: float) -> int | float:
+def round_number(value: float) -> int | float:
     """Integers as int (553, not 553.0); decimals rounded to kill binary noise (32.1万 → 321000)."""
     rounded = round(value, 6)
     return int(rounded) if float(rounded).is_integer() else rounded
@@ -47,7 +47,7 @@ def parse_chinese(span: str) -> int | float | None:
     except (ValueError, KeyError, IndexError):
         # cn2an rejects some digit-by-digit forms such as 二〇二三 (and they are years anyway)
         return None
-    return _clean_number(float(value))
+    return round_number(float(value))
 
 
 def _below_myriad(n: int, leading: bool) -> str:
