@@ -42,8 +42,6 @@ _SKIP = {_q("drawing"), _q("pict"), _q("object"), f"{{{_MC}}}AlternateContent", 
          _q("instrText"), _q("footnoteReference"), _q("endnoteReference")}
 
 HEADING_MAX_CHARS = 40
-# Numbered heads of the report: 一、 / （一） / (一) / 1. / 1、 / 第一部分
-_NUMBERED_HEAD = NUMBERED_PARAGRAPH
 _SENTENCE_END = re.compile(r"[。；;！!？?]\s*$")
 _TABS = re.compile(r"\s*\t[\t ]*")
 
@@ -169,10 +167,10 @@ def _paragraph(p: Any, styles: _Styles, numbering: Numbering) -> tuple[str, str 
         return text, None, ""
     rest = text[text.find(head) + len(head):] if head in text else ""
     if not rest.strip():  # the whole paragraph is bold and short
-        if _SENTENCE_END.search(head) and not _NUMBERED_HEAD.match(head):
+        if _SENTENCE_END.search(head) and not NUMBERED_PARAGRAPH.match(head):
             return text, None, ""
         return text, "bold", head
-    if _NUMBERED_HEAD.match(head):
+    if NUMBERED_PARAGRAPH.match(head):
         start = text.find(head)
         body = rest.lstrip(" \t\u3000")
         return text[:start + len(head)] + "\n" + body, "bold", head

@@ -139,7 +139,6 @@ def _remove_page_furniture(pages: list[_Page]) -> int:
     return removed
 
 
-_ROW_MARK = CELL_ROW_MARK
 _NUMBER = re.compile(r"^[-+]?\d[\d,]*(?:\.\d+)?$")
 
 
@@ -164,7 +163,7 @@ def _join_split_labels(pages: list[_Page]) -> None:
             continue
         first, second = b.rows[0], b.rows[1]
         for col, frag in enumerate(first):
-            if frag is None or not frag.text or _ROW_MARK.match(frag.text) or _NUMBER.match(frag.text):
+            if frag is None or not frag.text or CELL_ROW_MARK.match(frag.text) or _NUMBER.match(frag.text):
                 continue
             if col >= len(second) or second[col] is not None:
                 continue

@@ -10,10 +10,8 @@ import re
 from nlp.text.enumerators import CLOSE, OPEN, ORDINAL_DIGITS, SEP, ordinal_class, ordinal_value
 from nlp.text.headings import SECTION_HEADING_LINE
 
-# A top-level heading line: "五、存在的主要问题及改进情况", "## 5、存在问题…", "七、存在的主要问题和改进措施"
-_SECTION_HEAD = SECTION_HEADING_LINE
 _PROBLEM_TITLE = re.compile(r"(?:存在的?主要问题|存在问题|存在的问题|存在的不足|问题[和及与]|主要问题|不足[和及与])")
-_SUBHEAD = re.compile(
+_SUBHEAD = re.compile(  # "（一）存在的主要问题" or "(1)…": only the sub-heading survives
     rf"^[ \t\u3000#]*{OPEN}[{ORDINAL_DIGITS[0]}1]{CLOSE}[ \t]*(?:(?:19|20)\d\d[ \t]*年[度]?(?:工作中)?)?"
     r"[^\n]{0,6}(?:存在的?主要问题|存在问题|主要问题|存在的问题|存在不足)", re.MULTILINE)
 _OTHER_HEAD = re.compile(  # 六、其他需要报告的事项 (numbered 六 or later, or not at all)
@@ -30,7 +28,7 @@ def find_problems_span(text: str) -> tuple[int, int, str] | None:
     ``how`` is "heading" (a numbered 存在的主要问题… heading) or "subheading" (only the
     （一）主要问题 sub-heading survives).
     """
-    heads = list(_SECTION_HEAD.finditer(text))
+    heads = list(SECTION_HEADING_LINE.finditer(text))
     for i, m in enumerate(heads):
         title = m.group("title")
         if not _PROBLEM_TITLE.search(title) or re.search(r"[|]", title):

@@ -21,8 +21,6 @@ from nlp.resources import resource_path
 from nlp.text.enumerators import LABEL_ENUMERATOR
 from nlp.text.width import nfkc, nfkc_char  # noqa: F401 — table readers import them from here
 
-# Enumerators printed before labels; several may precede one label ("(三) 不予公开 1.属于…").
-_ENUM = LABEL_ENUMERATOR
 _KEEP = re.compile(r"[\u4e00-\u9fff0-9A-Za-z]")
 MIN_MATCH = 4  # a fragment shorter than this never identifies a row on its own
 
@@ -30,8 +28,8 @@ MIN_MATCH = 4  # a fragment shorter than this never identifies a row on its own
 def label_body(text: str) -> tuple[str, list[str]]:
     """(body, enumerators): the comparable letters of a label cell and its printed enumerators."""
     t = nfkc(text)
-    enums = [next(g for g in m.groups() if g) for m in _ENUM.finditer(t)]
-    t = _ENUM.sub(" ", t)
+    enums = [next(g for g in m.groups() if g) for m in LABEL_ENUMERATOR.finditer(t)]
+    t = LABEL_ENUMERATOR.sub(" ", t)
     return "".join(_KEEP.findall(t)), enums
 
 
