@@ -23,7 +23,8 @@ _ARABIC_ONLY = re.compile(rf"^\d{{1,3}}(?:{_SEP}\d{{3}})+(?:\.\d+)?$|^\d+(?:\.\d
 _ARABIC_TAIL = re.compile(
     rf"^(\d+(?:{_SEP}\d{{3}})*(?:\.\d+)?)\s*({'|'.join(list(MULTIPLIERS) + list(SMALL_MULTIPLIERS))})?$")
 _CELL_NUMBER = re.compile(r"^[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?$|^[+-]?\d+(?:\.\d+)?$")
-_CELL_UNIT = re.compile(r"^([+-]?\d+(?:\.\d+)?)(?:万元|元|件|个|项)$")  # a table cell with its unit: "12件"
+_CELL_UNIT = re.compile(  # a table cell with its unit: "12件"
+    r"^([+-]?\d+(?:\.\d+)?)(?:" + "|".join(map(re.escape, grammar()["numerals"]["cell_units"])) + ")$")
 
 
 def strip_separators(text: str) -> str:
