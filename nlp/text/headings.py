@@ -29,11 +29,14 @@ SUB_NUMBER = re.compile(rf"^[(](?P<num>{ORD}{{1,2}})[)]\s*")
 INLINE_TOP_NUMBER = re.compile(rf"(?P<num>{ORD}{{1,2}})、")
 INLINE_SUB_NUMBER = re.compile(rf"[(](?P<num>{ordinal_class(1, 5)})[)]")  # 一 has five sub-items
 
-# A whole top-level heading line of raw text: number, separator and a short title (group 2).
+# A whole top-level heading line of raw text: number, separator and a short title (group 2). For the
+# fact extractor's fallback when nothing was segmented: tolerant (第, ，as separator, a title that
+# PDF text puts on the next line: \s* crosses it) but short (≤ 41 characters), so prose never counts.
 TOP_HEADING_LINE = re.compile(
     rf"^[ \t#*]*(?:第)?({ORD}{{1,2}}|\d{{1,2}})\s*[、.．,，]\s*(\S[^\n]{{0,40}})$", re.MULTILINE)
 
 # A top-level heading line of raw text with named number and title: "五、存在的主要问题…", "## 5、…".
+# For finding section 五 in unsegmented text: long titles (≤ 60) but on the heading's own line.
 SECTION_HEADING_LINE = re.compile(
     rf"^[ \t\u3000#]*(?P<num>{ORD}{{1,2}}|\d{{1,2}})[ \t]*{SEP}[ \t]*(?P<title>[^\n]{{0,60}})$", re.MULTILINE)
 
