@@ -25,7 +25,8 @@ CLOSE = f"[{CLOSE_CHARS}]"  # ) or ）
 SEP = f"[{SEP_CHARS}]"  # 、 . ．
 CLOSE_OR_SEP = f"[{CLOSE_CHARS}{SEP_CHARS}]"  # what ends 一、 / (一) / 一.
 ITEM_WORD = _E["item_word"]  # 是 of 一是
-PART_WORDS = _E["part_words"]  # 章节部分条 of 第一部分
+PART_WORDS = _E["part_words"]  # 章节部分 of 第一部分
+ARTICLE_WORD = _E["article_word"]  # 条 of 第三条
 
 
 def ordinal_class(first: int = 1, last: int = 10) -> str:
@@ -35,10 +36,10 @@ def ordinal_class(first: int = 1, last: int = 10) -> str:
 
 # Where a line starts a list item or a heading, so it is never glued to the line before
 # (normaliser) and the line break before it is a real boundary (fact extractor): # (Markdown),
-# 一、 / （一） / 一. , (1) , 1、 / 1. (not 1.5), 一是, 第一部分 / 第三条.
+# 一、 / （一） / 一. , (1) , 1、 / 1. (not 1.5), 一是, 第一部分 / 第三条 (an article opens a line too).
 LINE_START_ITEM = (
     rf"(?:#|{OPEN}?{ORD}{{1,3}}{CLOSE_OR_SEP}|{OPEN}\d{{1,2}}{CLOSE}"
-    rf"|\d{{1,2}}{SEP}(?!\d)|{ORD}{ITEM_WORD}|第[{ORDINAL_DIGITS}\d]+[{PART_WORDS}])"
+    rf"|\d{{1,2}}{SEP}(?!\d)|{ORD}{ITEM_WORD}|第[{ORDINAL_DIGITS}\d]+[{PART_WORDS}{ARTICLE_WORD}])"
 )
 
 # An enumerator printed in a table label cell; several may precede one label ("(三) 不予公开 1.属于…").
@@ -98,7 +99,7 @@ class Enumerator(NamedTuple):
 
 _LEADING = re.compile(
     rf"\s*(?:{OPEN}\s*(?P<paren>{ORD}{{1,3}}|\d{{1,2}})\s*{CLOSE}"
-    rf"|(?P<part>第(?:{ORD}{{1,3}}|\d{{1,2}})(?:部分|[{PART_WORDS}]))"
+    rf"|(?P<part>第(?:{ORD}{{1,3}}|\d{{1,2}})(?:部分|[{PART_WORDS}{ARTICLE_WORD}]))"
     rf"|(?P<shi>{ORD}{{1,3}}){ITEM_WORD}"
     rf"|(?P<comma>{ORD}{{1,3}}|\d{{1,2}})\s*、"
     rf"|(?P<dot>{ORD}{{1,3}}|\d{{1,2}})\s*[.．](?!\d)"
@@ -119,7 +120,7 @@ def leading_enumerator(line: str) -> Enumerator | None:
     style = m.lastgroup or ""
     token = m.group(style)
     if style == "part":
-        token = re.sub(rf"^第|(?:部分|[{PART_WORDS}])$", "", token)
+        token = re.sub(rf"^第|(?:部分|[{PART_WORDS}{ARTICLE_WORD}])$", "", token)
     value = ordinal_value(token)
     if value is None and style != "last":
         return None
