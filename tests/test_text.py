@@ -245,3 +245,19 @@ def test_leading_enumerator_reads_the_headings_of_seeds(path: Path) -> None:
     assert [(e.style, e.value) for e in heads] == [("comma", n) for n in range(1, 7)]
     subs = [leading_enumerator(text[s.heading_start:s.heading_end]) for s in sections[0].subsections]
     assert len(subs) >= 4 and [(e.style, e.value) for e in subs] == [("paren", n) for n in range(1, len(subs) + 1)]
+
+
+def test_grammar_is_written_once() -> None:
+    """No module or resource outside nlp/text and text_grammar.yaml keeps its own copy of the ordinal
+    digits, the Chinese numeral characters, the full-width offset, NFKC folding or cn2an calls."""
+    root = Path(__file__).resolve().parents[1] / "nlp"
+    copies = re.compile(r"一二三四五六七八九|零〇一二两|〇一二三|0xFEE0|0xFF10|\"NFKC\"|cn2an\.cn2an|首先\|")
+    found = []
+    for path in sorted(root.rglob("*")):
+        if path.suffix not in (".py", ".yaml") or "text" in path.relative_to(root).parts[:1] \
+                or path.name == "text_grammar.yaml":
+            continue
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if copies.search(line):
+                found.append(f"{path.relative_to(root)}:{n}: {line.strip()[:80]}")
+    assert not found, "\n".join(found)
