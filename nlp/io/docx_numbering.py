@@ -23,11 +23,6 @@ def _val(el: Any, tag: str) -> str | None:
     return None if found is None else found.get(_q("val"))
 
 
-def _chinese_counting(n: int) -> str:
-    """1 → 一, 10 → 十, 12 → 十二, 20 → 二十, 105 → 一百零五; 0 and below as digits (Word does the same)."""
-    return int_to_chinese(n) if n > 0 else str(n)
-
-
 def _roman(n: int) -> str:
     out = ""
     for value, sym in ((1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"),
@@ -42,7 +37,7 @@ def format_number(n: int, fmt: str | None) -> str:
     fmt = fmt or "decimal"
     if fmt in ("chineseCounting", "chineseCountingThousand", "chineseLegalSimplified", "ideographLegalTraditional",
                "taiwaneseCounting", "taiwaneseCountingThousand"):
-        return _chinese_counting(n)
+        return int_to_chinese(n) if n > 0 else str(n)  # 12 → 十二; 0 and below as digits
     if fmt in ("ideographDigital", "taiwaneseDigital"):
         return int_to_chinese_digits(n)
     if fmt in ("decimalEnclosedCircle", "decimalEnclosedCircleChinese") and 1 <= n <= 20:

@@ -18,10 +18,6 @@ _OTHER_HEAD = re.compile(  # 六、其他需要报告的事项 (numbered 六 or 
     rf"^[ \t\u3000#]*(?:{ordinal_class(6, 10)}|\d{{1,2}})?[ \t]*{SEP}?[ \t]*其他需要(?:报告|汇报)的?事项", re.MULTILINE)
 
 
-def _num(token: str) -> int:
-    return ordinal_value(token) or 0
-
-
 def find_problems_span(text: str) -> tuple[int, int, str] | None:
     """(body_start, body_end, how) of the problems section, or None.
 
@@ -33,11 +29,11 @@ def find_problems_span(text: str) -> tuple[int, int, str] | None:
         title = m.group("title")
         if not _PROBLEM_TITLE.search(title) or re.search(r"[|]", title):
             continue
-        n = _num(m.group("num"))
+        n = ordinal_value(m.group("num")) or 0
         digit = m.group("num").isdigit()
         end = len(text)
         for later in heads[i + 1:]:
-            if later.group("num").isdigit() == digit and _num(later.group("num")) == n + 1:
+            if later.group("num").isdigit() == digit and ordinal_value(later.group("num")) == n + 1:
                 end = later.start()
                 break
         else:

@@ -68,15 +68,11 @@ def _patterns() -> dict[str, re.Pattern[str]]:
     }
 
 
-def _ordinal(token: str) -> int:
-    return ordinal_value(token) or 0
-
-
 def enumeration(text: str) -> list[int]:
     """Start offsets of the items of the earliest ordinal enumeration (1, 2, 3, …) in ``text``."""
     best: list[int] = []
     for regex in _ITEM_STYLES.values():
-        hits = [(m.start(1) if m.group(1) else m.start(2), _ordinal(m.group(1) or m.group(2)))
+        hits = [(m.start(1) if m.group(1) else m.start(2), ordinal_value(m.group(1) or m.group(2)) or 0)
                 for m in re.finditer(regex, text)]
         # item start = the enumerator itself (skip the lookbehind whitespace)
         hits = [(_item_start(text, pos), n) for pos, n in hits]

@@ -43,11 +43,6 @@ class Line:
     delimited: bool = False  # cells separated by tabs or pipes (empty fields are blank cells)
 
 
-def parse_number(text: str) -> int | float | None:
-    """A cell's number ("1,024", "３５", "12件"), or None."""
-    return parse_cell(nfkc(text))
-
-
 class _LineMemo:
     """Tokenised lines of the last text seen: each table is looked for in its section and in the
     whole text, and the two regions share most of their lines. Lines are never mutated by readers."""
@@ -131,7 +126,7 @@ def _split_cell(cell: str, norm_cell: str, offset: int, index: int, matcher: Lab
         if is_cell_number(norm):
             flush()
             kind = "digits" if _DIGIT_STRING.fullmatch(norm) else "value"
-            out.append(Token(kind, word, offset + m.start(), offset + m.end(), index, parse_number(word)))
+            out.append(Token(kind, word, offset + m.start(), offset + m.end(), index, parse_cell(word)))
         elif _PLACEHOLDER.match(norm):
             flush()
             out.append(Token("value", word, offset + m.start(), offset + m.end(), index, None))

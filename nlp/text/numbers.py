@@ -9,7 +9,7 @@ import re
 
 from nlp.text.grammar import grammar
 from nlp.text.numerals import MULTIPLIERS, NUMERAL_CHARS, SMALL_MULTIPLIERS, parse_chinese, round_number
-from nlp.text.width import fold_number_chars
+from nlp.text.width import fold_number_chars, nfkc
 
 _SEPARATORS = grammar()["numerals"]["thousands_separators"]
 _SEP = "[" + _SEPARATORS + "]"
@@ -77,9 +77,9 @@ def is_cell_number(folded: str) -> bool:
     return bool(_CELL_NUMBER.match(folded) or _CELL_UNIT.match(folded))
 
 
-def parse_cell(folded: str) -> int | float | None:
-    """A width-folded table cell ("1,024", "3.5", "12件") → number, or None."""
-    t = folded.replace(",", "")
+def parse_cell(cell: str) -> int | float | None:
+    """A table cell's number ("1,024", "３．５", "12件") → int or float, or None (cells print no 万/亿)."""
+    t = nfkc(cell).replace(",", "")
     m = _CELL_UNIT.match(t)
     return plain_number(m.group(1) if m else t)
 
