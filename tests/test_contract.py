@@ -119,7 +119,7 @@ def test_components_own_their_state() -> None:
     assert a.get("checks").book is not b.get("checks").book
     import nlp.facts.candidates as cand
     import nlp.facts.negatives as neg
-    import nlp.rules.engine as engine
+    from nlp.rules import engine
 
     for module in (cand, neg, engine, nlp.facts):
         # no module-level memo keyed by id() and no default component singleton

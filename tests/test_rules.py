@@ -313,7 +313,7 @@ def test_single_changed_cell_fails_rules_that_involve_it(seed: int, fmt: str, wh
 def test_2019_format_table3_outcome_sum_uses_single_other_row() -> None:
     rng = random.Random(11)
     t3, t4 = consistent_table3(rng, "2019"), consistent_table4(rng)
-    report = parse_text(render(t3, t4, "tabs", "2019"), pipeline="parse")
+    report = parse_text(render(t3, t4, "tabs", "2019"), pipeline="check")
     assert report.tables["table3"]["format"] == "2019"
     assert "other" in report.tables["table3"]["rows"]
     results = run_checks(report)
@@ -336,7 +336,7 @@ def test_blank_and_slash_cells_are_uncertain_never_pass(blank: str) -> None:
     j = cells.index(next(c for c in cells if "予以公开" in c)) + 2
     cells[j] = blank
     lines[i] = "\t".join(cells)
-    results = run_checks(parse_text("\n".join(lines), pipeline="parse"))
+    results = run_checks(parse_text("\n".join(lines), pipeline="check"))
     rules = by_rule(results)
     for rid in ("A2.outcome_sum.commercial_enterprise", "A3.row_total.granted"):
         assert rules[rid]["status"] == "UNCERTAIN", rules[rid]

@@ -174,11 +174,11 @@ def test_report_without_section_five_has_no_statements() -> None:
 
 
 def test_component_uses_fallback_when_segmenter_gives_no_problems_section() -> None:
-    from nlp.statements import statements_component
+    from nlp.component import create
 
     text = "（一）主要问题\n栏目更新不及时。\n（二）改进情况\n已建立更新台账。\n五、其他需要报告的事项\n无。"
     report = Report(source="x", text=text)
-    statements_component(report)
+    create("pairing")(create("statements")(report))
     assert report.statement_summary["span_source"] == "subheading"
     assert [s["role"] for s in report.statement_records()] == ["problem", "measure"]
     assert report.statement_records()[1]["status"] == "done"

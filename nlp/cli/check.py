@@ -10,8 +10,8 @@ import typer
 
 from nlp.cli._common import expand_inputs, output_stream, progress, write_jsonl
 from nlp.cli.app import app
-from nlp.model import Report
 from nlp.component import create
+from nlp.model import Report
 from nlp.pipeline import Pipeline, pipeline_names
 from nlp.rules import summarize
 

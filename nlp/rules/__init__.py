@@ -74,11 +74,11 @@ __all__ = [
     "NOT_ASSESSABLE",
     "PASS",
     "UNCERTAIN",
-    "RuleResult",
     "ChecksComponent",
     "RuleBook",
-    "make_checks",
+    "RuleResult",
     "load_rules",
+    "make_checks",
     "run_checks",
     "summarize",
 ]

@@ -16,7 +16,6 @@ from nlp.rules.engine import (
     RuleResult,
     cell_record,
     evaluator,
-    load_rules,
     make,
 )
 

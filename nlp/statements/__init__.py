@@ -99,14 +99,14 @@ def make_pairing(min_overlap: float = 0.5) -> PairingComponent:
 
 
 __all__ = [
-    "Statement",
-    "find_problems_span",
-    "pair_statements",
-    "problems_span",
     "PairingComponent",
+    "Statement",
     "StatementsComponent",
+    "find_problems_span",
     "make_pairing",
     "make_statements",
+    "pair_statements",
+    "problems_span",
     "report_statements",
     "split_statements",
     "statements_from_text",

@@ -194,11 +194,11 @@ def _add_pdf_boxes(prov: dict[str, Any], boxes: list[list[float]]) -> None:
 
 
 __all__ = [
+    "TablesComponent",
+    "make_tables",
     "parse_table2",
     "parse_table3",
     "parse_table4",
     "parse_tables",
-    "TablesComponent",
-    "make_tables",
     "tables_to_json",
 ]

@@ -69,11 +69,11 @@ __all__ = [
     "KeywordBaseline",
     "Taxonomy",
     "ThemeClassifier",
+    "ThemesComponent",
     "classify_texts",
     "get_model",
     "load_model",
     "load_taxonomy",
-    "save_model",
-    "ThemesComponent",
     "make_themes",
+    "save_model",
 ]
