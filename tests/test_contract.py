@@ -171,3 +171,15 @@ def test_theme_classifier_is_a_scikit_learn_estimator() -> None:
     assert clf.predict(probe) == twin.predict(probe)
     np.testing.assert_array_equal(clf.predict_proba(probe), twin.predict_proba(probe))
     assert not hasattr(clone(clf), "classes_")  # clone copies hyper-parameters, never the fitted state
+
+
+def test_run_refuses_a_pipeline_with_a_missing_prerequisite(tmp_path) -> None:
+    from typer.testing import CliRunner
+
+    from nlp.cli import app
+
+    res = CliRunner().invoke(app, ["run", str(seed("000")), "-o", str(tmp_path / "out"), "--pipeline",
+                                   "normalize,segment,checks", "-q"])
+    assert res.exit_code == 2
+    assert "checks: requires 'tables', assigned by 'tables'" in res.output
+    assert not (tmp_path / "out" / "documents.parquet").exists()
