@@ -26,7 +26,7 @@ test: $(STAMP)
 # samples from outside the checkout: fails when any document fails (`govnlp run` exits 1).
 # pip reuses its cache, so only the first run downloads the dependencies.
 test-wheel: $(STAMP)
-	rm -rf dist build/wheel-venv build/wheel-out
+	rm -rf dist build
 	$(BIN)/python -m pip wheel --quiet --no-deps -w dist .
 	$(PYTHON) -m venv build/wheel-venv
 	build/wheel-venv/bin/python -m pip install --quiet dist/govnlp-*.whl

@@ -28,6 +28,10 @@ def test_wheel_holds_every_package_and_model(wheel: Path) -> None:
     names = set(zipfile.ZipFile(wheel).namelist())
     for init in (ROOT / "nlp").rglob("__init__.py"):
         assert init.relative_to(ROOT).as_posix() in names, f"{init.parent} is not listed in pyproject packages"
+    # nothing stale from an earlier build directory: every module in the wheel is in the source
+    stale = [n for n in names if n.startswith("nlp/") and n.endswith(".py") and not n.startswith("nlp/models/")
+             and not (ROOT / n).is_file()]
+    assert not stale, f"stale modules in the wheel (remove build/): {stale}"
     for f in (ROOT / "models").rglob("*"):
         if f.is_file() and "__pycache__" not in f.parts:
             assert "nlp/models/" + f.relative_to(ROOT / "models").as_posix() in names, f
