@@ -11,7 +11,7 @@ from conftest import SEED_FILES
 from typer.testing import CliRunner
 
 from nlp.cli import app
-from nlp.compare.regions import region_of
+from nlp.provinces import region_of
 from nlp.compare.report import ascii_labels, compare
 from nlp.compare.stats import distribution_test, proportion_test, wilson_interval
 from nlp.run import run_corpus

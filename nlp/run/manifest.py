@@ -12,7 +12,7 @@ from typing import Any
 
 from nlp import __version__
 from nlp.resources import RESOURCES
-from nlp.run.shards import atomic_write_text
+from nlp.outputs import atomic_write_text
 
 _LIBRARIES = ("rjieba", "jieba", "spacy", "scikit-learn", "skops", "numpy", "pandas", "pyarrow", "datasketch",
               "pdfplumber", "cn2an")
