@@ -10,12 +10,11 @@ import base64
 from pathlib import Path
 from typing import Any
 
-import pyarrow as pa
-
 from nlp.outputs import TableWriter
 from nlp.run.schema import SCHEMAS, TABLE_NAMES
 from nlp.run.shards import ShardStore
 from nlp.similarity.features import FEATURES_SCHEMA
+
 
 def _missing_row(path: str, doc_id: str) -> dict[str, Any]:
     row = {c: None for c in SCHEMAS["documents"].names}
