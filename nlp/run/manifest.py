@@ -11,8 +11,8 @@ from pathlib import Path
 from typing import Any
 
 from nlp import __version__
+from nlp.outputs import atomic_write_text
 from nlp.resources import RESOURCES
-from nlp.run.shards import atomic_write_text
 
 _LIBRARIES = ("rjieba", "jieba", "spacy", "scikit-learn", "numpy", "pandas", "pyarrow", "datasketch",
               "pdfplumber", "cn2an")

@@ -13,7 +13,6 @@ from nlp.run.schema import SCHEMAS, SECTION_LENGTH_COLUMNS
 
 Rows = dict[str, list[dict[str, Any]]]
 
-_REGION_HEAD_CHARS = 400  # title + first lines name the place far more often than the agency field
 
 
 _ENCODER = json.JSONEncoder(ensure_ascii=False, sort_keys=True, default=str)  # json.dumps would build one per call
@@ -154,8 +153,6 @@ def statement_rows(report: Report, doc_id: str) -> list[dict[str, Any]]:
 
 def document_row(report: Report, doc_id: str, path: str, sha256: str | None, seconds: float,
                  pipeline: str, counts: dict[str, int], checks: list[dict[str, Any]]) -> dict[str, Any]:
-    from nlp.compare.regions import region_of
-
     meta = report.meta
     row: dict[str, Any] = {c: None for c in SCHEMAS["documents"].names}
     row.update({"doc_id": doc_id, "path": path, "ok": report.ok, "error": report.error, "sha256": sha256,
@@ -163,8 +160,7 @@ def document_row(report: Report, doc_id: str, path: str, sha256: str | None, sec
     if meta is not None:
         row.update({"file_format": meta.file_format, "encoding": meta.encoding, "n_chars": meta.n_chars,
                     "agency": meta.agency, "year": _int(meta.year), "level": meta.level,
-                    "format_version": meta.format_version, "title": meta.title})
-        row["region"] = region_of(meta.agency, (meta.title or "") + "\n" + report.text[:_REGION_HEAD_CHARS])
+                    "format_version": meta.format_version, "title": meta.title, "region": meta.region})
     if report.ok:
         row["n_sections"] = len(report.sections)
         row["missing_sections"] = _json(list(report.missing_sections))
