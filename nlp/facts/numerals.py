@@ -10,6 +10,8 @@ from functools import lru_cache
 
 import cn2an
 
+from nlp.io.limits import DEFAULT_LIMITS
+
 # Length-preserving (one char → one char) so offsets stay valid after translation.
 FULLWIDTH = str.maketrans({chr(c): chr(c - 0xFEE0) for c in range(0xFF10, 0xFF1A)} | {
     "％": "%", "．": ".", "，": "，", "＋": "+", "－": "-",
@@ -49,7 +51,13 @@ def parse_chinese(span: str) -> int | float | None:
 
 
 def parse_number(span: str) -> int | float | None:
-    """Arabic or Chinese numeral span, optionally followed by a multiplier (3.2万, 10万, 1.2亿) → number."""
+    """Arabic or Chinese numeral span, optionally followed by a multiplier (3.2万, 10万, 1.2亿) → number.
+
+    None for a digit run longer than ``ReadLimits.max_number_digits``: it is not a count, and reading
+    it would change its value (float) or fail (Python's int conversion limit).
+    """
+    if sum(ch.isdigit() for ch in span) > DEFAULT_LIMITS.max_number_digits:
+        return None
     if span.isascii() and span.isdigit():
         return int(span)
     span = span.translate(FULLWIDTH).strip().replace(" ", "")
