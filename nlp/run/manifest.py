@@ -13,7 +13,7 @@ from nlp import __version__
 from nlp.outputs import atomic_write_text, dumps_json
 from nlp.resources import RESOURCES
 
-_LIBRARIES = ("rjieba", "jieba", "spacy", "scikit-learn", "skops", "numpy", "pandas", "pyarrow", "datasketch",
+_LIBRARIES = ("rjieba", "jieba", "spacy", "scikit-learn", "numpy", "pandas", "pyarrow", "datasketch",
               "pdfplumber", "cn2an")
 _MODEL_SUFFIXES = (".skops", ".npz", ".npy", ".joblib", ".onnx", ".bin")
 
