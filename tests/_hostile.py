@@ -5,6 +5,7 @@ show super-linear behaviour as a ratio between two sizes instead of waiting minu
 """
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -124,8 +125,8 @@ def run_measured(args: list[str], timeout: float = 90, cwd: Path | None = None) 
                "print(json.dumps([p.returncode, p.stdout, p.stderr, rss]))\n")
     env = dict(os.environ, PYTHONPATH=str(ROOT))
     done = subprocess.run([sys.executable, "-c", wrapper, sys.executable, "-m", "nlp", *args],
-                          capture_output=True, text=True, timeout=timeout, env=env, cwd=cwd or ROOT)
-    import json
+                          check=False, capture_output=True, text=True, timeout=timeout, env=env,
+                          cwd=cwd or ROOT)
 
     rc, out, err, rss = json.loads(done.stdout)
     return rc, out, err, rss

@@ -58,7 +58,7 @@ def test_long_numbers_are_not_values_and_never_crash():
     """400 digits made `run` print a traceback (float overflow); a number over the limit is no fact."""
     report = Pipeline("run").from_text(with_digits_in_prose(400))
     assert report.ok
-    facts = report.extensions["facts"]
+    facts = report.facts
     assert not any(len(f["text"]) > 100 for f in facts)
     assert all(f["value"] is None or abs(f["value"]) < 10 ** DEFAULT_LIMITS.max_number_digits for f in facts)
 
@@ -109,7 +109,7 @@ def test_hostile_batch_beside_good_reports(tmp_path):
     odd = odd_file_names(inputs)
     special_entries(inputs)
     n_expected = 2 + 6 + len(odd)
-    rc, out, err, rss = run_measured(["run", str(inputs), "-o", str(tmp_path / "out"), "--jobs", "2", "-q"],
+    rc, _, err, rss = run_measured(["run", str(inputs), "-o", str(tmp_path / "out"), "--jobs", "2", "-q"],
                                      timeout=MAX_SECONDS * 3)
     assert "Traceback" not in err
     assert rss < MAX_RSS_MB, rss
@@ -121,7 +121,7 @@ def test_hostile_batch_beside_good_reports(tmp_path):
     for seed in SEED_FILES[:2]:
         alone = Pipeline("parse").from_path(seed)
         assert by_name[seed.name]["ok"]
-        n_cells = sum(len(t.get("cells") or t.get("rows") or {}) for t in alone.extensions["tables"].values())
+        n_cells = sum(len(t.get("cells") or t.get("rows") or {}) for t in alone.tables.values())
         assert n_cells > 0 and by_name[seed.name]["n_table_cells"] > 0
     manifest = json.loads((tmp_path / "out" / "manifest.json").read_text())
     skipped = {Path(s["path"]).name: s["reason"] for s in manifest["skipped_inputs"]}

@@ -22,8 +22,8 @@ from typing import Any
 from tqdm import tqdm
 
 from nlp.io.inputs import find_inputs
-from nlp.pipeline import Pipeline, error_report, pipeline_names
 from nlp.outputs import remove_temporary_files
+from nlp.pipeline import Pipeline, error_report, pipeline_names
 from nlp.run.lock import outdir_lock
 from nlp.run.rows import report_rows
 from nlp.run.shards import ShardStore, document_id
