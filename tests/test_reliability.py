@@ -220,3 +220,30 @@ def test_a_second_run_on_the_same_outdir_is_refused(tmp_path):
     assert first.wait(timeout=300) == 0
     assert rc == 2 and f"pid {first.pid}" in err and "another govnlp run" in err
     assert len(pd.read_parquet(out / "documents.parquet")) == 30  # the first run's tables are whole
+
+
+def test_xml_entity_expansion_in_a_docx_is_not_expanded(tmp_path):
+    """A "billion laughs" DTD in word/document.xml: refused or read without expanding, quickly."""
+    import zipfile
+
+    from _docgen import make_report_docx
+
+    source = make_report_docx(tmp_path / "plain.docx")
+    laughs = "".join(f'<!ENTITY l{i} "{("&l%d;" % (i - 1)) * 10 if i else "哈"}">' for i in range(10))
+    with zipfile.ZipFile(source) as zin:
+        parts = {name: zin.read(name) for name in zin.namelist()}
+    xml = parts["word/document.xml"].decode("utf-8")
+    head, body = xml.split("?>", 1) if xml.startswith("<?xml") else ("", xml)
+    parts["word/document.xml"] = (head + ("?>" if head else "") + f"<!DOCTYPE w:document [{laughs}]>"
+                                  + body.replace("<w:t>", "<w:t>&l9;", 1)).encode("utf-8")
+    bomb = tmp_path / "laughs.docx"
+    with zipfile.ZipFile(bomb, "w") as zout:
+        for name, data in parts.items():
+            zout.writestr(name, data)
+    t = time.perf_counter()
+    try:
+        text = read_document(bomb).text
+        assert len(text) < 10 * len(read_document(source).text)
+    except ReadError as exc:
+        assert "laughs.docx" in str(exc)
+    assert time.perf_counter() - t < 10
