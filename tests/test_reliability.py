@@ -229,7 +229,7 @@ def test_xml_entity_expansion_in_a_docx_is_not_expanded(tmp_path):
     from _docgen import make_report_docx
 
     source = make_report_docx(tmp_path / "plain.docx")
-    laughs = "".join(f'<!ENTITY l{i} "{("&l%d;" % (i - 1)) * 10 if i else "哈"}">' for i in range(10))
+    laughs = "".join(f'<!ENTITY l{i} "{f"&l{i - 1};" * 10 if i else "哈"}">' for i in range(10))
     with zipfile.ZipFile(source) as zin:
         parts = {name: zin.read(name) for name in zin.namelist()}
     xml = parts["word/document.xml"].decode("utf-8")
