@@ -133,18 +133,31 @@ def _find_inline_headings(norm: str) -> list[_Heading]:
 
 
 def _best_chain(cands: list[_Heading]) -> list[_Heading]:
-    """Longest chain of headings in statutory order (ties: higher score, then later position)."""
+    """Longest chain of headings in statutory order (ties: higher score, then later position).
+
+    A dynamic programme over the candidates in text order. Candidates become available as
+    predecessors once the text has passed their end; for each key only the best available one
+    matters, so each step looks at six entries instead of every earlier heading (linear, where the
+    pairwise form was quadratic on a text of many repeated headings).
+    """
     order = {k: i for i, k in enumerate(SECTION_KEYS)}
     cands = sorted(cands, key=lambda h: h.line_start)
     best: list[tuple[int, int, int]] = []  # (count, score, prev index)
+    by_end = sorted(range(len(cands)), key=lambda j: (cands[j].end, j))
+    best_of_key: dict[str, tuple[int, int, int]] = {}  # key -> (count, score, index), available ones only
+    released = 0
     for i, h in enumerate(cands):
+        while released < len(by_end) and cands[by_end[released]].end <= h.line_start:
+            j = by_end[released]
+            released += 1
+            entry_j = (best[j][0], best[j][1], j)
+            if entry_j >= best_of_key.get(cands[j].key, (0, 0, -1)):
+                best_of_key[cands[j].key] = entry_j
         entry = (1, h.score, -1)
-        for j in range(i):
-            g = cands[j]
-            if order[g.key] < order[h.key] and g.end <= h.line_start:
-                cnt, sc, _ = best[j]
-                if (cnt + 1, sc + h.score) >= entry[:2]:
-                    entry = (cnt + 1, sc + h.score, j)
+        preds = [v for k, v in best_of_key.items() if order[k] < order[h.key]]
+        if preds:
+            cnt, sc, j = max(preds)
+            entry = (cnt + 1, sc + h.score, j)
         best.append(entry)
     if not best:
         return []

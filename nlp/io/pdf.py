@@ -29,7 +29,7 @@ from typing import Any
 
 from nlp.errors import ReadError
 from nlp.io.base import ReadResult
-from nlp.io.limits import DEFAULT_LIMITS, ReadLimits, check_file_size
+from nlp.io.limits import DEFAULT_LIMITS, ReadLimits, check_file_size, check_pdf_streams
 from nlp.io.pdf_tables import RuledTable, TextLine, find_ruled_tables, text_lines
 from nlp.text.headings import CELL_ROW_MARK
 
@@ -211,6 +211,7 @@ def read_pdf_file(path: Path, *, limits: ReadLimits = DEFAULT_LIMITS) -> ReadRes
     """Read a PDF report; raise ReadError (naming the file) when it is corrupt, scanned or too big."""
     path = Path(path)
     check_file_size(path, limits)
+    check_pdf_streams(path, limits)
     pages: list[_Page] = []
     with _open(path) as pdf:
         try:

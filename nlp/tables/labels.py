@@ -58,11 +58,14 @@ class LabelMatcher:
 
     def __init__(self, templates: list[Template]):
         self.templates = templates
+        # A cell many times longer than every label cannot be one (in-order matching is quadratic
+        # in the cell's length: a megabyte digit run after a row label would take minutes).
+        self.max_cell_chars = 4 * max((len(t.body) for t in templates), default=0) + 40
 
     @lru_cache(maxsize=4096)  # noqa: B019 — matchers are few and long-lived
     def match(self, text: str) -> LabelMatch:
         body, enums = label_body(text)
-        if not body:
+        if not body or len(body) > self.max_cell_chars:
             return LabelMatch(None, 0)
         scored: list[tuple[int, Template]] = []
         chars = set(body)

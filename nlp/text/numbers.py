@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 
+from nlp.io.limits import DEFAULT_LIMITS
 from nlp.text.grammar import grammar
 from nlp.text.numerals import MULTIPLIERS, NUMERAL_CHARS, SMALL_MULTIPLIERS, parse_chinese, round_number
 from nlp.text.width import fold_number_chars, nfkc
@@ -51,7 +52,11 @@ def parse_number(span: str) -> int | float | None:
     """Arabic or Chinese numeral span, optionally followed by a multiplier (3.2万, 10万, 1.2亿) → number.
 
     Spaces inside the span ("1 024") are PDF artefacts and ignored; full-width digits are read.
+    None for a digit run longer than ``ReadLimits.max_number_digits``: it is not a count, and reading
+    it would change its value (float) or fail (Python's int conversion limit).
     """
+    if sum(ch.isdigit() for ch in span) > DEFAULT_LIMITS.max_number_digits:
+        return None
     if span.isascii() and span.isdigit():
         return int(span)
     span = fold_number_chars(span).strip().replace(" ", "")
