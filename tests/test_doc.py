@@ -60,7 +60,7 @@ def real_doc(tmp_path_factory: pytest.TempPathFactory):
     src = min(REAL.glob("*.pdf"), key=lambda p: p.stat().st_size)
     original = parse_report(src)
     d = tmp_path_factory.mktemp("doc")
-    docx_path = docx_from_text(original._cache["read"].text, d / "report.docx")
+    docx_path = docx_from_text(original.read.text, d / "report.docx")
     subprocess.run([SOFFICE, "--headless", "--norestore", f"-env:UserInstallation={(d / 'profile').as_uri()}",
                     "--convert-to", "doc", "--outdir", str(d), str(docx_path)],
                    check=True, capture_output=True, timeout=180)
@@ -82,10 +82,10 @@ def test_doc_through_libreoffice_reads_to_the_same_sections_and_tables(real_doc)
     original, doc = real_doc
     report = parse_report(doc)
     _same_reading(original, report)
-    read = report._cache["read"]
+    read = report.read
     assert read.file_format == "doc" and read.extras["converted_with"] == "soffice"
     assert read.source == str(doc)
-    assert report.extensions["tables"] == original.extensions["tables"]
+    assert report.tables == original.tables
 
 
 @requires_shared
@@ -95,8 +95,8 @@ def test_doc_through_antiword_reads_to_the_same_sections_and_tables(real_doc, mo
     monkeypatch.setattr(doc_mod, "find_converters", lambda: {"antiword": ANTIWORD})
     report = parse_report(doc)
     _same_reading(original, report)
-    assert report._cache["read"].extras["converted_with"] == "antiword"
-    assert report.extensions["tables"] == original.extensions["tables"]
+    assert report.read.extras["converted_with"] == "antiword"
+    assert report.tables == original.tables
 
 
 @requires_shared
@@ -107,7 +107,7 @@ def test_wps_name_is_read_like_doc(real_doc, tmp_path: Path) -> None:
     shutil.copyfile(doc, wps)
     report = parse_report(wps)
     _same_reading(original, report)
-    assert report._cache["read"].file_format == "wps"
+    assert report.read.file_format == "wps"
 
 
 def test_no_converter_names_the_file_and_what_to_install(monkeypatch, tmp_path: Path) -> None:

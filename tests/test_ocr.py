@@ -85,7 +85,7 @@ def test_scanned_copy_has_no_text_layer_and_is_read_by_ocr(scanned) -> None:
     _, ocr, path = scanned
     with pdfplumber.open(path) as pdf:
         assert not any(page.chars for page in pdf.pages)
-    read = ocr._cache["read"]
+    read = ocr.read
     assert ocr.ok, ocr.error
     assert read.extras["ocr_pages"] == list(range(1, read.extras["pages"] + 1))
     assert {t["method"] for t in read.extras["tables"]} == {"ocr_ruling"}
@@ -104,16 +104,17 @@ def test_scanned_copy_gives_the_six_sections(scanned) -> None:
 def test_scanned_copy_tables_equal_the_text_layer_parse(scanned) -> None:
     """≥ 98% of the cells equal; every other cell null and flagged uncertain, or low-confidence with
     every identity it takes part in passing (no identity could tell it was misread)."""
-    from nlp.rules import run_checks
+    from nlp.rules.engine import load_rules, run_rules
 
     original, ocr, _ = scanned
-    want = leaves(original.extensions["tables"])
-    got = leaves(ocr.extensions["tables"])
+    want = leaves(original.tables)
+    got = leaves(ocr.tables)
     assert len(want) > 150  # tables 二, 三 and 四 were all found in the original
     equal = sum(1 for ref, v in want.items() if got.get(ref) == v)
     assert equal / len(want) >= 0.98, [(r, v, got.get(r)) for r, v in want.items() if got.get(r) != v]
-    prov = ocr.extensions["table_provenance"]
-    failing = {c["ref"] for r in run_checks(ocr) if r["status"] == "FAIL" for c in r["cells"]}
+    prov = ocr.table_provenance
+    identities = [s for s in load_rules() if s["evaluator"] == "sum_equation"]
+    failing = {c["ref"] for r in run_rules(ocr, specs=identities) if r.status == "FAIL" for c in r.cells}
     for ref, value in want.items():
         if got.get(ref) == value:
             continue
@@ -128,7 +129,7 @@ def test_scanned_copy_tables_equal_the_text_layer_parse(scanned) -> None:
 @requires_ocr
 def test_every_ocr_cell_and_line_keeps_page_box_and_confidence(scanned) -> None:
     _, ocr, _ = scanned
-    read = ocr._cache["read"]
+    read = ocr.read
     boxes = read.extras["ocr_boxes"]
     covered = bytearray(len(read.text))
     for start, end, page, x0, top, x1, bottom, conf in boxes:
@@ -138,7 +139,7 @@ def test_every_ocr_cell_and_line_keeps_page_box_and_confidence(scanned) -> None:
     uncovered = [ch for ch, c in zip(read.text, covered) if not c and ch not in "\t\n"]
     assert not uncovered, "".join(uncovered)[:80]
     # table cells carry the confidence of the OCR boxes they were read from
-    leaf = prov_leaf(ocr.extensions["table_provenance"], ("table3", "new_received", "total"))
+    leaf = prov_leaf(ocr.table_provenance, ("table3", "new_received", "total"))
     assert 0 < leaf["ocr_confidence"] <= 1 and leaf["page"] >= 1 and len(leaf["bbox"]) == 4
 
 
@@ -151,7 +152,7 @@ def test_low_confidence_misread_that_breaks_an_identity_becomes_uncertain(scanne
     from nlp.io.ocr_check import apply_ocr_confidence
 
     _, ocr, _ = scanned
-    read = ocr._cache["read"]
+    read = ocr.read
     parsed = parse_tables(read.text)
     leaf = parsed["table3"]["provenance"]["new_received"]["total"]
     true_value = parsed["table3"]["rows"]["new_received"]["total"]
@@ -193,10 +194,10 @@ def test_page_image_reads_like_the_pdf_page(tmp_path: Path) -> None:
 
     src = smallest_real_pdf()
     original = parse_report(src)
-    t4 = original.extensions["tables"]["table4"]
+    t4 = original.tables["table4"]
     assert t4 is not None
-    page = next(b[2] for b in original._cache["read"].extras["cell_boxes"]
-                if b[0] >= original.extensions["table_provenance"]["table4"]["cells"]["review.total"]["start"])
+    page = next(b[2] for b in original.read.extras["cell_boxes"]
+                if b[0] >= original.table_provenance["table4"]["cells"]["review.total"]["start"])
     pdf = pdfium.PdfDocument(str(src))
     image = tmp_path / "page.png"
     pdf[page - 1].render(scale=2.0).to_pil().save(image)
@@ -262,4 +263,4 @@ def test_report_from_read_keeps_ocr_extras() -> None:
     from nlp.io.base import ReadResult
 
     rep = report_from_read(ReadResult("一、总体情况\n", "x.pdf", "pdf", extras={"ocr_boxes": []}))
-    assert rep._cache["read"].extras["ocr_boxes"] == []
+    assert rep.read.extras["ocr_boxes"] == []

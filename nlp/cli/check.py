@@ -10,9 +10,10 @@ import typer
 
 from nlp.cli._common import expand_inputs, output_stream, progress, write_jsonl
 from nlp.cli.app import app
+from nlp.component import create
 from nlp.model import Report
 from nlp.pipeline import Pipeline, pipeline_names
-from nlp.rules import run_checks, summarize
+from nlp.rules import summarize
 
 
 def _prepare_pipeline() -> Pipeline:
@@ -70,14 +71,16 @@ def check_cmd(
 
     Example: govnlp check report_2024.pdf --previous report_2023.pdf
 
-    Exit code 0 when the tool ran (even if rules FAIL); with --strict, 2 when any rule FAILs.
+    Exit code 0 when every input was checked (even if rules FAIL), 1 when an input could not be read
+    (its ERROR record is written, the others are checked); with --strict, 2 when any rule FAILs.
     """
     files = expand_inputs(paths)
     if not files:
         typer.echo(f"no reports found in: {', '.join(map(str, paths))}", err=True)
         raise typer.Exit(1)
     pipeline = _prepare_pipeline()
-    any_fail = False
+    checker = create("checks")  # the "checks" component, called with the previous report
+    any_fail = any_error = False
     with output_stream(output) as fh:
         prev_report: Report | None = None
         if previous is not None:
@@ -89,13 +92,15 @@ def check_cmd(
         for path in progress(files, "check"):
             report = pipeline.from_path(path)
             if not report.ok:
+                any_error = True
                 typer.echo(f"error: {report.error}", err=True)
                 write_jsonl(fh, error_record(str(path), report.error or "unreadable"))
                 continue
             try:
-                results = run_checks(report, prev_report)
+                results = checker.check(report, prev_report)
             except Exception as exc:  # noqa: BLE001 — a bug on one file must not stop the batch
                 msg = f"{path}: internal error while checking: {type(exc).__name__}: {exc}"
+                any_error = True
                 typer.echo(f"error: {msg}", err=True)
                 write_jsonl(fh, error_record(str(path), msg))
                 continue
@@ -104,4 +109,4 @@ def check_cmd(
             any_fail |= any(r["status"] == "FAIL" for r in results)
             for line in summary_lines(str(path), results):
                 typer.echo(line, err=True)
-    raise typer.Exit(2 if strict and any_fail else 0)
+    raise typer.Exit(2 if strict and any_fail else 1 if any_error else 0)

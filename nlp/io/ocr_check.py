@@ -82,7 +82,7 @@ def apply_ocr_confidence(parsed: dict[str, Any], ocr_boxes: list[list[Any]],
     if not low:
         return []
     tables, prov = tables_to_json(parsed)
-    report = Report(source="", extensions={"tables": tables, "table_provenance": prov})
+    report = Report(source="", tables=tables, table_provenance=prov)
     specs = [s for s in load_rules() if s["evaluator"] == "sum_equation"]
     results = run_rules(report, specs=specs)
     # a doubtful cell is confirmed by an identity that holds when every other cell in it is trusted
