@@ -184,6 +184,33 @@ def test_low_confidence_misread_that_breaks_an_identity_becomes_uncertain(scanne
     assert misread["table3"]["provenance"]["new_received"]["natural_person"]["low_confidence"] is True
 
 
+@requires_shared
+@requires_ocr
+def test_one_scanned_page_inside_a_text_pdf_is_ocred(tmp_path: Path) -> None:
+    """A text PDF whose last page was printed, signed and scanned: that page alone is OCRed and its
+    section (六) is found; the text pages keep their text layer."""
+    import pypdfium2 as pdfium
+
+    src = smallest_real_pdf()
+    original = parse_report(src)
+    n = original.read.extras["pages"]
+    scan = make_scanned_copy(src, tmp_path / "last.pdf", pages=[n - 1])
+    mixed = pdfium.PdfDocument.new()
+    with_text, scanned = pdfium.PdfDocument(str(src)), pdfium.PdfDocument(str(scan))
+    mixed.import_pages(with_text, list(range(n - 1)))
+    mixed.import_pages(scanned, [0])
+    mixed.save(str(tmp_path / "mixed.pdf"))
+    for doc in (mixed, with_text, scanned):
+        doc.close()
+    report = parse_report(tmp_path / "mixed.pdf")
+    assert report.read.extras["ocr_pages"] == [n]
+    assert [s.key for s in report.sections] == SECTIONS
+    last = report.section("other")
+    assert last is not None and last.start >= report.read.extras["page_starts"][n - 1]
+    assert report.tables == original.tables  # the tables are on text pages: unchanged
+    assert all(b[2] == n for b in report.read.extras["ocr_boxes"])
+
+
 # ------------------------------------------------------------------ images
 
 @requires_shared

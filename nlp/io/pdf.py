@@ -14,8 +14,11 @@ Output contract (see :class:`nlp.io.base.ReadResult`):
   top-left corner), ``tables`` (one record per ruled table), ``removed_lines`` (page furniture
   dropped), ``pages_without_text``, ``rotated_pages``.
 
-Refused with ReadError naming the file: corrupt/encrypted files, no text layer (scanned), a text
-layer whose fonts have no Unicode mapping, more pages or bytes than :class:`ReadLimits` allows.
+Pages without a text layer (scanned), and PDFs whose fonts have no Unicode mapping, are OCRed when
+the optional extra ``govnlp[ocr]`` is installed (:mod:`nlp.io.ocr`; ``extras["ocr_pages"]`` and
+``extras["ocr_boxes"]`` with each line's and cell's confidence); without it a wholly scanned PDF is
+refused with an error saying how to install it. Refused with ReadError naming the file: corrupt/encrypted
+files, more pages or bytes than :class:`ReadLimits` allows.
 Pages whose text runs sideways are read upright (text layer only, no ruled tables there).
 """
 from __future__ import annotations
