@@ -267,20 +267,56 @@ def build_table(boxes: list[OcrBox], rules: Rules, region: tuple[int, int, int, 
     return RuledTable(page, _to_points((x0, y0, x1, y1), scale), grid)
 
 
-def text_lines(boxes: list[OcrBox], page: int, scale: float, cfg: dict[str, Any]) -> list[TextLine]:
-    """Visual lines outside ruled tables; a gap wider than ``cell_gap_em`` line heights splits cells."""
+_NUMBER_RUN = re.compile(r"\d[\d,.]*(?: +\d[\d,.]*)+")
+
+
+def _split_number_runs(boxes: list[OcrBox]) -> list[OcrBox]:
+    """Borderless tables: the detector joins neighbouring value cells into one box ("0 0 0 95");
+    split such a box into one box per number, each with its share of the width."""
     out = []
+    for b in boxes:
+        if not _NUMBER_RUN.fullmatch(b.text):
+            out.append(b)
+            continue
+        tokens = b.text.split()
+        unit = (b.box[2] - b.box[0]) / max(len(b.text), 1)
+        pos = 0
+        for tok in tokens:
+            start = b.text.index(tok, pos)
+            pos = start + len(tok)
+            out.append(OcrBox(tok, (b.box[0] + start * unit, b.box[1], b.box[0] + pos * unit, b.box[3]), b.conf))
+    return out
+
+
+def text_lines(boxes: list[OcrBox], page: int, scale: float, cfg: dict[str, Any]) -> list[TextLine]:
+    """Visual lines outside ruled tables; a gap wider than ``cell_gap_em`` line heights splits cells.
+
+    A box much taller than the body text (a vertical label beside a borderless table) is a line of
+    its own: grouped with the others it would pull several table rows into one line.
+    """
+    boxes = _split_number_runs(boxes)
+    if boxes:
+        typical = sorted(b.height for b in boxes)[len(boxes) // 2]
+        tall = [b for b in boxes if b.height > 2.5 * typical]
+        boxes = [b for b in boxes if b.height <= 2.5 * typical]
+    else:
+        tall = []
+    out = [TextLine(page, _to_points(b.box, scale), [Cell(b.text, _to_points(b.box, scale), conf=round(b.conf, 4))])
+           for b in tall]
     for line in group_lines(boxes, cfg["line_overlap"]):
         height = max(b.height for b in line)
         groups: list[list[OcrBox]] = [[line[0]]]
         for prev, b in itertools.pairwise(line):
-            if b.box[0] - prev.box[2] > cfg["cell_gap_em"] * height:
+            gap = b.box[0] - prev.box[2]
+            # two numbers side by side are two cells (a borderless table row), whatever the gap
+            number_cell = _DIGITS.fullmatch(b.text) and (_DIGITS.fullmatch(prev.text) or gap > 0.5 * height)
+            if gap > cfg["cell_gap_em"] * height or number_cell:
                 groups.append([])
             groups[-1].append(b)
         cells = [Cell(join_fragments([b.text for b in g]), _to_points(_union(g), scale),
                       conf=round(min(b.conf for b in g), 4)) for g in groups]
         out.append(TextLine(page, _to_points(_union(line), scale), cells))
-    return merge_wrapped_labels(out)
+    return merge_wrapped_labels(sorted(out, key=lambda t: (t.box[1], t.box[0])))
 
 
 def layout_page(boxes: list[OcrBox], rules: Rules, page: int, scale: float,
