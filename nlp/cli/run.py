@@ -37,7 +37,7 @@ def run_cmd(
                                  "comma-separated component list (e.g. normalize,segment,metadata)."),
     similarity: bool = typer.Option(True, "--similarity/--no-similarity",
                                     help="Also compute copying/boilerplate/follow-up tables (govnlp similarity)."),
-    csv: bool = typer.Option(True, "--csv/--no-csv", help="Also write every table as CSV (Parquet always)."),
+    csv: bool = typer.Option(False, "--csv/--no-csv", help="Also write every table as CSV (Parquet always)."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
     scheduler: str | None = typer.Option(None, "--scheduler", help="Process documents on a Dask cluster: "
                                          "local:N (a LocalCluster of N workers) or a scheduler address "
@@ -89,7 +89,7 @@ def run_cmd(
 @app.command("similarity")
 def similarity_cmd(
     outdir: Path = typer.Argument(..., help="A directory written by `govnlp run`."),
-    csv: bool = typer.Option(True, "--csv/--no-csv", help="Also write the tables as CSV (Parquet always)."),
+    csv: bool = typer.Option(False, "--csv/--no-csv", help="Also write the tables as CSV (Parquet always)."),
 ) -> None:
     """Copying, boilerplate and year-over-year follow-up over a finished run directory.
 

@@ -132,7 +132,7 @@ def process_documents(tasks: list[tuple[str, str]], outdir: Path, components: li
 
 def run_corpus(inputs: Iterable[str | Path], outdir: str | Path, components: str | list[str] = "run",
                jobs: int | None = None, force: bool = False, progress: bool = True, similarity: bool = True,
-               config: dict[str, dict[str, Any]] | None = None, formats: tuple[str, ...] = ("parquet", "csv"),
+               config: dict[str, dict[str, Any]] | None = None, formats: tuple[str, ...] = ("parquet",),
                scheduler: str | None = None) -> RunSummary:
     """Run the pipeline over every input and write the tables, shards and manifest.json to ``outdir``.
 
