@@ -144,15 +144,15 @@ def test_every_ocr_cell_and_line_keeps_page_box_and_confidence(scanned) -> None:
 
 
 @requires_shared
-@requires_ocr
-def test_low_confidence_misread_that_breaks_an_identity_becomes_uncertain(scanned) -> None:
-    """Simulate a misread digit on the real layout: the OCR text of one table 三 cell changed and its
-    confidence lowered. The row identity (A3) fails, so the value is withheld, with the reading that
-    would make the identity hold; a low-confidence cell whose identities hold keeps its value."""
+def test_low_confidence_misread_that_breaks_an_identity_becomes_uncertain() -> None:
+    """A misread digit simulated on a real report's table layout (its text-layer reading, with the
+    OCR confidences a scan would carry): one table 三 cell changed and its confidence lowered. The
+    row and column identities fail, so the value is withheld, with the reading and the value that
+    makes both hold; a low-confidence cell whose identity holds with trusted cells keeps its value."""
     from nlp.io.ocr_check import apply_ocr_confidence
 
-    _, ocr, _ = scanned
-    read = ocr.read
+    read = parse_report(smallest_real_pdf()).read
+    read.extras["ocr_boxes"] = [[*b, 0.99] for b in read.extras["cell_boxes"]]
     parsed = parse_tables(read.text)
     leaf = parsed["table3"]["provenance"]["new_received"]["total"]
     true_value = parsed["table3"]["rows"]["new_received"]["total"]
@@ -175,9 +175,10 @@ def test_low_confidence_misread_that_breaks_an_identity_becomes_uncertain(scanne
     assert misread["table3"]["rows"]["new_received"]["total"] == int(wrong)
     uncertain = apply_ocr_confidence(misread, boxes)
     assert [u["ref"] for u in uncertain] == ["table3.new_received.total"]
+    assert sorted(uncertain[0]["identities"]) == ["A1.identity.total", "A3.row_total.new_received"]
     assert misread["table3"]["rows"]["new_received"]["total"] is None
     flag = misread["table3"]["provenance"]["new_received"]["total"]["uncertain"]
-    assert flag["ocr_reading"] == int(wrong) and true_value in flag["candidates"]
+    assert flag["ocr_reading"] == int(wrong) and flag["candidates"] == [true_value]
     assert "A3.row_total" in flag["reason"]
     # the other low-confidence cell: its identities hold (A1 passes), so it stays, flagged
     assert misread["table3"]["rows"]["new_received"]["natural_person"] is not None

@@ -62,7 +62,7 @@ def apply_ocr_confidence(parsed: dict[str, Any], ocr_boxes: list[list[Any]],
     ``ocr_boxes``: the reader's ``extras["ocr_boxes"]``, [start, end, page, x0, top, x1, bottom, conf].
     """
     from nlp.model import Report
-    from nlp.rules.engine import FAIL, PASS, load_rules, run_rules
+    from nlp.rules.engine import FAIL, PASS, run_rules
     from nlp.tables import tables_to_json
 
     threshold = float(config()["min_confidence"] if threshold is None else threshold)
@@ -83,12 +83,11 @@ def apply_ocr_confidence(parsed: dict[str, Any], ocr_boxes: list[list[Any]],
         return []
     tables, prov = tables_to_json(parsed)
     report = Report(source="", tables=tables, table_provenance=prov)
-    specs = [s for s in load_rules() if s["evaluator"] == "sum_equation"]
-    results = run_rules(report, specs=specs)
+    results = run_rules(report, specs=_sum_specs())
     # a doubtful cell is confirmed by an identity that holds when every other cell in it is trusted
     confirmed = {c["ref"] for res in results if res.status == PASS for c in res.cells
                  if all(o["ref"] not in low and o["value"] is not None for o in res.cells if o is not c)}
-    uncertain: dict[str, dict[str, Any]] = {}
+    fixes: dict[str, dict[str, Any]] = {}  # ref -> {identity: value that would make it hold}
     for res in results:
         if res.status != FAIL:
             continue
@@ -97,23 +96,34 @@ def apply_ocr_confidence(parsed: dict[str, Any], ocr_boxes: list[list[Any]],
             if cell["ref"] not in low or cell["ref"] in confirmed or cell["value"] is None:
                 continue
             # the value this cell would need for the identity to hold, were it the only misread
-            fix = cell["value"] + (res.actual - res.expected if i < expected_refs else res.expected - res.actual)
-            entry = uncertain.setdefault(cell["ref"], {"ref": cell["ref"], "ocr_reading": cell["value"],
-                                                       "identities": [], "candidates": []})
-            entry["identities"].append(res.rule)
-            if fix >= 0 and float(fix).is_integer() and int(fix) not in entry["candidates"]:
-                entry["candidates"].append(int(fix))
-    for ref, entry in uncertain.items():
+            diff = res.actual - res.expected if i < expected_refs else res.expected - res.actual
+            fixes.setdefault(cell["ref"], {})[res.rule] = cell["value"] + diff
+    uncertain = []
+    for ref, by_rule in fixes.items():
         name, path, leaf = low[ref]
+        reading = _value_at(parsed, name, path)
+        values = set(by_rule.values())
+        # a candidate only when every failing identity of the cell asks for the same possible value
+        (only,) = values if len(values) == 1 else (None,)
+        candidates = [int(only)] if only is not None and only >= 0 and float(only).is_integer() else []
         conf = leaf["ocr_confidence"]
-        # a candidate holds only if every failing identity of this cell agrees on it
-        if len(entry["identities"]) > 1 and len(entry["candidates"]) > 1:
-            entry["candidates"] = []
-        entry["reason"] = (f"OCR confidence {conf:.2f} < {threshold:.2f} and identity "
-                           f"{', '.join(entry['identities'])} fails with the value read")
-        leaf["uncertain"] = {k: entry[k] for k in ("reason", "ocr_reading", "candidates")}
+        leaf["uncertain"] = {
+            "reason": (f"OCR confidence {conf:.2f} < {threshold:.2f} and identity "
+                       f"{', '.join(by_rule)} fails with the value read"),
+            "ocr_reading": reading,
+            "candidates": candidates,
+        }
+        uncertain.append({"ref": ref, "identities": list(by_rule), **leaf["uncertain"]})
         _set_value(parsed, name, path, None)
-    return list(uncertain.values())
+    return uncertain
+
+
+def _value_at(parsed: dict[str, Any], name: str, path: list[str]) -> Any:
+    res = parsed[name]
+    node = res["rows" if "rows" in res else "cells"]
+    for key in path:
+        node = node[key]
+    return node
 
 
 def _n_actual(res: Any) -> int:
