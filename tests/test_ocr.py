@@ -245,7 +245,8 @@ def test_page_image_reads_like_the_pdf_page(tmp_path: Path) -> None:
 def test_borderless_table_image_reads_rows_and_never_a_wrong_value(tmp_path: Path) -> None:
     """The table pages of a real report with every ruling line erased (a borderless table, as some
     units lay them out): rows come from lines and cells from gaps, numbers side by side are separate
-    cells; most table 三 cells are read and none is read wrong (the rest stay null)."""
+    cells, and rows showing every value place the numbers of shorter rows under their columns: table 三
+    is read (≥ 95% of its cells) and no cell is read wrong (the rest stay null)."""
     import cv2
     import numpy as np
     import pypdfium2 as pdfium
@@ -273,7 +274,7 @@ def test_borderless_table_image_reads_rows_and_never_a_wrong_value(tmp_path: Pat
     pdf.close()
     want = {k: v for k, v in leaves(original.tables).items() if k[0] == "table3"}
     got = leaves(tables_to_json(parse_tables(text))[0])
-    assert sum(got.get(k) == v for k, v in want.items()) >= 0.75 * len(want)
+    assert sum(got.get(k) == v for k, v in want.items()) >= 0.95 * len(want)
     assert not [(k, v, got.get(k)) for k, v in want.items() if got.get(k) is not None and got[k] != v]
 
 

@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 
 from nlp.io.cells import join_fragments
+from nlp.io.ocr_columns import align_value_columns
 from nlp.io.pdf_tables import Cell, RuledTable, TextLine, merge_wrapped_labels
 
 PixBox = tuple[float, float, float, float]  # x0, top, x1, bottom in pixels
@@ -330,5 +331,7 @@ def layout_page(boxes: list[OcrBox], rules: Rules, page: int, scale: float,
         if table is not None:
             items.append(table)
             rest = [b for b in rest if not _inside(b, region)]
-    items += text_lines(rest, page, scale, cfg)
+    lines = text_lines(rest, page, scale, cfg)
+    align_value_columns(lines, scale, reread)  # borderless tables: values under their columns
+    items += lines
     return sorted(items, key=lambda it: (it.top, it.box[0]))
