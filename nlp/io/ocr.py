@@ -153,13 +153,14 @@ def ocr_pdf_pages(path: Path, numbers: list[int], why: str) -> dict[int, tuple[f
 
 def load_image(path: Path) -> np.ndarray:
     """An image file as an RGB array; ReadError when it cannot be decoded."""
-    from PIL import Image, UnidentifiedImageError
+    from PIL import Image, ImageOps, UnidentifiedImageError
 
     try:
         with Image.open(path) as im:
-            im.load()
-            if im.width * im.height > 80_000_000:
+            if im.width * im.height > 80_000_000:  # checked before the pixels are decoded
                 raise ReadError(str(path), f"image too large ({im.width}x{im.height} pixels)")
-            return np.asarray(im.convert("RGB"))
+            im.load()
+            # photos of a page carry their orientation in EXIF; OCR needs the page upright
+            return np.asarray(ImageOps.exif_transpose(im).convert("RGB"))
     except (UnidentifiedImageError, OSError) as exc:
         raise ReadError(str(path), f"corrupt or unreadable image ({exc})") from exc
