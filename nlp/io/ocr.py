@@ -162,5 +162,5 @@ def load_image(path: Path) -> np.ndarray:
             im.load()
             # photos of a page carry their orientation in EXIF; OCR needs the page upright
             return np.asarray(ImageOps.exif_transpose(im).convert("RGB"))
-    except (UnidentifiedImageError, OSError) as exc:
+    except (UnidentifiedImageError, Image.DecompressionBombError, OSError) as exc:
         raise ReadError(str(path), f"corrupt or unreadable image ({exc})") from exc
