@@ -162,13 +162,28 @@ def _best_cue(text: str, lo: int, hi: int, unit: str | None, sentence: str, lex:
     return cue, m
 
 
+def _before_fillers(text: str, lo: int, pos: int, lex: Lexicon) -> int:
+    """``pos`` moved left over coordination fillers ("被提起行政诉讼": the join stands before 被提起)."""
+    fillers = lex.structure.get("coordination_fillers") or ()
+    moved = True
+    while moved:
+        moved = False
+        for f in fillers:
+            if text.endswith(f, lo, pos):
+                pos -= len(f)
+                moved = True
+                break
+    return pos
+
+
 def _coordinated(text: str, clause_lo: int, cue_m: CueMatch, cand: Candidate, unit: str | None,
                  sentence: str, lex: Lexicon) -> tuple[tuple[str, ...], bool, int]:
-    """Metrics of a coordinated cue list right before the number: "行政复议、行政诉讼0件" → both.
+    """Metrics of a coordinated cue list right before the number: "行政复议、行政诉讼0件" → both;
+    "被申请行政复议、被提起行政诉讼均为0件" → both (coordination fillers, metrics.yaml ``structure``).
 
     Returns (metrics, is_sum): a non-zero number without 均/各 after "予以公开及部分公开" is one
     combined count (is_sum), not one fact per cue."""
-    if not text.endswith(_COORD_JOIN, clause_lo, cue_m.start):
+    if not text.endswith(_COORD_JOIN, clause_lo, _before_fillers(text, clause_lo, cue_m.start, lex)):
         return (), False, cue_m.start
     gap = text[cue_m.end:cand.start]
     if not _COORD_GAP.match(gap):
@@ -176,6 +191,7 @@ def _coordinated(text: str, clause_lo: int, cue_m: CueMatch, cand: Candidate, un
     metrics: list[str] = []
     left_end = cue_m.start
     while True:
+        left_end = _before_fillers(text, clause_lo, left_end, lex)
         head = text[clause_lo:left_end]
         join = next((j for j in _COORD_JOIN if head.endswith(j)), None)
         if not join:
@@ -258,7 +274,8 @@ def attach(text: str, cands: list[Candidate], lex: Lexicon, sent_points: list[in
                 c.metric = chosen.name
                 # (_coordinated's own first test, inline: most cues follow no 、/和/及 list)
                 coord, is_sum, list_start = _coordinated(text, clause_lo, cue_m, c, c.unit, sentence, lex) \
-                    if chosen.name and text.endswith(_COORD_JOIN, clause_lo, cue_m.start) else ((), False, 0)
+                    if chosen.name and text.endswith(_COORD_JOIN, clause_lo, _before_fillers(text, clause_lo, cue_m.start, lex)) \
+                    else ((), False, 0)
                 if coord:
                     c.coordinated = coord + (chosen.name,)
                 elif is_sum:

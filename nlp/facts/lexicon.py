@@ -64,6 +64,10 @@ class Lexicon:
     negative_name_list: tuple[str, ...] = ()
     negative_patterns: dict[str, re.Pattern[str]] = field(default_factory=dict)
     negative_requires: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    weak_channels: frozenset[str] = frozenset()  # channels named only when no other is (专栏 is on a website)
+    structure: dict[str, Any] = field(default_factory=dict)  # metrics.yaml ``structure``: clause words
+    structure_counts: re.Pattern[str] | None = None  # fact_negatives.yaml ``structures``: report parts, slogans
+    zero_statement: re.Pattern[str] | None = None
 
 
 def _alternation(phrases: list[str]) -> str:
@@ -139,6 +143,14 @@ def _regex(entry: str | dict[str, Any]) -> str:
     return entry["regex"] if isinstance(entry, dict) else entry
 
 
+def _structure_counts(neg: dict[str, Any]) -> re.Pattern[str] | None:
+    spec = neg.get("structures") or {}
+    if not spec.get("patterns"):
+        return None
+    num = spec.get("numeral", r"[0-9零〇一二两三四五六七八九十]{1,3}")
+    return re.compile("|".join(f"(?:{p.replace('{num}', num)})" for p in spec["patterns"]))
+
+
 def build_lexicon(metrics_path: str | Path, negatives_path: str | Path) -> Lexicon:
     with open(metrics_path, encoding="utf-8") as fh:
         spec = yaml.safe_load(fh)
@@ -171,6 +183,11 @@ def build_lexicon(metrics_path: str | Path, negatives_path: str | Path) -> Lexic
         negative_patterns={k: re.compile(_regex(v), re.MULTILINE) for k, v in neg.get("patterns", {}).items()},
         negative_requires={k: tuple(str(r) for r in v.get("requires", ())) for k, v in neg.get("patterns", {}).items()
                            if isinstance(v, dict)},
+        weak_channels=frozenset(str(c) for c in spec.get("weak_channels", [])),
+        structure=dict(spec.get("structure", {})),
+        structure_counts=_structure_counts(neg),
+        zero_statement=re.compile(spec["structure"]["zero_statement"]) if spec.get("structure", {}).get("zero_statement")
+        else None,
     )
 
 

@@ -1,0 +1,272 @@
+"""Clause structure for numeric facts (issue 16): what a number counts is decided by the clause, not by the
+nearest word.
+
+Passes over the candidates of one narrative span, after :func:`nlp.facts.attach.attach` gave each its cue:
+
+* :func:`drop_structure_counts`: counts of the report's own parts and numbered slogans ("六个部分",
+  “三个转变”, 三项制度) are no facts (fact_negatives.yaml ``structures``);
+* :func:`document_heads`: a cue that only modifies a document head ("政协提案复函6条") yields to the head:
+  published documents are an active-disclosure breakdown item;
+* :func:`family_breakdowns`: a 其中/含 item inherits its parent's family (``<family>.breakdown``) unless its
+  own cue names another metric of that family (网络申请 → applications.by_channel.online);
+* :func:`channel_counts`: a count published through one named channel is ``<family>.by_channel.<key>``
+  (channel vocabulary in metrics.yaml);
+* :func:`categories`: a breakdown item's label as written ("机构职能类", "新制定");
+* :func:`coordinated_rates`: "办复率、满意率均为100%" states both rates;
+* :func:`zero_statements`: unitless zeros in words ("行政复议、行政诉讼均为0", "申请数为零"), one per
+  coordinated metric.
+"""
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+
+from nlp.facts.attach import CLAUSE_BREAK, cue_matches, enclosing
+from nlp.facts.candidates import Candidate
+from nlp.facts.lexicon import Lexicon
+
+_JOINS = ("、", "和", "及", "与", "以及")
+_ALL = re.compile(r"[均都皆各]")
+_QUOTES = "“”\"'‘’《》〈〉「」"
+
+
+def family(metric: str | None) -> str | None:
+    return metric.split(".", 1)[0] if metric else None
+
+
+def _words(lex: Lexicon, key: str) -> tuple[str, ...]:
+    return tuple(sorted((str(w) for w in lex.structure.get(key, ())), key=len, reverse=True))
+
+
+def drop_structure_counts(text: str, cands: list[Candidate], lex: Lexicon, lo: int, hi: int) -> list[Candidate]:
+    """``cands`` without those inside a report-part count or a numbered slogan."""
+    rx = lex.structure_counts
+    if rx is None or not cands:
+        return cands
+    spans = [(m.start(), m.end()) for m in rx.finditer(text, lo, hi)]
+    if not spans:
+        return cands
+    return [c for c in cands if not any(s < c.end and c.num_start < e for s, e in spans)]
+
+
+def segment_start(text: str, cands: list[Candidate], i: int, lo: int) -> int:
+    """Start of candidate ``i``'s own stretch of text: after the last clause break or the previous number."""
+    c = cands[i]
+    k = c.num_start
+    start = lo
+    for m in CLAUSE_BREAK.finditer(text, max(lo, k - 80), k):
+        start = m.end()
+    prev = cands[i - 1].end if i > 0 and cands[i - 1].end <= c.start else lo
+    return max(start, prev, lo)
+
+
+def document_heads(text: str, cands: list[Candidate], lex: Lexicon, lo: int) -> None:
+    """"公开人大代表建议和政协提案复函6条": the head 复函 is counted, the proposal cue only modifies it."""
+    heads = _words(lex, "document_heads")
+    closers = _words(lex, "label_closers")
+    if not heads:
+        return
+    for i, c in enumerate(cands):
+        if c.unit in ("%", "个百分点") or c.value is None:
+            continue
+        seg = text[segment_start(text, cands, i, lo):c.start].rstrip()
+        for w in closers:
+            if seg.endswith(w):
+                seg = seg[: -len(w)].rstrip()
+                break
+        if seg.endswith(heads):
+            c.metric = "active_disclosure.breakdown"
+            c.coordinated = ()
+
+
+def family_breakdowns(text: str, cands: list[Candidate], used: list, lex: Lexicon, lo: int) -> None:
+    """Items of a 其中/含 breakdown: the parent's family, as ``<family>.breakdown``, unless the item's own cue
+    names another metric of that family (网络申请 → applications.by_channel.online), a relative outcome
+    (~.upheld → review.upheld), or, with a specific cue, a metric of another family (其中规范性文件13件 →
+    normative_docs.made, cross-checked against table 二). An item labelled as a category (…类, …类信息) is a
+    breakdown item whatever its label holds."""
+    suffixes = _words(lex, "category_suffixes")
+    for i, c in enumerate(cands):
+        if c.parent is None:
+            continue
+        parent = cands[c.parent]
+        pm = parent.metric
+        if pm is None:
+            if c.metric and c.metric.startswith("~."):
+                c.metric = None
+            continue
+        fam = family(pm)
+        spec = lex.metrics.get(pm)
+        breakdown = spec.breakdown if spec and spec.breakdown else f"{fam}.breakdown"
+        own = c.metric
+        cue = used[i] if i < len(used) else None
+        label = _label(text, cands, i, lex, lo) or ""
+        if own and own.startswith("~."):
+            c.metric = f"{pm.rsplit('.', 1)[0]}{own[1:]}"
+        elif own is None or own == pm or own == f"{fam}.total" or label.endswith(suffixes) or (
+                family(own) != fam and (cue is None or cue.priority < 0 or _channel_keys(
+                    text, lex, segment_start(text, cands, i, lo), c.start))):
+            # (an item named by its channel, "政务公开栏公开2312条", is that channel's part of the whole)
+            c.metric = breakdown
+        c.coordinated = ()
+
+
+def _channel_keys(text: str, lex: Lexicon, s: int, e: int) -> list[str]:
+    """Channel keys (by_channel) named in ``text[s:e]``, weak channels only when no other is named."""
+    names = [lex.channels[m.group()] for m in lex.channel_regex.finditer(text, s, e)]
+    strong = [n for n in names if n not in lex.weak_channels]
+    keys = []
+    for n in strong or names:
+        key = lex.by_channel.get(n)
+        if key and key not in keys:
+            keys.append(key)
+    return keys
+
+
+def channel_counts(text: str, cands: list[Candidate], lex: Lexicon, clause_points: list[int], lo: int, hi: int,
+                   items: bool) -> None:
+    """A publishing count whose clause names exactly one channel is that channel's count.
+
+    Items of a breakdown (``<family>.breakdown``) look at their own stretch of text; other counts at their
+    clause up to the number, unless the clause states the unit's total (主动公开)."""
+    families = set(_words(lex, "channel_families"))
+    markers = _words(lex, "total_markers")
+    verbs = _words(lex, "publish_verbs")
+    for i, c in enumerate(cands):
+        m = c.metric
+        if m is None and c.parent is None and c.value is not None and c.unit in ("条", "篇", "件", "次", "期", "篇次"):
+            clause = enclosing(clause_points, c.start, lo, hi)
+            ch = next(lex.channel_regex.finditer(text, clause.start, c.start), None)
+            if ch and any(v in text[ch.end():c.start] for v in verbs):
+                m = "active_disclosure.total"  # "在微信工作群推送惠农政策35条": a channel, then a verb of publishing
+        fam = family(m)
+        if fam not in families or c.unit in ("%", "个百分点"):
+            continue
+        is_item = c.parent is not None and m == f"{fam}.breakdown"
+        generic = m in (f"{fam}.total", "newmedia.posts")
+        if not (is_item if items else generic and c.parent is None):
+            continue
+        clause = enclosing(clause_points, c.start, lo, hi)
+        seg_lo = max(clause.start, cands[i - 1].end) if i > 0 and cands[i - 1].end <= c.start else clause.start
+        keys = _channel_keys(text, lex, seg_lo if is_item else clause.start, c.start)
+        if len(keys) != 1:
+            continue
+        key = keys[0]
+        if is_item:
+            if key != "newmedia":
+                c.metric = f"{fam}.by_channel.{key}"
+            continue
+        if any(w in text[clause.start:c.start] for w in markers):
+            continue  # "主动在政府网站公开信息24条" is the unit's total
+        if key not in ("bulletin_board",) or c.metric is not None:
+            c.metric = "newmedia.posts" if key == "newmedia" else f"active_disclosure.by_channel.{key}"
+
+
+def _label(text: str, cands: list[Candidate], i: int, lex: Lexicon, lo: int) -> str | None:
+    c = cands[i]
+    seg = text[segment_start(text, cands, i, lo):c.start].strip()
+    verbs = _words(lex, "publish_verbs")
+    cut = max(((seg.rfind(v) + len(v)) for v in verbs if v in seg), default=0)
+    if cut:
+        after = seg[cut:].strip(" \t，,、：:")
+        if after.strip("".join(_words(lex, "label_closers"))):
+            seg = after
+        else:  # "解读类信息发布21条": the label stands before the verb
+            seg = seg[:cut - max(len(v) for v in verbs if seg[:cut].endswith(v))]
+    changed = True
+    while changed:
+        changed = False
+        seg = seg.strip(" \t，,、：:")
+        for w in _words(lex, "item_openers"):
+            if seg.startswith(w) and len(seg) > len(w):
+                seg, changed = seg[len(w):], True
+                break
+        for w in _words(lex, "label_closers"):
+            if seg.endswith(w) and len(seg) > len(w):
+                seg, changed = seg[: -len(w)], True
+                break
+    seg = seg.strip()
+    return seg or None
+
+
+def categories(text: str, cands: list[Candidate], lex: Lexicon, lo: int) -> list[str | None]:
+    """The label of each breakdown item as written (None for other facts)."""
+    out: list[str | None] = []
+    for i, c in enumerate(cands):
+        m = c.metric or ""
+        if m.endswith(".breakdown") or m.endswith(".by_channel.column"):
+            out.append(_label(text, cands, i, lex, lo))
+        else:
+            out.append(None)
+    return out
+
+
+def coordinated_rates(text: str, cands: list[Candidate], lex: Lexicon, sent_points: list[int], clause_points: list[int],
+                      lo: int, hi: int) -> None:
+    """"办复率、满意率均为100%": a rate preceded by a 、/和-joined list of rate cues and 均/都 states each."""
+    for c in cands:
+        if c.unit != "%" or not c.metric or c.is_share:
+            continue
+        clause = enclosing(clause_points, c.start, lo, hi)
+        found = cue_matches(lex.rate_regex, text, clause.start, c.start)
+        if len(found) < 2 or not _ALL.search(text, found[-1].end, c.start):
+            continue
+        sentence = text[enclosing(sent_points, c.start, lo, hi).start:clause.end]
+        names = []
+        for k, m in enumerate(found):
+            if k and text[found[k - 1].end:m.start].strip() not in _JOINS:
+                names = []
+            rate = next((r for r in lex.rates[m.phrase] if r.accepts(None, sentence)), None)
+            if rate and rate.name not in names:
+                names.append(rate.name)
+        if len(names) > 1:
+            c.coordinated = tuple(names)
+
+
+def zero_statements(text: str, lo: int, hi: int, cands: list[Candidate], lex: Lexicon, mask,
+                    sent_points: list[int], clause_points: list[int]) -> list[tuple[Candidate, str]]:
+    """Unitless zeros stated in words ("均为0", "为零"), one fact per metric named in the clause before them."""
+    rx = lex.zero_statement
+    out: list[tuple[Candidate, str]] = []
+    if rx is None:
+        return out
+    starts = [c.start for c in cands]
+    for m in rx.finditer(text, lo, hi):
+        z_start = m.end() - 1
+        k = bisect_right(starts, z_start)
+        if k and cands[k - 1].end > z_start:
+            continue  # a counted zero ("0件") is a candidate already
+        if mask.covers(z_start, m.end()):
+            continue
+        clause = enclosing(clause_points, m.start(), lo, hi)
+        sentence = text[enclosing(sent_points, m.start(), lo, hi).start:clause.end]
+        metrics = _clause_metrics(text, clause.start, m.start(), lex, sentence, bool(_ALL.search(m.group())))
+        z = Candidate(z_start, m.end(), z_start, m.end(), 0, 0, 0, "exact", None)
+        for name in metrics:
+            out.append((z, name))
+    return out
+
+
+def _clause_metrics(text: str, s: int, e: int, lex: Lexicon, sentence: str, all_of: bool) -> list[str]:
+    matches = cue_matches(lex.cue_regex, text, s, e)
+    blocked = [(x.start, x.end) for x in matches if x.phrase in lex.blockers]
+    found: list[tuple[int, int, str]] = []
+    for x in matches:
+        if any(bs <= x.start and x.end <= be for bs, be in blocked):
+            continue
+        cue = next((cu for cu in lex.cues[x.phrase] if cu.name and not cu.name.startswith("~.")
+                    and (cu.context is None or cu.context.search(sentence))), None)
+        if cue:
+            found.append((cue.priority, x.end, cue.name))
+    if not found:
+        return []
+    top = max(p for p, _, _ in found)
+    named = [(end, name) for p, end, name in found if p == top]
+    joined = any(j in text[s:e] for j in _JOINS)
+    if all_of or joined:
+        out: list[str] = []
+        for _, name in sorted(named):
+            if name not in out:
+                out.append(name)
+        return out
+    return [max(named)[1]]
