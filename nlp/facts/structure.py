@@ -166,7 +166,15 @@ def _label(text: str, cands: list[Candidate], i: int, lex: Lexicon, lo: int) -> 
     c = cands[i]
     seg = text[segment_start(text, cands, i, lo):c.start].strip()
     verbs = _words(lex, "publish_verbs")
-    cut = max(((seg.rfind(v) + len(v)) for v in verbs if v in seg), default=0)
+    # Verbs inside a channel name (发布会, 公开栏) are no verbs.
+    nouns = [(m.start(), m.end()) for m in lex.channel_regex.finditer(seg)]
+    cut = 0
+    for v in verbs:
+        k = seg.find(v)
+        while k >= 0:
+            if not any(a <= k and k + len(v) <= b and b - a > len(v) for a, b in nouns):
+                cut = max(cut, k + len(v))
+            k = seg.find(v, k + 1)
     if cut:
         after = seg[cut:].strip(" \t，,、：:")
         if after.strip("".join(_words(lex, "label_closers"))):
