@@ -142,7 +142,7 @@ class FactExtractor:
                 "source": source, "section": section, "sentence_start": ss, "sentence_end": se,
                 "start": s, "end": e, "text": original[s:e], "value": c.value, "value_min": c.value_min,
                 "value_max": c.value_max, "qualifier": c.qualifier, "unit": c.unit, "metric": metric,
-                "category": category_of.get(id(c)), "channel": c.channel, "scope": c.scope, "parent": parent,
+                "category": _category(original, orig_span, category_of.get(id(c))), "channel": c.channel, "scope": c.scope, "parent": parent,
                 # Children of one 其中/含 share a group (the offset of that word in Report.text): a parent
                 # can have two breakdowns ("办结1191件(含结转189件)。其中予以公开…"), each summing on its own.
                 "group": orig_span(c.group, c.group + 1)[0] if c.group is not None else None,
@@ -178,6 +178,15 @@ class FactExtractor:
             c = Candidate(m.start(), m.end(), m.start(), m.end(), 0, 0, 0, "negation", None, metric=neg.metric)
             out.append((c, neg.metric))
         return out
+
+
+def _category(original: str, orig_span, span: tuple[int, int] | None) -> str | None:
+    """A breakdown item's label as written in the original text (line breaks of a PDF dropped)."""
+    if span is None:
+        return None
+    s, e = orig_span(*span)
+    label = "".join(original[s:e].split("\n")).strip()
+    return label or None
 
 
 _DEFAULT: FactExtractor | None = None

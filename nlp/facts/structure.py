@@ -148,7 +148,10 @@ def channel_counts(text: str, cands: list[Candidate], lex: Lexicon, clause_point
             continue
         clause = enclosing(clause_points, c.start, lo, hi)
         seg_lo = max(clause.start, cands[i - 1].end) if i > 0 and cands[i - 1].end <= c.start else clause.start
-        keys = _channel_keys(text, lex, seg_lo if is_item else clause.start, c.start)
+        keys = _channel_keys(text, lex, seg_lo, c.start)  # channels before an earlier number are that number's
+        if len(keys) > 1 and m == "newmedia.posts" and not items and not set(keys) <= set(
+                _words(lex, "newmedia_channels")):
+            c.metric = "active_disclosure.total"  # "政务网站、微信、微博共发布各类信息2483条": all channels
         if len(keys) != 1:
             continue
         key = keys[0]
@@ -162,48 +165,60 @@ def channel_counts(text: str, cands: list[Candidate], lex: Lexicon, clause_point
             c.metric = "newmedia.posts" if key == "newmedia" else f"active_disclosure.by_channel.{key}"
 
 
-def _label(text: str, cands: list[Candidate], i: int, lex: Lexicon, lo: int) -> str | None:
+def _label_span(text: str, cands: list[Candidate], i: int, lex: Lexicon, lo: int) -> tuple[int, int] | None:
+    """Where candidate ``i``'s label stands: its stretch of text without openers (其中, 通过), the verb of
+    publishing before it (or after it: "解读类信息发布21条") and closers (共, 达)."""
     c = cands[i]
-    seg = text[segment_start(text, cands, i, lo):c.start].strip()
+    s, e = segment_start(text, cands, i, lo), c.start
+    seg = text[s:e]
     verbs = _words(lex, "publish_verbs")
+    closers = _words(lex, "label_closers")
     # Verbs inside a channel name (发布会, 公开栏) are no verbs.
     nouns = [(m.start(), m.end()) for m in lex.channel_regex.finditer(seg)]
-    cut = 0
+    cut = cut_len = 0
     for v in verbs:
         k = seg.find(v)
         while k >= 0:
-            if not any(a <= k and k + len(v) <= b and b - a > len(v) for a, b in nouns):
-                cut = max(cut, k + len(v))
+            if not any(a <= k and k + len(v) <= b and b - a > len(v) for a, b in nouns) and k + len(v) > cut:
+                cut, cut_len = k + len(v), len(v)
             k = seg.find(v, k + 1)
     if cut:
-        after = seg[cut:].strip(" \t，,、：:")
-        if after.strip("".join(_words(lex, "label_closers"))):
-            seg = after
-        else:  # "解读类信息发布21条": the label stands before the verb
-            seg = seg[:cut - max(len(v) for v in verbs if seg[:cut].endswith(v))]
+        rest = seg[cut:].strip(" \t\n，,、：:")
+        if rest.strip("".join(closers)):
+            s += cut
+        else:
+            e = s + cut - cut_len
     changed = True
-    while changed:
+    while changed and s < e:
         changed = False
-        seg = seg.strip(" \t，,、：:")
+        while s < e and text[s] in " \t\n，,、：:":
+            s, changed = s + 1, True
+        while s < e and text[e - 1] in " \t\n，,、：:":
+            e, changed = e - 1, True
         for w in _words(lex, "item_openers"):
-            if seg.startswith(w) and len(seg) > len(w):
-                seg, changed = seg[len(w):], True
+            if text.startswith(w, s, e) and e - s > len(w):
+                s, changed = s + len(w), True
                 break
-        for w in _words(lex, "label_closers"):
-            if seg.endswith(w) and len(seg) > len(w):
-                seg, changed = seg[: -len(w)], True
+        for w in closers:
+            if text.endswith(w, s, e) and e - s > len(w):
+                e, changed = e - len(w), True
                 break
-    seg = seg.strip()
-    return seg or None
+    return (s, e) if s < e else None
 
 
-def categories(text: str, cands: list[Candidate], lex: Lexicon, lo: int) -> list[str | None]:
-    """The label of each breakdown item as written (None for other facts)."""
-    out: list[str | None] = []
+def _label(text: str, cands: list[Candidate], i: int, lex: Lexicon, lo: int) -> str | None:
+    span = _label_span(text, cands, i, lex, lo)
+    return text[span[0]:span[1]] if span else None
+
+
+def categories(text: str, cands: list[Candidate], lex: Lexicon, lo: int) -> list[tuple[int, int] | None]:
+    """Where the label of each breakdown item stands (None for other facts); the caller reads it from the
+    original text, so the category is the label as written."""
+    out: list[tuple[int, int] | None] = []
     for i, c in enumerate(cands):
         m = c.metric or ""
         if m.endswith(".breakdown") or m.endswith(".by_channel.column"):
-            out.append(_label(text, cands, i, lex, lo))
+            out.append(_label_span(text, cands, i, lex, lo))
         else:
             out.append(None)
     return out
