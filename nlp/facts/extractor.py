@@ -24,6 +24,7 @@ from nlp.facts.structure import (
     document_heads,
     drop_structure_counts,
     family_breakdowns,
+    respective_values,
     zero_statements,
 )
 
@@ -107,6 +108,7 @@ class FactExtractor:
             if c.metric and c.metric.startswith("~."):
                 c.metric = None  # a relative metric (结果维持) outside a breakdown names nothing
         channel_counts(work, cands, lex, clause_points, lo, hi, items=True)
+        respective_values(work, cands, lex, sent_points, clause_points, lo, hi)
         coordinated_rates(work, cands, lex, sent_points, clause_points, lo, hi)
         for c in cands:  # a share follows its count's final metric: "不予公开20件(1.68%)"
             if c.share_of is not None:

@@ -156,8 +156,10 @@ def channel_counts(text: str, cands: list[Candidate], lex: Lexicon, clause_point
             continue
         key = keys[0]
         if is_item:
+            pm = cands[c.parent].metric
+            prefix = pm if pm in _words(lex, "channel_prefix_metrics") else fam
             if key != "newmedia":
-                c.metric = f"{fam}.by_channel.{key}"
+                c.metric = f"{prefix}.by_channel.{key}"
             continue
         if any(w in text[clause.start:c.start] for w in markers):
             continue  # "主动在政府网站公开信息24条" is the unit's total
@@ -222,6 +224,47 @@ def categories(text: str, cands: list[Candidate], lex: Lexicon, lo: int) -> list
         else:
             out.append(None)
     return out
+
+
+_RESPECTIVE = re.compile(r"分别(?:为|是|达|有|发布|公开|推送|办理|收到|受理)?")
+_LIST_SPLIT = re.compile(r"、|和|及|与|以及")
+_BETWEEN_VALUES = re.compile(r"^[\s、，,和及与为]*$")
+
+
+def respective_values(text: str, cands: list[Candidate], lex: Lexicon, sent_points: list[int], clause_points: list[int],
+                      lo: int, hi: int) -> None:
+    """"门户网站、微信公众号和政务微博分别发布信息120条、85条和36条": the k-th value belongs to the k-th item
+    listed before 分别 (its channel, else its cue)."""
+    starts = [c.start for c in cands]
+    for m in _RESPECTIVE.finditer(text, lo, hi):
+        sent = enclosing(sent_points, m.start(), lo, hi)
+        k = bisect_right(starts, m.end() - 1)
+        values = []
+        while k < len(cands) and cands[k].start < sent.end:
+            prev_end = values[-1].end if values else m.end()
+            gap = text[prev_end:cands[k].start]
+            if values and not _BETWEEN_VALUES.match(gap) or not values and len(gap) > 12:
+                break
+            values.append(cands[k])
+            k += 1
+        if len(values) < 2:
+            continue
+        clause = enclosing(clause_points, m.start(), lo, hi)
+        items = [x for x in _LIST_SPLIT.split(text[clause.start:m.start()]) if x.strip()]
+        if len(items) != len(values):
+            continue
+        sentence = text[sent.start:sent.end]
+        for item, c in zip(items, values):
+            keys = [lex.by_channel.get(lex.channels[x.group()]) for x in lex.channel_regex.finditer(item)]
+            keys = [x for x in keys if x]
+            if keys:
+                c.metric = "newmedia.posts" if keys[-1] == "newmedia" else f"active_disclosure.by_channel.{keys[-1]}"
+                continue
+            names = [cu.name for x in cue_matches(lex.cue_regex, item, 0, len(item)) for cu in lex.cues[x.phrase]
+                     if cu.name and not cu.name.startswith("~.") and cu.accepts(c.unit, sentence)]
+            if names:
+                c.metric = names[-1]
+            c.coordinated = ()
 
 
 def coordinated_rates(text: str, cands: list[Candidate], lex: Lexicon, sent_points: list[int], clause_points: list[int],
