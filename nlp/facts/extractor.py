@@ -18,6 +18,7 @@ from nlp.facts.negatives import NegativeMask
 from nlp.facts.numerals import FULLWIDTH
 from nlp.facts.regions import Region, narrative_lines, regions_from_headings, regions_from_sections
 from nlp.facts.structure import (
+    Mentions,
     categories,
     channel_counts,
     coordinated_rates,
@@ -100,14 +101,15 @@ class FactExtractor:
         link_breakdowns(work, cands, lex, sent_points, lo, hi)
         # Clause structure (nlp/facts/structure.py): heads, parents' families, channels, coordinated rates.
         document_heads(work, cands, lex, lo)
-        channel_counts(work, cands, lex, clause_points, lo, hi, items=False)
+        mentions = Mentions(work, lex, lo, hi)  # channel names of the span, found once
+        channel_counts(work, cands, lex, clause_points, lo, hi, items=False, mentions=mentions)
         family_breakdowns(work, cands, used, lex, lo)
         for c in cands:
             if c.parent is not None and cands[c.parent].scope == "cumulative" and c.scope == "annual":
                 c.scope = "cumulative"  # parts of a stock are stocks
             if c.metric and c.metric.startswith("~."):
                 c.metric = None  # a relative metric (结果维持) outside a breakdown names nothing
-        channel_counts(work, cands, lex, clause_points, lo, hi, items=True)
+        channel_counts(work, cands, lex, clause_points, lo, hi, items=True, mentions=mentions)
         respective_values(work, cands, lex, sent_points, clause_points, lo, hi)
         coordinated_rates(work, cands, lex, sent_points, clause_points, lo, hi)
         for c in cands:  # a share follows its count's final metric: "不予公开20件(1.68%)"

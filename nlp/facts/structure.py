@@ -19,7 +19,7 @@ Passes over the candidates of one narrative span, after :func:`nlp.facts.attach.
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 
 from nlp.facts.attach import CLAUSE_BREAK, cue_matches, enclosing
 from nlp.facts.candidates import Candidate
@@ -28,14 +28,23 @@ from nlp.facts.lexicon import Lexicon
 _JOINS = ("、", "和", "及", "与", "以及")
 _ALL = re.compile(r"[均都皆各]")
 _QUOTES = "“”\"'‘’《》〈〉「」"
+_STRUCTURE_UNITS = frozenset("个项条种")
 
 
 def family(metric: str | None) -> str | None:
     return metric.split(".", 1)[0] if metric else None
 
 
+_WORDS: dict[tuple[int, str], tuple[Lexicon, tuple[str, ...]]] = {}
+
+
 def _words(lex: Lexicon, key: str) -> tuple[str, ...]:
-    return tuple(sorted((str(w) for w in lex.structure.get(key, ())), key=len, reverse=True))
+    """A word list of metrics.yaml ``structure``, longest first (memoised per lexicon)."""
+    hit = _WORDS.get((id(lex), key))
+    if hit is None or hit[0] is not lex:
+        hit = _WORDS[(id(lex), key)] = (lex, tuple(sorted((str(w) for w in lex.structure.get(key, ())), key=len,
+                                                          reverse=True)))
+    return hit[1]
 
 
 def drop_structure_counts(text: str, cands: list[Candidate], lex: Lexicon, lo: int, hi: int) -> list[Candidate]:
@@ -43,10 +52,16 @@ def drop_structure_counts(text: str, cands: list[Candidate], lex: Lexicon, lo: i
     rx = lex.structure_counts
     if rx is None or not cands:
         return cands
-    spans = [(m.start(), m.end()) for m in rx.finditer(text, lo, hi)]
-    if not spans:
-        return cands
-    return [c for c in cands if not any(s < c.end and c.num_start < e for s, e in spans)]
+    out = []
+    for c in cands:
+        # Every pattern holds a numeral + 个/项/大/条/种 (六部分 is no candidate: 部 before 分 is no unit)
+        # or a quote: only such candidates are looked at, in a small window.
+        if c.unit in _STRUCTURE_UNITS or text[c.start - 1:c.start] in _QUOTES:
+            a, b = max(lo, c.num_start - 2), min(hi, c.end + 10)
+            if any(m.start() < c.end and c.num_start < m.end() for m in rx.finditer(text, a, b)):
+                continue
+        out.append(c)
+    return out
 
 
 def segment_start(text: str, cands: list[Candidate], i: int, lo: int) -> int:
@@ -54,8 +69,11 @@ def segment_start(text: str, cands: list[Candidate], i: int, lo: int) -> int:
     c = cands[i]
     k = c.num_start
     start = lo
-    for m in CLAUSE_BREAK.finditer(text, max(lo, k - 80), k):
-        start = m.end()
+    window = text[max(lo, k - 80):k]
+    for j in range(len(window) - 1, -1, -1):
+        if CLAUSE_BREAK.match(window, j):
+            start = max(lo, k - 80) + j + 1
+            break
     prev = cands[i - 1].end if i > 0 and cands[i - 1].end <= c.start else lo
     return max(start, prev, lo)
 
@@ -69,6 +87,9 @@ def document_heads(text: str, cands: list[Candidate], lex: Lexicon, lo: int) -> 
     for i, c in enumerate(cands):
         if c.unit in ("%", "个百分点") or c.value is None:
             continue
+        window = text[max(lo, c.start - 9):c.start]
+        if not any(h in window for h in heads):
+            continue  # no head can end the stretch before this number
         seg = text[segment_start(text, cands, i, lo):c.start].rstrip()
         for w in closers:
             if seg.endswith(w):
@@ -100,10 +121,10 @@ def family_breakdowns(text: str, cands: list[Candidate], used: list, lex: Lexico
         breakdown = spec.breakdown if spec and spec.breakdown else f"{fam}.breakdown"
         own = c.metric
         cue = used[i] if i < len(used) else None
-        label = _label(text, cands, i, lex, lo) or ""
         if own and own.startswith("~."):
             c.metric = f"{pm.rsplit('.', 1)[0]}{own[1:]}"
-        elif own is None or own == pm or own == f"{fam}.total" or label.endswith(suffixes) or (
+        elif own is None or own == pm or own == f"{fam}.total" or (_label(text, cands, i, lex, lo) or "").endswith(
+                suffixes) or (
                 family(own) != fam and (cue is None or cue.priority < 0 or _channel_keys(
                     text, lex, segment_start(text, cands, i, lo), c.start))):
             # (an item named by its channel, "政务公开栏公开2312条", is that channel's part of the whole)
@@ -111,9 +132,27 @@ def family_breakdowns(text: str, cands: list[Candidate], used: list, lex: Lexico
         c.coordinated = ()
 
 
-def _channel_keys(text: str, lex: Lexicon, s: int, e: int) -> list[str]:
+class Mentions:
+    """Channel mentions of one span, found once: (start, end, channel name), sorted."""
+
+    def __init__(self, text: str, lex: Lexicon, lo: int, hi: int):
+        found = [(m.start(), m.end(), lex.channels[m.group()]) for m in lex.channel_regex.finditer(text, lo, hi)]
+        self.starts = [f[0] for f in found]
+        self.found = found
+
+    def within(self, s: int, e: int) -> list[tuple[int, int, str]]:
+        i = bisect_left(self.starts, s)
+        out = []
+        while i < len(self.found) and self.found[i][1] <= e:
+            out.append(self.found[i])
+            i += 1
+        return out
+
+
+def _channel_keys(text: str, lex: Lexicon, s: int, e: int, mentions: Mentions | None = None) -> list[str]:
     """Channel keys (by_channel) named in ``text[s:e]``, weak channels only when no other is named."""
-    names = [lex.channels[m.group()] for m in lex.channel_regex.finditer(text, s, e)]
+    names = ([n for _, _, n in mentions.within(s, e)] if mentions is not None
+             else [lex.channels[m.group()] for m in lex.channel_regex.finditer(text, s, e)])
     strong = [n for n in names if n not in lex.weak_channels]
     keys = []
     for n in strong or names:
@@ -124,7 +163,7 @@ def _channel_keys(text: str, lex: Lexicon, s: int, e: int) -> list[str]:
 
 
 def channel_counts(text: str, cands: list[Candidate], lex: Lexicon, clause_points: list[int], lo: int, hi: int,
-                   items: bool) -> None:
+                   items: bool, mentions: Mentions) -> None:
     """A publishing count whose clause names exactly one channel is that channel's count.
 
     Items of a breakdown (``<family>.breakdown``) look at their own stretch of text; other counts at their
@@ -132,12 +171,14 @@ def channel_counts(text: str, cands: list[Candidate], lex: Lexicon, clause_point
     families = set(_words(lex, "channel_families"))
     markers = _words(lex, "total_markers")
     verbs = _words(lex, "publish_verbs")
+    if not mentions.found:
+        return
     for i, c in enumerate(cands):
         m = c.metric
         if m is None and c.parent is None and c.value is not None and c.unit in ("条", "篇", "件", "次", "期", "篇次"):
             clause = enclosing(clause_points, c.start, lo, hi)
-            ch = next(lex.channel_regex.finditer(text, clause.start, c.start), None)
-            if ch and any(v in text[ch.end():c.start] for v in verbs):
+            ch = mentions.within(clause.start, c.start)
+            if ch and any(v in text[ch[0][1]:c.start] for v in verbs):
                 m = "active_disclosure.total"  # "在微信工作群推送惠农政策35条": a channel, then a verb of publishing
         fam = family(m)
         if fam not in families or c.unit in ("%", "个百分点"):
@@ -148,7 +189,7 @@ def channel_counts(text: str, cands: list[Candidate], lex: Lexicon, clause_point
             continue
         clause = enclosing(clause_points, c.start, lo, hi)
         seg_lo = max(clause.start, cands[i - 1].end) if i > 0 and cands[i - 1].end <= c.start else clause.start
-        keys = _channel_keys(text, lex, seg_lo, c.start)  # channels before an earlier number are that number's
+        keys = _channel_keys(text, lex, seg_lo, c.start, mentions)  # channels before an earlier number are its own
         if len(keys) > 1 and m == "newmedia.posts" and not items and not set(keys) <= set(
                 _words(lex, "newmedia_channels")):
             c.metric = "active_disclosure.total"  # "政务网站、微信、微博共发布各类信息2483条": all channels
@@ -297,7 +338,7 @@ def zero_statements(text: str, lo: int, hi: int, cands: list[Candidate], lex: Le
     if rx is None:
         return out
     starts = [c.start for c in cands]
-    for m in rx.finditer(text, lo, hi):
+    for m in _zero_matches(text, lo, hi, rx):
         z_start = m.end() - 1
         k = bisect_right(starts, z_start)
         if k and cands[k - 1].end > z_start:
@@ -311,6 +352,20 @@ def zero_statements(text: str, lo: int, hi: int, cands: list[Candidate], lex: Le
         for name in metrics:
             out.append((z, name))
     return out
+
+
+def _zero_matches(text: str, lo: int, hi: int, rx: re.Pattern[str]):
+    """Matches of ``rx`` (it ends with its 0/零), tried only just before each 0 or 零 that follows 为/是: a
+    scan of the whole span for 为/是 would cost more than the rest of this module."""
+    for zero in ("0", "零"):
+        k = text.find(zero, lo, hi)
+        while k >= 0:
+            before = text[max(lo, k - 3):k].rstrip()
+            if before[-1:] in ("为", "是"):
+                m = rx.search(text, max(lo, k - 6), min(hi, k + 2))
+                if m and m.end() == k + 1:
+                    yield m
+            k = text.find(zero, k + 1, hi)
 
 
 def _clause_metrics(text: str, s: int, e: int, lex: Lexicon, sentence: str, all_of: bool) -> list[str]:
