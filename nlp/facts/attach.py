@@ -164,7 +164,7 @@ def _best_cue(text: str, lo: int, hi: int, unit: str | None, sentence: str, lex:
 
 def _before_fillers(text: str, lo: int, pos: int, lex: Lexicon) -> int:
     """``pos`` moved left over coordination fillers ("被提起行政诉讼": the join stands before 被提起)."""
-    fillers = lex.structure.get("coordination_fillers") or ()
+    fillers = lex.structure_words.get("coordination_fillers", ())
     moved = True
     while moved:
         moved = False

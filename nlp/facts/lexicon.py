@@ -66,6 +66,7 @@ class Lexicon:
     negative_requires: dict[str, tuple[str, ...]] = field(default_factory=dict)
     weak_channels: frozenset[str] = frozenset()  # channels named only when no other is (专栏 is on a website)
     structure: dict[str, Any] = field(default_factory=dict)  # metrics.yaml ``structure``: clause words
+    structure_words: dict[str, tuple[str, ...]] = field(default_factory=dict)  # its word lists, longest first
     structure_counts: re.Pattern[str] | None = None  # fact_negatives.yaml ``structures``: report parts, slogans
     zero_statement: re.Pattern[str] | None = None
 
@@ -185,6 +186,8 @@ def build_lexicon(metrics_path: str | Path, negatives_path: str | Path) -> Lexic
                            if isinstance(v, dict)},
         weak_channels=frozenset(str(c) for c in spec.get("weak_channels", [])),
         structure=dict(spec.get("structure", {})),
+        structure_words={k: tuple(sorted((str(w) for w in v), key=len, reverse=True))
+                         for k, v in spec.get("structure", {}).items() if isinstance(v, list)},
         structure_counts=_structure_counts(neg),
         zero_statement=re.compile(spec["structure"]["zero_statement"]) if spec.get("structure", {}).get("zero_statement")
         else None,

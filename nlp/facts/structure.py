@@ -35,16 +35,9 @@ def family(metric: str | None) -> str | None:
     return metric.split(".", 1)[0] if metric else None
 
 
-_WORDS: dict[tuple[int, str], tuple[Lexicon, tuple[str, ...]]] = {}
-
-
 def _words(lex: Lexicon, key: str) -> tuple[str, ...]:
-    """A word list of metrics.yaml ``structure``, longest first (memoised per lexicon)."""
-    hit = _WORDS.get((id(lex), key))
-    if hit is None or hit[0] is not lex:
-        hit = _WORDS[(id(lex), key)] = (lex, tuple(sorted((str(w) for w in lex.structure.get(key, ())), key=len,
-                                                          reverse=True)))
-    return hit[1]
+    """A word list of metrics.yaml ``structure``, longest first (sorted once, when the lexicon is built)."""
+    return lex.structure_words.get(key, ())
 
 
 def drop_structure_counts(text: str, cands: list[Candidate], lex: Lexicon, lo: int, hi: int) -> list[Candidate]:
