@@ -165,6 +165,8 @@ def _best_cue(text: str, lo: int, hi: int, unit: str | None, sentence: str, lex:
 def _before_fillers(text: str, lo: int, pos: int, lex: Lexicon) -> int:
     """``pos`` moved left over coordination fillers ("被提起行政诉讼": the join stands before 被提起)."""
     fillers = lex.structure_words.get("coordination_fillers", ())
+    if not fillers or pos <= lo or not any(text[pos - 1] == f[-1] for f in fillers):
+        return pos  # (the common case: no filler ends here)
     moved = True
     while moved:
         moved = False
@@ -216,7 +218,7 @@ def _channel(found: tuple[list[int], list[str]], lo: int, hi: int, pos: int, rig
     """The channel named nearest to the left of ``pos`` in ``[lo, hi)`` (else the first to its right).
 
     ``found``: the sentence's channel mentions as (sorted starts, channel names), searched by bisection."""
-    starts, names = found
+    starts, names = found[0], found[1]
     if not starts:
         return None
     first, last = bisect_left(starts, lo), bisect_left(starts, hi)
@@ -227,13 +229,15 @@ def _channel(found: tuple[list[int], list[str]], lo: int, hi: int, pos: int, rig
 
 
 def attach(text: str, cands: list[Candidate], lex: Lexicon, sent_points: list[int], clause_points: list[int],
-           lo: int, hi: int, sentence_of: dict[int, Span] | None = None) -> list[MetricCue | None]:
+           lo: int, hi: int, sentence_of: dict[int, Span] | None = None,
+           channels: dict[int, tuple[list[int], list[str], list[int]]] | None = None) -> list[MetricCue | None]:
     """Fill metric/channel/scope of ``cands`` (all inside ``text[lo:hi]``); returns the cue used per candidate.
 
     ``sentence_of``, when given, receives the sentence span of each candidate start (for reuse)."""
     used: list[MetricCue | None] = []
     sentences: dict[int, str] = {}
-    channels: dict[int, tuple[list[int], list[str]]] = {}
+    if channels is None:  # sentence start → channel mentions (starts, names, ends); the caller may keep them
+        channels = {}
     cumulative: dict[int, int] = {}
     _CTX_CACHE.clear()
     for i, c in enumerate(cands):
@@ -298,7 +302,8 @@ def attach(text: str, cands: list[Candidate], lex: Lexicon, sent_points: list[in
         found = channels.get(sent_lo)
         if found is None:
             mentions = list(lex.channel_regex.finditer(text, sent_lo, sent_hi))
-            found = channels[sent_lo] = ([m.start() for m in mentions], [lex.channels[m.group()] for m in mentions])
+            found = channels[sent_lo] = ([m.start() for m in mentions], [lex.channels[m.group()] for m in mentions],
+                                         [m.end() for m in mentions])
         c.channel = (_channel(found, clause_lo, clause_hi, c.start)
                      or _channel(found, sent_lo, c.start, c.start, right=False)) if found[0] else None
         near = c.start - 6 if c.start - 6 > clause_lo else clause_lo  # noqa: FURB136

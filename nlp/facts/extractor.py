@@ -93,7 +93,8 @@ class FactExtractor:
         cands = drop_structure_counts(work, find_candidates(work, lo, hi, lex, mask), lex, lo, hi)
         sent_points, clause_points = sentence_and_clause_breaks(work, lo, hi)
         sentence_of: dict[int, Span] = {}  # candidate start → sentence span, filled by attach
-        used = attach(work, cands, lex, sent_points, clause_points, lo, hi, sentence_of)
+        channels: dict = {}  # sentence start → channel mentions, found by attach and read again below
+        used = attach(work, cands, lex, sent_points, clause_points, lo, hi, sentence_of, channels)
         # A lone 一 with no metric is idiom, not a count ("一个窗口", "一批案例").
         keep = [i for i, c in enumerate(cands) if not (work[c.num_start:c.num_end] == "一" and c.metric is None)]
         cands = [cands[i] for i in keep]
@@ -101,9 +102,10 @@ class FactExtractor:
         link_breakdowns(work, cands, lex, sent_points, lo, hi)
         # Clause structure (nlp/facts/structure.py): heads, parents' families, channels, coordinated rates.
         document_heads(work, cands, lex, lo)
-        mentions = Mentions(work, lex, lo, hi)  # channel names of the span, found once
+        mentions = Mentions(channels)
         channel_counts(work, cands, lex, clause_points, lo, hi, items=False, mentions=mentions)
-        family_breakdowns(work, cands, used, lex, lo)
+        labels: dict = {}  # candidate index → label span, shared by the two passes that read labels
+        family_breakdowns(work, cands, used, lex, lo, labels)
         for c in cands:
             if c.parent is not None and cands[c.parent].scope == "cumulative" and c.scope == "annual":
                 c.scope = "cumulative"  # parts of a stock are stocks
@@ -115,7 +117,7 @@ class FactExtractor:
         for c in cands:  # a share follows its count's final metric: "不予公开20件(1.68%)"
             if c.share_of is not None:
                 c.metric = f"{c.share_of.metric}_share" if c.share_of.metric else None
-        category_of = {id(c): cat for c, cat in zip(cands, categories(work, cands, lex, lo))}
+        category_of = {id(c): cat for c, cat in zip(cands, categories(work, cands, lex, lo, labels))}
         facts: list[tuple[Candidate, str | None]] = []
         for c in cands:
             for metric in c.coordinated or (c.metric,):

@@ -29,6 +29,10 @@ _JOINS = ("、", "和", "及", "与", "以及")
 _ALL = re.compile(r"[均都皆各]")
 _QUOTES = "“”\"'‘’《》〈〉「」"
 _STRUCTURE_UNITS = frozenset("个项条种")
+_PUNCT = frozenset("，。；、,;：:（）()！？!? \t\n")
+# The last clause break before a position (attach.CLAUSE_BREAK's characters, then none up to the end).
+_LAST_BREAK = re.compile(CLAUSE_BREAK.pattern + CLAUSE_BREAK.pattern.replace("[", "[^", 1) + "*$")
+_ZERO_HINTS = ("为0", "为零", "是0", "是零", "为 0", "为 零")
 
 
 def family(metric: str | None) -> str | None:
@@ -49,10 +53,11 @@ def drop_structure_counts(text: str, cands: list[Candidate], lex: Lexicon, lo: i
     for c in cands:
         # Every pattern holds a numeral + 个/项/大/条/种 (六部分 is no candidate: 部 before 分 is no unit)
         # or a quote: only such candidates are looked at, in a small window.
-        if c.unit in _STRUCTURE_UNITS or text[c.start - 1:c.start] in _QUOTES:
-            a, b = max(lo, c.num_start - 2), min(hi, c.end + 10)
-            if any(m.start() < c.end and c.num_start < m.end() for m in rx.finditer(text, a, b)):
-                continue
+        # Every pattern starts with the numeral or with the quote before it.
+        # (a unit followed by punctuation ends the phrase: "12条，" names no part or slogan)
+        if c.unit in _STRUCTURE_UNITS and text[c.end:c.end + 1] not in _PUNCT and rx.match(text, c.num_start, hi) or (
+                c.start > lo and text[c.start - 1] in _QUOTES and rx.match(text, c.start - 1, hi)):
+            continue
         out.append(c)
     return out
 
@@ -62,11 +67,9 @@ def segment_start(text: str, cands: list[Candidate], i: int, lo: int) -> int:
     c = cands[i]
     k = c.num_start
     start = lo
-    window = text[max(lo, k - 80):k]
-    for j in range(len(window) - 1, -1, -1):
-        if CLAUSE_BREAK.match(window, j):
-            start = max(lo, k - 80) + j + 1
-            break
+    m = _LAST_BREAK.search(text, max(lo, k - 80), k)
+    if m:
+        start = m.start() + 1
     prev = cands[i - 1].end if i > 0 and cands[i - 1].end <= c.start else lo
     return max(start, prev, lo)
 
@@ -77,12 +80,15 @@ def document_heads(text: str, cands: list[Candidate], lex: Lexicon, lo: int) -> 
     closers = _words(lex, "label_closers")
     if not heads:
         return
+    last_chars = frozenset(lex.structure_by_last.get("document_heads", {}))
     for i, c in enumerate(cands):
         if c.unit in ("%", "个百分点") or c.value is None:
             continue
+        if last_chars.isdisjoint(text[max(lo, c.start - 3):c.start]):
+            continue  # no head ends within the closers before this number (共/计/达 are at most two)
         window = text[max(lo, c.start - 9):c.start]
         if not any(h in window for h in heads):
-            continue  # no head can end the stretch before this number
+            continue
         seg = text[segment_start(text, cands, i, lo):c.start].rstrip()
         for w in closers:
             if seg.endswith(w):
@@ -93,7 +99,8 @@ def document_heads(text: str, cands: list[Candidate], lex: Lexicon, lo: int) -> 
             c.coordinated = ()
 
 
-def family_breakdowns(text: str, cands: list[Candidate], used: list, lex: Lexicon, lo: int) -> None:
+def family_breakdowns(text: str, cands: list[Candidate], used: list, lex: Lexicon, lo: int,
+                      labels: dict[int, tuple[int, int] | None]) -> None:
     """Items of a 其中/含 breakdown: the parent's family, as ``<family>.breakdown``, unless the item's own cue
     names another metric of that family (网络申请 → applications.by_channel.online), a relative outcome
     (~.upheld → review.upheld), or, with a specific cue, a metric of another family (其中规范性文件13件 →
@@ -116,7 +123,7 @@ def family_breakdowns(text: str, cands: list[Candidate], used: list, lex: Lexico
         cue = used[i] if i < len(used) else None
         if own and own.startswith("~."):
             c.metric = f"{pm.rsplit('.', 1)[0]}{own[1:]}"
-        elif own is None or own == pm or own == f"{fam}.total" or (_label(text, cands, i, lex, lo) or "").endswith(
+        elif own is None or own == pm or own == f"{fam}.total" or _label(text, cands, i, lex, lo, labels).endswith(
                 suffixes) or (
                 family(own) != fam and (cue is None or cue.priority < 0 or _channel_keys(
                     text, lex, segment_start(text, cands, i, lo), c.start))):
@@ -126,18 +133,20 @@ def family_breakdowns(text: str, cands: list[Candidate], used: list, lex: Lexico
 
 
 class Mentions:
-    """Channel mentions of one span, found once: (start, end, channel name), sorted."""
+    """Channel mentions of the sentences that hold candidates, as :func:`nlp.facts.attach.attach` found them
+    (sentence start → (starts, names, ends)): (start, end, channel name), sorted."""
 
-    def __init__(self, text: str, lex: Lexicon, lo: int, hi: int):
-        found = [(m.start(), m.end(), lex.channels[m.group()]) for m in lex.channel_regex.finditer(text, lo, hi)]
-        self.starts = [f[0] for f in found]
+    def __init__(self, by_sentence: dict[int, tuple[list[int], list[str], list[int]]]):
+        found = [(s, e, n) for k in sorted(by_sentence) for s, n, e in zip(*by_sentence[k])]
         self.found = found
+        self.starts = [f[0] for f in found]
 
     def within(self, s: int, e: int) -> list[tuple[int, int, str]]:
+        found = self.found
         i = bisect_left(self.starts, s)
         out = []
-        while i < len(self.found) and self.found[i][1] <= e:
-            out.append(self.found[i])
+        while i < len(found) and found[i][1] <= e:
+            out.append(found[i])
             i += 1
         return out
 
@@ -164,12 +173,15 @@ def channel_counts(text: str, cands: list[Candidate], lex: Lexicon, clause_point
     families = set(_words(lex, "channel_families"))
     markers = _words(lex, "total_markers")
     verbs = _words(lex, "publish_verbs")
-    if not mentions.found:
-        return
+    verb_rx = lex.structure_regex.get("publish_verbs")
     for i, c in enumerate(cands):
+        if (c.parent is None) == items:
+            continue  # the first pass reads counts of their own, the second the items of breakdowns
         m = c.metric
-        if m is None and c.parent is None and c.value is not None and c.unit in ("条", "篇", "件", "次", "期", "篇次"):
+        if m is None and not items and c.value is not None and c.unit in ("条", "篇", "件", "次", "期", "篇次"):
             clause = enclosing(clause_points, c.start, lo, hi)
+            if verb_rx is None or not verb_rx.search(text, clause.start, c.start):
+                continue
             ch = mentions.within(clause.start, c.start)
             if ch and any(v in text[ch[0][1]:c.start] for v in verbs):
                 m = "active_disclosure.total"  # "在微信工作群推送惠农政策35条": a channel, then a verb of publishing
@@ -210,10 +222,12 @@ def _label_span(text: str, cands: list[Candidate], i: int, lex: Lexicon, lo: int
     verbs = _words(lex, "publish_verbs")
     closers = _words(lex, "label_closers")
     # Verbs inside a channel name (发布会, 公开栏) are no verbs.
-    nouns = [(m.start(), m.end()) for m in lex.channel_regex.finditer(seg)]
+    nouns = None
     cut = cut_len = 0
     for v in verbs:
         k = seg.find(v)
+        if k >= 0 and nouns is None:
+            nouns = [(m.start(), m.end()) for m in lex.channel_regex.finditer(seg)]
         while k >= 0:
             if not any(a <= k and k + len(v) <= b and b - a > len(v) for a, b in nouns) and k + len(v) > cut:
                 cut, cut_len = k + len(v), len(v)
@@ -224,6 +238,8 @@ def _label_span(text: str, cands: list[Candidate], i: int, lex: Lexicon, lo: int
             s += cut
         else:
             e = s + cut - cut_len
+    openers = lex.structure_by_first.get("item_openers", {})
+    closing = lex.structure_by_last.get("label_closers", {})
     changed = True
     while changed and s < e:
         changed = False
@@ -231,30 +247,39 @@ def _label_span(text: str, cands: list[Candidate], i: int, lex: Lexicon, lo: int
             s, changed = s + 1, True
         while s < e and text[e - 1] in " \t\n，,、：:":
             e, changed = e - 1, True
-        for w in _words(lex, "item_openers"):
+        if s >= e:
+            break
+        for w in openers.get(text[s], ()):
             if text.startswith(w, s, e) and e - s > len(w):
                 s, changed = s + len(w), True
                 break
-        for w in closers:
+        for w in closing.get(text[e - 1], ()) if s < e else ():
             if text.endswith(w, s, e) and e - s > len(w):
                 e, changed = e - len(w), True
                 break
     return (s, e) if s < e else None
 
 
-def _label(text: str, cands: list[Candidate], i: int, lex: Lexicon, lo: int) -> str | None:
-    span = _label_span(text, cands, i, lex, lo)
-    return text[span[0]:span[1]] if span else None
+def _label(text: str, cands: list[Candidate], i: int, lex: Lexicon, lo: int,
+           labels: dict[int, tuple[int, int] | None]) -> str:
+    """Candidate ``i``'s label ("" when none); ``labels`` memoises the spans for :func:`categories`."""
+    if i not in labels:
+        labels[i] = _label_span(text, cands, i, lex, lo)
+    span = labels[i]
+    return text[span[0]:span[1]] if span else ""
 
 
-def categories(text: str, cands: list[Candidate], lex: Lexicon, lo: int) -> list[tuple[int, int] | None]:
+def categories(text: str, cands: list[Candidate], lex: Lexicon, lo: int,
+               labels: dict[int, tuple[int, int] | None]) -> list[tuple[int, int] | None]:
     """Where the label of each breakdown item stands (None for other facts); the caller reads it from the
     original text, so the category is the label as written."""
     out: list[tuple[int, int] | None] = []
     for i, c in enumerate(cands):
         m = c.metric or ""
         if m.endswith(".breakdown") or m.endswith(".by_channel.column"):
-            out.append(_label_span(text, cands, i, lex, lo))
+            if i not in labels:
+                labels[i] = _label_span(text, cands, i, lex, lo)
+            out.append(labels[i])
         else:
             out.append(None)
     return out
@@ -350,15 +375,16 @@ def zero_statements(text: str, lo: int, hi: int, cands: list[Candidate], lex: Le
 def _zero_matches(text: str, lo: int, hi: int, rx: re.Pattern[str]):
     """Matches of ``rx`` (it ends with its 0/零), tried only just before each 0 or 零 that follows 为/是: a
     scan of the whole span for 为/是 would cost more than the rest of this module."""
-    for zero in ("0", "零"):
-        k = text.find(zero, lo, hi)
+    ends = set()
+    for hint in _ZERO_HINTS:  # str.find scans faster than a regex over the whole span
+        k = text.find(hint, lo, hi)
         while k >= 0:
-            before = text[max(lo, k - 3):k].rstrip()
-            if before[-1:] in ("为", "是"):
-                m = rx.search(text, max(lo, k - 6), min(hi, k + 2))
-                if m and m.end() == k + 1:
-                    yield m
-            k = text.find(zero, k + 1, hi)
+            ends.add(k + len(hint) - 1)
+            k = text.find(hint, k + 1, hi)
+    for k in sorted(ends):
+        m = rx.search(text, max(lo, k - 6), min(hi, k + 2))
+        if m and m.end() == k + 1:
+            yield m
 
 
 def _clause_metrics(text: str, s: int, e: int, lex: Lexicon, sentence: str, all_of: bool) -> list[str]:
