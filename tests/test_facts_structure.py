@@ -26,7 +26,7 @@ def metric_of(sentence, text):
 # -- real reports ------------------------------------------------------------------------------------
 @requires_shared
 def test_kewei_channels_and_category_items():
-    facts = parse_report(REAL / "kiro-2024-shanghai-kewei-source.md", "facts").extensions["facts"]
+    facts = parse_report(REAL / "kiro-2024-shanghai-kewei-source.md", "facts").facts
     site = [f for f in facts if f["text"] in ("2139 条", "393 件")]
     assert {f["metric"] for f in site} == {"active_disclosure.by_channel.website"}
     (interp,) = by_text(facts, "21 条")
@@ -42,7 +42,7 @@ def test_kewei_channels_and_category_items():
 
 @requires_shared
 def test_shuyang_item_of_a_non_disclosure_parent_gets_its_family():
-    facts = parse_report(REAL / "kiro-2025-shuyang-xian-renmin-zhengfu.txt", "facts").extensions["facts"]
+    facts = parse_report(REAL / "kiro-2025-shuyang-xian-renmin-zhengfu.txt", "facts").facts
     (item,) = by_text(facts, "17 篇")
     assert item["metric"] == "policy_interpretation.breakdown" and item["category"] == "图文及视频类产品"
     assert facts[item["parent"]]["metric"] == "policy_interpretation.count"
@@ -56,7 +56,7 @@ def test_real_reports_have_no_structure_counts_and_each_category_is_a_label():
         if path.suffix == ".tsv":
             continue
         report = parse_report(path, "facts")
-        for f in report.extensions["facts"]:
+        for f in report.facts:
             assert not (f["unit"] in ("个", "项") and report.text[f["end"]:f["end"] + 2] in ("部分", "方面"))
             if f["category"] is not None:
                 assert f["metric"].endswith((".breakdown", ".by_channel.column"))

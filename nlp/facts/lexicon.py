@@ -73,6 +73,9 @@ class Lexicon:
     structure_regex: dict[str, re.Pattern[str]] = field(default_factory=dict)  # each list as one alternation
     structure_counts: re.Pattern[str] | None = None  # fact_negatives.yaml ``structures``: report parts, slogans
     zero_statement: re.Pattern[str] | None = None
+    # Tables and memos derived from this lexicon (character flags, guarded negative patterns, look-ups
+    # per span), built on first use and owned by the lexicon: never shared with another lexicon.
+    derived: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
 
 def _alternation(phrases: list[str]) -> str:
