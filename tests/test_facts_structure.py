@@ -180,3 +180,14 @@ def test_units_and_numbers(sentence, text, unit, metric):
 def test_unit_words_are_not_units():
     assert extract_facts("只有3个部门例外。") == [] or all(f["unit"] != "只" for f in extract_facts("只有3个部门例外。"))
     assert extract_facts("拨打110报警。") == []
+
+
+@requires_shared
+def test_run_fact_table_carries_the_category():
+    from nlp.run.rows import fact_rows
+    from nlp.run.schema import SCHEMAS
+
+    report = parse_report(REAL / "kiro-2024-shanghai-kewei-source.md", "facts")
+    rows = fact_rows(report, "d")
+    assert "category" in SCHEMAS["facts"].names
+    assert any(r["category"] == "解读类信息" and r["metric"] == "active_disclosure.breakdown" for r in rows)

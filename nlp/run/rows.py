@@ -127,7 +127,7 @@ def fact_rows(report: Report, doc_id: str) -> list[dict[str, Any]]:
         rows.append({"doc_id": doc_id, "metric": _text(f.get("metric")), "value": _num(f.get("value")),
                      "value_min": _num(f.get("value_min")), "value_max": _num(f.get("value_max")),
                      "qualifier": _text(f.get("qualifier")), "unit": _text(f.get("unit")),
-                     "scope": _text(f.get("scope")), "parent": _text(f.get("parent")),
+                     "category": _text(f.get("category")), "scope": _text(f.get("scope")), "parent": _text(f.get("parent")),
                      "section": _text(f.get("section")), "start": start, "end": end, "text": _text(text),
                      "record": _json(f)})
     return rows

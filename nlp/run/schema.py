@@ -38,8 +38,8 @@ SCHEMAS: dict[str, pa.Schema] = {
     ),
     "facts": pa.schema(
         [("doc_id", _S), ("metric", _S), ("value", _F), ("value_min", _F), ("value_max", _F), ("qualifier", _S),
-         ("unit", _S), ("scope", _S), ("parent", _S), ("section", _S), ("start", _I), ("end", _I), ("text", _S),
-         ("record", _S)]
+         ("unit", _S), ("category", _S), ("scope", _S), ("parent", _S), ("section", _S), ("start", _I), ("end", _I),
+         ("text", _S), ("record", _S)]
     ),
     "statements": pa.schema(
         [("doc_id", _S), ("index", _I), ("role", _S), ("status", _S), ("themes", _S), ("scores", _S),
