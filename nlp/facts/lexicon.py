@@ -161,8 +161,8 @@ def _structure_counts(neg: dict[str, Any]) -> re.Pattern[str] | None:
     spec = neg.get("structures") or {}
     if not spec.get("patterns"):
         return None
-    num = spec.get("numeral", r"[0-9零〇一二两三四五六七八九十]{1,3}")
-    return re.compile("|".join(f"(?:{p.replace('{num}', num)})" for p in spec["patterns"]))
+    num = expand(spec.get("numeral", "[0-9{numeral_digits}十]{1,3}"))
+    return re.compile("|".join(f"(?:{expand(p).replace('{num}', num)})" for p in spec["patterns"]))
 
 
 def _by_char(words: dict[str, tuple[str, ...]], at: int) -> dict[str, dict[str, tuple[str, ...]]]:
