@@ -10,7 +10,7 @@ Pipeline component ``statements_component`` fills ``report.extensions["statement
 from __future__ import annotations
 
 from nlp.model import Report
-from nlp.statements.locate import find_problems_span
+from nlp.statements.locate import extend_over_measures, find_problems_span
 from nlp.statements.pairing import pair_statements
 from nlp.statements.split import Statement, split_statements
 
@@ -19,8 +19,11 @@ def problems_span(report: Report) -> tuple[int, int, str] | None:
     """(start, end, how) of section 五's body: the segmenter's ``problems`` section, else our own search."""
     sec = report.section("problems")
     if sec is not None and sec.end > sec.start:
-        return sec.start, sec.end, "segment"
-    return find_problems_span(report.text)
+        return sec.start, extend_over_measures(report.text, sec.end), "segment"
+    span = find_problems_span(report.text)
+    if span is None:
+        return None
+    return span[0], extend_over_measures(report.text, span[1]), span[2]
 
 
 def report_statements(report: Report) -> list[Statement]:

@@ -28,6 +28,25 @@ def _num(token: str) -> int:
     return _TOP_CN.index(token[0]) + 1
 
 
+def extend_over_measures(text: str, end: int) -> int:
+    """Legacy reports number the measures as a section of their own ("五、存在问题" then "六、改进措施"):
+    the section 五 body then runs on to the heading after the measures heading."""
+    from nlp.statements.split import markers
+
+    measure_title = re.compile(markers()["heading_measure"])
+    heads = [m for m in _SECTION_HEAD.finditer(text) if m.start() >= end]
+    if not heads or text[end:heads[0].start()].strip():
+        return end
+    first = heads[0]
+    title = first.group("title")
+    if not measure_title.match(re.sub(r"^[ \t\u3000]*(?:存在的?问题)?(?:的|及|和)?", "", title)) \
+            or _OTHER_HEAD.match(text, first.start()):
+        return end
+    nxt = heads[1].start() if len(heads) > 1 else len(text)
+    other = _OTHER_HEAD.search(text, first.end())
+    return min(nxt, other.start()) if other else nxt
+
+
 def find_problems_span(text: str) -> tuple[int, int, str] | None:
     """(body_start, body_end, how) of the problems section, or None.
 
