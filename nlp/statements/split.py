@@ -83,6 +83,7 @@ def patterns() -> dict[str, re.Pattern[str]]:
             rf"|(?P<problem>{m['heading_problem']})){m['heading_end']}"),
         "opener": re.compile(r"(?:(?<=^)|(?<=[。；;！？\n]))(?:" + "|".join(m["measure_openers"]) + ")"),
         "clause_opener": re.compile(r"[，,](?=" + m["clause_measure_openers"] + ")"),
+        "clause_frame": re.compile(m["clause_frame"]),
         "problem_cue": re.compile(m["problem_cues"]),
         "list_intro": re.compile(m["list_intro"]),
         "generic": re.compile("|".join(m["generic_sentence"])),
@@ -193,8 +194,9 @@ def _split_merged(view: CleanView, s: int, e: int) -> list[tuple[int, int, bool]
     pats = patterns()
     for m in pats["clause_opener"].finditer(chunk):
         before = strip_enumerator(chunk[:m.start()])
-        if len(before) >= 6 and pats["problem_cue"].search(before) and not pats["opener"].match(before) \
-                and not pats["planned"].search(before):
+        if len(before) >= 6 and not pats["opener"].match(before) and not pats["planned"].search(before) \
+                and not pats["clause_frame"].search(before) and not pats["measure_verb"].search(before) \
+                and not pats["done"].search(before):
             cut = s + m.end()
             return [(s, cut, False)] + [(a, b, True) if a == cut else (a, b, f)
                                         for a, b, f in _split_merged(view, cut, e)]
@@ -206,10 +208,29 @@ def _has_no_will_lead(chunk: str) -> bool:
     return not re.search(r"将(?:继续|进一步|切实|着力|从以下|按照)|以下|如下|为进一步|坚持问题导向", chunk)
 
 
+def _restart(text: str, items: list[int]) -> int | None:
+    """Where a second enumeration starts again at 一是/（一）/1. after the first one ("一是P；二是P。
+    有鉴于此，一是M；二是M"): the offset of the sentence that leads into it, else None."""
+    if len(items) < 2:
+        return None
+    tail_from = items[-1] + 2
+    again = enumeration(text[tail_from:])
+    if len(again) < 2:
+        return None
+    pos = tail_from + again[0]
+    cut = max(text.rfind(c, items[-1], pos) for c in "。；;！？\n")
+    return cut + 1 if cut >= items[-1] else None
+
+
 def _block_units(view: CleanView, bs: int, be: int) -> tuple[list[tuple[int, int, bool, bool]], str]:
     """(start, end, starts_item, merged) spans inside one block, and the block's lead text."""
     text = view.text[bs:be]
     items = enumeration(text)
+    cut = _restart(text, items)
+    if cut is not None:
+        first, lead = _block_units(view, bs, bs + cut)
+        second, _ = _block_units(view, bs + cut, be)
+        return first + second, lead
     units: list[tuple[int, int, bool]] = []
     lead = ""
     if items:
