@@ -15,7 +15,16 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from nlp.statements.evaluate import ANNOTATIONS, GoldDoc, format_table, load_real, load_written, match, rates, score
+from nlp.statements.evaluate import (
+    ANNOTATIONS,
+    GoldDoc,
+    format_table,
+    load_real,
+    load_written,
+    match,
+    rates,
+    score,
+)
 from nlp.statements.roles import MODEL_DIR, RoleModel, isolated_features, save_model, unit_features
 from nlp.statements.split import Statement, split_statements, split_units
 
