@@ -149,8 +149,10 @@ class RoleModel(BaseEstimator, ClassifierMixin):
         # a clause cut before its own measure ("…单一，今后将…") pairs with it: problem-measure pairs
         # may follow each other ("一是P，对此将M；二是P，下步将M")
         pair_start = i + 1 < len(units) and units[i + 1].merged
+        # a rectification already done ("针对上年度…问题，已…") may come before this year's problems
+        after_done = bool(patterns()["done"].search(units[i - 1].text))
         if not new_problem_block and not pair_start:
-            t[1, 0] = -(self.item_switch_penalty if u.item else self.switch_penalty)
+            t[1, 0] = -(self.item_switch_penalty if u.item or after_done else self.switch_penalty)
         return t
 
     def state(self) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
