@@ -20,7 +20,7 @@ def statements_cmd(
     """One JSON line per statement: {source, start, end, text, role, role_confidence, status, themes, scores, pair}.
 
     start/end index the reference text (`govnlp text FILE`) and text is exactly that slice; role comes
-    from the role model (nlp/models/roles-default), role_confidence is its posterior; pair lists the indices (0-based, per
+    from the role model (models/roles-default), role_confidence is its posterior; pair lists the indices (0-based, per
     report) of the statements a problem or measure is paired with. A report without statements
     yields one line {source, ok: true, n_statements: 0}; a bad file one line {source, ok: false, error}.
 
@@ -30,7 +30,7 @@ def statements_cmd(
     if not files:
         typer.echo(f"no reports found in: {', '.join(map(str, paths))}", err=True)
         raise typer.Exit(1)
-    names = ["normalize", "segment", "metadata", "statements"] + ([] if no_themes else ["themes"])
+    names = ["normalize", "segment", "metadata", "statements"] + ([] if no_themes else ["themes"]) + ["pairing"]
     config = {} if no_themes or model is None else {"themes": {"model": str(model)}}
     try:
         pipeline = Pipeline(names, config=config)
@@ -49,7 +49,7 @@ def statements_cmd(
                 typer.echo(f"error: {report.error}", err=True)
                 write_jsonl(fh, {"source": str(path), "ok": False, "error": report.error})
                 continue
-            statements = report.extensions.get("statements", [])
+            statements = report.statement_records()
             if not statements:
                 write_jsonl(fh, {"source": str(path), "ok": True, "n_statements": 0,
                                  "note": "no section 五 statements found"})

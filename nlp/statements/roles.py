@@ -8,7 +8,7 @@ decoding over the section then keeps problems before measures inside a block (a 
 followed by a problem only where a new problem heading or a new enumerated item starts), and the
 posterior of the chosen label is reported as ``role_confidence``.
 
-The shipped model lives in ``nlp/models/roles-default/`` (model.json + arrays.npz, no pickle).
+The shipped model lives in ``models/roles-default/`` (installed as ``nlp.models``) (model.json + arrays.npz, no pickle).
 """
 from __future__ import annotations
 
@@ -22,9 +22,10 @@ from typing import Any
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin
 
+from nlp.resources import model_dir
 from nlp.statements.split import Unit, patterns, strip_enumerator
 
-MODEL_DIR = Path(__file__).resolve().parents[1] / "models" / "roles-default"
+MODEL_DIR = model_dir("roles-default")
 FORMAT = "govnlp-roles/1"
 ROLES = ("problem", "measure")
 

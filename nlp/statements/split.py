@@ -363,7 +363,7 @@ def split_statements(text: str, start: int = 0, end: int | None = None,
                      model: Any = None) -> list[Statement]:
     """Problem and measure statements of the section-五 body ``text[start:end]``.
 
-    ``roles="model"`` labels them with the shipped role model (``nlp/models/roles-default``);
+    ``roles="model"`` labels them with the shipped role model (``models/roles-default``);
     ``roles="markers"`` with the governing heading/opener alone (the baseline: problem before any
     cue); ``model`` replaces the shipped model (a fitted ``RoleModel``). Offsets in the result index
     ``text``; no themes are assigned here.

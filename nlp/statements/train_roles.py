@@ -1,6 +1,6 @@
 """Train, evaluate (leave-one-report-out) and ship the role model.
 
-    python -m nlp.statements.train_roles            # scores + writes nlp/models/roles-default/
+    python -m nlp.statements.train_roles            # scores + writes models/roles-default/
     python -m nlp.statements.train_roles --no-save  # scores only
 
 Training data: the development documents (written section-五 passages and the real reports; every
