@@ -19,16 +19,26 @@ import yaml
 
 from nlp.resources import resource_path
 from nlp.statements.cleanview import CleanView, clean_view
+from nlp.text.enumerators import (
+    HEADING_PREFIX,
+    ITEM_STYLES,
+    LAST_WORD,
+    ORD,
+    SEQUENCE_WORDS,
+    leading_enumerator,
+    ordinal_value,
+)
 
-CN_NUM = "一二三四五六七八九十"
-_ITEM_STYLES: dict[str, str] = {
-    # style -> regex with one group capturing the ordinal
-    "shi": rf"(?:(?<=^)|(?<=[。；;：:，,\n、）)]))\s*([{CN_NUM}]{{1,2}})是",
-    "paren": rf"(?:(?<=^)|(?<=[。；;：:，,\n]))\s*[（(]([{CN_NUM}]{{1,2}})[)）]",
-    "digit": r"(?:(?<=^)|(?<=[。；;：:，,\n]))\s*([1-9])[.．、](?!\d)",
-    "ordinal": rf"(?:(?<=^)|(?<=[。；;：:，,\n]))\s*(?:第([{CN_NUM}])[，,、]|(首先|其次|再次|然后|最后)[，,])",
+# An item starts the text or follows a clause end (一是 also follows 、 and a closing bracket).
+_AFTER_CLAUSE = r"(?:(?<=^)|(?<=[。；;：:，,\n]))\s*"
+_SEQUENCE = "|".join((*SEQUENCE_WORDS, LAST_WORD))
+_ITEM_STYLES: dict[str, str] = {  # style -> regex; group 1 (or 2) captures the ordinal
+    "shi": r"(?:(?<=^)|(?<=[。；;：:，,\n、）)]))\s*" + ITEM_STYLES["shi"],
+    "paren": _AFTER_CLAUSE + ITEM_STYLES["paren"],
+    "digit": _AFTER_CLAUSE + ITEM_STYLES["digit"],
+    # 第一， … or 首先，…其次，…最后，(the closing word counts no position)
+    "ordinal": _AFTER_CLAUSE + rf"(?:第({ORD})[，,、]|({_SEQUENCE})[，,])",
 }
-_SEQUENCE_WORDS = {"首先": 1, "其次": 2, "再次": 3}
 
 
 @dataclass
@@ -76,7 +86,7 @@ def markers() -> dict[str, Any]:
 @lru_cache(maxsize=1)
 def patterns() -> dict[str, re.Pattern[str]]:
     m = markers()
-    head = rf"(?:(?<=^)|(?<=[。；;！？\n]))\s*{m['enumerator_prefix']}\s*{m['year_prefix']}"
+    head = rf"(?:(?<=^)|(?<=[。；;！？\n]))\s*{HEADING_PREFIX}\s*{m['year_prefix']}"
     return {
         "heading": re.compile(
             rf"{head}(?:(?P<mixed>{m['heading_mixed']})|(?P<measure>{m['heading_measure']})"
@@ -94,15 +104,7 @@ def patterns() -> dict[str, re.Pattern[str]]:
 
 
 def _ordinal(token: str) -> int:
-    if token.isdigit():
-        return int(token)
-    if token in _SEQUENCE_WORDS:
-        return _SEQUENCE_WORDS[token]
-    if token == "十":
-        return 10
-    if len(token) == 2 and token[0] == "十":
-        return 10 + CN_NUM.index(token[1]) + 1
-    return CN_NUM.index(token[0]) + 1
+    return ordinal_value(token) or 0
 
 
 def enumeration(text: str) -> list[int]:
@@ -114,8 +116,8 @@ def enumeration(text: str) -> list[int]:
         for m in re.finditer(regex, text):
             token = m.group(1) or m.group(2)
             pos = _item_start(text, m.start(1) if m.group(1) else m.start(2))
-            if token in ("然后", "最后"):
-                if seq:  # "最后" closes any sequence; "然后" continues it
+            if token == LAST_WORD:
+                if seq:  # "最后" closes any sequence, whatever its number
                     seq.append(pos)
                     want += 1
                 continue
@@ -138,8 +140,9 @@ def _item_start(text: str, pos: int) -> int:
 
 
 def strip_enumerator(text: str) -> str:
-    return re.sub(rf"^\s*(?:[（(][{CN_NUM}\d]{{1,2}}[)）]|[{CN_NUM}]{{1,2}}是|[1-9][.．、]|第[{CN_NUM}][，,、]"
-                  r"|(?:首先|其次|再次|然后|最后)[，,])\s*", "", text)
+    """``text`` without the enumerator (一是, （一）, 1., 首先，…) that opens it."""
+    e = leading_enumerator(text)
+    return text[e.end:].lstrip("，,、：: \t") if e else text.lstrip()
 
 
 def _sentences(text: str, base: int) -> list[tuple[int, int]]:
