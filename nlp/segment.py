@@ -21,7 +21,12 @@ from nlp.resources import resource_path
 
 CN_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
 _LEAD = re.compile(r"^[\s#*>|]*")
-_TOP_NUMBER = re.compile(r"^(?:第)?(?P<num>[一二三四五六七八九十]{1,3}|\d{1,2})(?:部分)?\s*(?:[、，,]|\.(?!\d)|：|:)\s*")
+_TOP_NUMBER = re.compile(
+    r"^(?:第(?P<part>[一二三四五六七八九十]{1,3}|\d{1,2})部分\s*(?:[、，,：:.]\s*)?"
+    r"|(?:第)?(?P<num>[一二三四五六七八九十]{1,3}|\d{1,2})(?:部分)?\s*(?:[、，,]|\.(?!\d)|：|:)\s*)"
+)
+# "一概述": a numeral glued to a title (pre-2019 pages); only ever accepted before a known title.
+_BARE_NUMBER = re.compile(r"^(?P<num>[一二三四五六七八九十]{1,2})(?=[\u4e00-\u9fff])")
 _SUB_NUMBER = re.compile(r"^[(](?P<num>[一二三四五六七八九十]{1,2})[)]\s*")
 _TABLE_WORDS = re.compile(r"本年|上年|结转|办理结果|新收|不予|无法提供|其他处理|总计|\d\s*$")
 _PUNCT_ONLY = re.compile(r"^[\s：:。.、*#]*$")
@@ -53,6 +58,8 @@ def _spec() -> dict[str, Any]:
     # inside running text an end anchor ("^概述$") cannot hold; drop it there
     spec["_inline"] = {k: [re.compile(p.pattern.rstrip("$")) for p in v] for k, v in spec["_compiled"].items()}
     spec["_unmapped"] = [re.compile(p) for p in spec.get("unmapped_patterns", [])]
+    spec["_measures"] = [re.compile(p) for p in spec.get("measures_patterns", [])]
+    spec["_orders"] = [{k: i for i, k in enumerate(order)} for order in spec.get("orders") or [list(spec["sections"])]]
     spec["_sub_title"] = re.compile(spec["overall_subsections"]["inline_title"])
     spec["_sub_kw"] = [(k, re.compile(p)) for k, p in spec["overall_subsections"]["keywords"]]
     return spec
@@ -97,7 +104,10 @@ def _find_headings(norm: str) -> tuple[list[_Heading], list[_Heading]]:
         lead = _LEAD.match(line).end()
         body = line[lead:]
         m = _TOP_NUMBER.match(body)
-        number = m.group("num") if m else None
+        bare = False
+        if m is None:
+            m, bare = _BARE_NUMBER.match(body), True
+        number = (m.group("num") or m.group("part")) if m and not bare else (m.group("num") if m else None)
         rest_off = lead + (m.end() if m else 0)
         rest = line[rest_off:].rstrip("*# ")
         if not rest:
@@ -118,8 +128,11 @@ def _find_headings(norm: str) -> tuple[list[_Heading], list[_Heading]]:
                 break
             if found:
                 break
-        if not found and number and len(rest) <= 30 and not _TABLE_WORDS.search(rest) and not re.search(r"[，。；]", rest):
-            others.append(_Heading(None, number, rest.rstrip("：:。"), start, start + len(line.rstrip()), 0))
+        if not found and number and not bare and len(rest) <= 30 and not _TABLE_WORDS.search(rest) \
+                and not re.search(r"[，。；]", rest):
+            title = rest.rstrip("：:。")
+            key = "measures" if any(p.match(title) for p in spec["_measures"]) else None
+            others.append(_Heading(key, number, title, start, start + len(line.rstrip()), 0))
     return mapped, others
 
 
@@ -150,9 +163,27 @@ def _find_inline_headings(norm: str) -> list[_Heading]:
 
 
 def _best_chain(cands: list[_Heading]) -> list[_Heading]:
-    """Longest chain of headings in statutory order (ties: higher score, then later position)."""
-    order = {k: i for i, k in enumerate(SECTION_KEYS)}
-    cands = sorted(cands, key=lambda h: h.line_start)
+    """Longest chain of headings in one of the allowed orders (resources/sections.yaml ``orders``).
+
+    Ties: higher score, then later position. A heading numbered one more than its predecessor in
+    the chain scores a point more, so a section's own "一、…" items never displace its heading.
+    """
+    best: list[_Heading] = []
+    best_key: tuple[int, int] = (0, 0)
+    for order in _spec()["_orders"]:
+        chain, score = _chain_in_order(cands, order)
+        if (len(chain), score) > best_key:
+            best, best_key = chain, (len(chain), score)
+    return best
+
+
+def _step_bonus(g: _Heading, h: _Heading) -> int:
+    a, b = cn_number(g.number), cn_number(h.number)
+    return 1 if a is not None and b is not None and b > a else 0
+
+
+def _chain_in_order(cands: list[_Heading], order: dict[str, int]) -> tuple[list[_Heading], int]:
+    cands = sorted((h for h in cands if h.key in order), key=lambda h: h.line_start)
     best: list[tuple[int, int, int]] = []  # (count, score, prev index)
     for i, h in enumerate(cands):
         entry = (1, h.score, -1)
@@ -160,17 +191,19 @@ def _best_chain(cands: list[_Heading]) -> list[_Heading]:
             g = cands[j]
             if order[g.key] < order[h.key] and g.end <= h.line_start:
                 cnt, sc, _ = best[j]
-                if (cnt + 1, sc + h.score) >= entry[:2]:
-                    entry = (cnt + 1, sc + h.score, j)
+                sc += h.score + _step_bonus(g, h)
+                if (cnt + 1, sc) >= entry[:2]:
+                    entry = (cnt + 1, sc, j)
         best.append(entry)
     if not best:
-        return []
+        return [], 0
     i = max(range(len(best)), key=lambda k: (best[k][0], best[k][1], k))
+    total = best[i][1]
     chain = []
     while i != -1:
         chain.append(cands[i])
         i = best[i][2]
-    return chain[::-1]
+    return chain[::-1], total
 
 
 _PROBLEMS_ITEM = re.compile(r"^[\s#*]*[(](?:一|二)[)].{0,24}?(?:问题|不足|改进|整改)")
@@ -204,6 +237,17 @@ def _unmapped_boundaries(chain: list[_Heading], others: list[_Heading]) -> list[
         fits = prev_n is not None and n == prev_n + 1 and (next_n is None or next_n > n)
         if fits or any(p.search(h.title) for p in spec["_unmapped"]):
             out.append(h)
+    return out
+
+
+def _merge_measures(boundaries: list[_Heading]) -> list[_Heading]:
+    """Problems and measures written as two top-level sections ("四、存在问题" then "五、下步工作计划"):
+    the measures heading is no boundary, so `problems` spans both."""
+    out: list[_Heading] = []
+    for h in boundaries:
+        if h.key == "measures" and out and out[-1].key == "problems":
+            continue
+        out.append(h)
     return out
 
 
@@ -293,12 +337,12 @@ def segment(text: str, norm: NormalizedText | None = None) -> tuple[list[Section
     if inferred is not None:
         chain = sorted(chain + [inferred], key=lambda h: h.line_start)
     extra = _unmapped_boundaries(chain, others)
-    boundaries = sorted(chain + extra, key=lambda h: h.line_start)
+    boundaries = _merge_measures(sorted(chain + extra, key=lambda h: h.line_start))
     sections: list[Section] = []
     unmapped: list[dict] = []
     for i, h in enumerate(boundaries):
         end = boundaries[i + 1].line_start if i + 1 < len(boundaries) else len(norm.text)
-        if h.key is None:
+        if h.key is None or h.key == "measures":
             s = _make_section(norm, text, "unmapped", h.number, h.title, h.line_start, h.end, end)
             unmapped.append({"number": h.number, "title": h.title, "heading_start": s.heading_start,
                              "start": s.start, "end": s.end})
