@@ -16,6 +16,8 @@ SECTION_KEYS: tuple[str, ...] = (
     "problems",
     "other",
 )
+# Sections of the pre-2019 form only (domain.md §1.6b): absent from 2019/2021 reports, never "missing".
+LEGACY_SECTION_KEYS: tuple[str, ...] = ("fees", "legacy_stats")
 OVERALL_SUBKEYS: tuple[str, ...] = (
     "overall.active",
     "overall.on_request",
