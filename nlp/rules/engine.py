@@ -238,6 +238,7 @@ def run_rules(
     report: Report, previous: Report | None = None, specs: list[dict[str, Any]] | None = None
 ) -> list[RuleResult]:
     """Evaluate every rule on one report; results in rule order, deterministic."""
+    import nlp.rules.legacy_rules
     import nlp.rules.table_rules
     import nlp.rules.text_rules  # noqa: F401
 
