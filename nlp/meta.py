@@ -19,6 +19,7 @@ _TITLE_PATTERNS = (
     # 2024年上海市科委政府信息公开工作年度报告; 2011年谷来镇人民政府信息公开年报
     re.compile(r"(?P<year>(?:19|20)\d{2})\s?年度?\s?(?P<agency>[\u4e00-\u9fff()]{2,40}?)" + _KIND),
 )
+_TITLE_NO_YEAR = re.compile(r"(?P<agency>[\u4e00-\u9fff()]{2,40}?)" + _KIND + r"$")
 _AGENCY_NOISE = re.compile(r"^(?:标题|题目|名称|正文)[：:]?|^[#*\s]+")
 _PERIOD_YEAR = re.compile(r"(?:统计|数据)[^。\n]{0,20}?(?:从|自|为)?((?:19|20)\d{2})年1月1日")
 # 本报告所列数据的截止期为2010年12月31日; 统计时限…至2016年12月31日止
@@ -82,6 +83,12 @@ def title_agency_year(norm_text: str) -> tuple[str | None, str | None, int | Non
                 if agency.endswith("人民") and m.group(0)[m.end("agency") - m.start():].lstrip().startswith("政府"):
                     agency += "政府"  # "谷来镇人民政府信息公开年报": 政府 belongs to the agency
                 return m.group(0), agency or None, int(m.group("year"))
+    # a title without a year ("云溪市人民政府办公室政府信息公开工作年度报告"): the first line only
+    first = next((ln.strip() for ln in head.split("\n") if ln.strip()), "")
+    m = _TITLE_NO_YEAR.match(first)
+    if m:
+        agency = m.group("agency") + ("政府" if m.group("agency").endswith("人民") else "")
+        return m.group(0), agency, None
     return None, None, None
 
 

@@ -45,7 +45,7 @@ def schema() -> dict[str, Any]:
             aliases.setdefault(nfkc(alias), []).append(ind["key"])
     # longest label first: 不同意公开答复数 claims its text before 同意公开答复数 can
     spec["_labels"] = [(alias, keys, _label_pattern(alias)) for alias, keys in
-                       sorted(aliases.items(), key=lambda kv: (-len(kv[0]), kv[0]))]
+                       sorted(aliases.items(), key=lambda kv: (-len(re.sub(r'["“”]', "", kv[0])), kv[0]))]
     spec["_units"] = sorted(spec["units"], key=len, reverse=True)
     return spec
 
