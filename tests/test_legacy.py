@@ -127,3 +127,76 @@ def test_real_2021_table_cells_are_unchanged_by_the_annex_parser() -> None:
     for path in real_reports(".pdf"):
         tables = nlp.parse_report(path).extensions["tables"]
         assert set(tables) == {"table2", "table3", "table4"}
+
+
+# --- corpus layer: govnlp run and compare over a mixed 2008–2025 corpus -------------------------------
+@pytest.fixture(scope="module")
+def mixed_run(tmp_path_factory):
+    from nlp.run import run_corpus
+
+    out = tmp_path_factory.mktemp("legacy_run") / "out"
+    inputs = [DATA / "01_template_tabs.txt", DATA / "03_part_numbering_local_table.txt", DATA / "20_2009_town_flat.txt",
+              DATA / "12_combined_heading_annex_section.txt", *SEED_FILES]
+    run_corpus(inputs, out, jobs=1, progress=False)
+    return inputs, out
+
+
+def test_run_writes_one_long_legacy_stats_table(mixed_run) -> None:
+    import pandas as pd
+
+    inputs, out = mixed_run
+    docs = pd.read_parquet(out / "documents.parquet").set_index("path")
+    rows = pd.read_parquet(out / "legacy_stats.parquet")
+    assert set(docs["format_version"]) == {"legacy", "2021"}
+    by_doc = rows.groupby("doc_id")
+    annexed = {docs.loc[str(p), "doc_id"] for p in inputs[:2] + inputs[3:4]}
+    assert set(by_doc.groups) == annexed  # the annex-less town and the 2021 seeds have none
+    first = rows[rows["doc_id"] == docs.loc[str(inputs[0]), "doc_id"]].set_index("key")
+    expected = _expect(inputs[0])["legacy_stats"]
+    assert first["value"].to_dict() == {k: float(v) for k, v in expected.items()}
+    assert first.loc["active.total", "metric"] == "active_disclosure.total"
+    assert first.loc["applications.received", "counterpart"] == "table3.new_received.total"
+    assert first.loc["applications.received", "comparable"] == "yes"
+    assert first.loc["fees.amount", "unit"] == "万元"
+    # the annex is not mixed into the statutory table cells, and fees is a section of its own
+    cells = pd.read_parquet(out / "table_cells.parquet")
+    assert "legacy_stats" not in set(cells["table"])
+    assert docs.loc[str(inputs[0]), "len_fees"] > 0 and docs.loc[str(SEED_FILES[0]), "len_fees"] == 0
+
+
+def test_compare_follows_active_disclosure_across_the_format_change(mixed_run) -> None:
+    import pandas as pd
+
+    from nlp.compare.metrics import metric_by_group, metric_values
+
+    inputs, out = mixed_run
+    docs = pd.read_parquet(out / "documents.parquet").set_index("path")
+    values = metric_values(out, "active_disclosure.total").set_index("doc_id")
+    legacy_doc = docs.loc[str(inputs[0]), "doc_id"]
+    assert values.loc[legacy_doc, "value"] == 146 and values.loc[legacy_doc, "source"] == "legacy_stats"
+    # the annex-less 2009 town keeps its prose figure; 2021 reports theirs (seed 000: 553 条)
+    town = docs.loc[str(inputs[2]), "doc_id"]
+    assert values.loc[town, "value"] == 46 and values.loc[town, "source"] == "facts"
+    seed = docs.loc[str(SEED_FILES[0]), "doc_id"]
+    assert values.loc[seed, "value"] == 553 and values.loc[seed, "source"] == "facts"
+    summary, _, per_report = metric_by_group(out, "year", "active_disclosure.total")
+    years = set(summary.loc[summary["n_with_value"] > 0, "group"])
+    assert {"2009", "2015", "2023"} <= years
+
+
+def test_cli_parse_outputs_the_annex_with_provenance() -> None:
+    import subprocess
+    import sys
+
+    path = DATA / "08_local_code_columns.txt"
+    out = subprocess.run([sys.executable, "-m", "nlp", "parse", str(path)], capture_output=True, text=True, check=True,
+                         env={**__import__("os").environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])})
+    rec = json.loads(out.stdout)
+    assert rec["format_version"] == "legacy"
+    table = rec["tables"]["legacy_stats"]
+    assert table["cells"] == _expect(path)["legacy_stats"] and table["schema"] == "local"
+    # the 代码 column (01, 02 …) is not read as a value; 本年累计 is
+    prov = rec["table_provenance"]["legacy_stats"]["cells"]["consult.website_visits"]
+    text = path.read_text(encoding="utf-8")
+    assert text[prov["start"]:prov["end"]] == "15300" and text[prov["label_start"]:prov["label_end"]] == "网站专栏页面访问量"
+    assert [s["key"] for s in rec["sections"]][-1] == "legacy_stats"

@@ -38,6 +38,9 @@ def schema() -> dict[str, Any]:
     """The legacy schema (resources/tables/legacy_stats.yaml) with compiled label patterns."""
     with open(resource_path("tables/legacy_stats.yaml"), encoding="utf-8") as fh:
         spec = yaml.safe_load(fh)
+    for ind in spec["indicators"]:  # YAML reads yes/no as booleans
+        c = ind.get("comparable")
+        ind["comparable"] = {True: "yes", False: "no"}.get(c, c) if isinstance(c, bool) else c
     spec["by_key"] = {ind["key"]: ind for ind in spec["indicators"]}
     aliases: dict[str, list[str]] = {}
     for ind in spec["indicators"]:
