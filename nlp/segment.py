@@ -240,6 +240,27 @@ def _unmapped_boundaries(chain: list[_Heading], others: list[_Heading]) -> list[
     return out
 
 
+# The statistics annex starts where its title is followed by its header (统计指标 / 指标名称) — in
+# scraped pages without line breaks it has no line of its own (domain.md §1.6b).
+_ANNEX_START = re.compile(
+    r"(?:附(?:件|表)[0-9一二三]?[：:]?)?[^，。；\s]{0,20}?(?:政府信息公开|信息公开)[^，。；\s]{0,10}?统计(?:报)?表"
+    r"(?=[^。；]{0,30}?(?:统计指标|指标名称|指标))"
+)
+
+
+def _annex_start(norm: str, chain: list[_Heading]) -> _Heading | None:
+    """The annex as a boundary when no heading line announced it (only after the last section)."""
+    if any(h.key == "legacy_stats" for h in chain) or not chain:
+        return None
+    last = max(h.end for h in chain)
+    m = _ANNEX_START.search(norm, last)
+    if m is None:
+        return None
+    # the title is cut at the last sentence end before it ("…无。附件：政府信息公开情况统计表")
+    start = max(m.start(), norm.rfind("。", 0, m.end()) + 1, norm.rfind("\n", 0, m.end()) + 1)
+    return _Heading("legacy_stats", None, norm[start: m.end()], start, m.end(), 0)
+
+
 def _merge_measures(boundaries: list[_Heading]) -> list[_Heading]:
     """Problems and measures written as two top-level sections ("四、存在问题" then "五、下步工作计划"):
     the measures heading is no boundary, so `problems` spans both."""
@@ -333,6 +354,9 @@ def segment(text: str, norm: NormalizedText | None = None) -> tuple[list[Section
         inline_chain = _best_chain(_find_inline_headings(norm.text))
         if len(inline_chain) > len(chain):
             chain, others = inline_chain, []
+    annex = _annex_start(norm.text, chain)
+    if annex is not None:
+        chain = chain + [annex]
     inferred = _inferred_problems(norm.text, chain)
     if inferred is not None:
         chain = sorted(chain + [inferred], key=lambda h: h.line_start)

@@ -285,8 +285,9 @@ def main() -> None:
                  [OVERVIEW.format(y=y), ACTIVE.format(y=y, n=57, k=30), APPS.format(y=y, a=2), FEES, REVIEW, problems, OTHER])
     text = f"{ag}{y}年政府信息公开工作年度报告\n{preamble(ag, y)}\n{body}\n{annex(NATIONAL, v, 'tabs')}"
     doc("05_scraped_whitespace_free", re.sub(r"\s+", "", text),
-        {"format": "legacy", "agency": ag, "year": y, "sections": keys7, "problems_contains": [PROBLEM_2, MEASURE_1],
-         "legacy_stats": v, "schema": "gbf2014_32", "checks": {"L1.received_by_channel": "PASS", "L2.replies": "PASS"}})
+        {"format": "legacy", "agency": ag, "year": y, "sections": keys7 + ["legacy_stats"],
+         "problems_contains": [PROBLEM_2, MEASURE_1], "legacy_stats": v, "schema": "gbf2014_32",
+         "checks": {"L1.received_by_channel": "PASS", "L2.replies": "PASS"}})
 
     # 06: Markdown table with a 序号 column; 2018 with 回应解读 / 机构 sections (32号-shaped report)
     ag, y = "白沙区人民政府", 2018
@@ -467,6 +468,18 @@ def main() -> None:
     doc("21_cells_glued_units", f"{ag}{y}年政府信息公开工作年度报告\n{preamble(ag, y)}\n{body}\n{table.replace(chr(10) + '条' + chr(10), chr(10) + '条')}",
         {"format": "legacy", "agency": ag, "year": y, "sections": keys7 + ["legacy_stats"], "legacy_stats": v,
          "schema": "gbf2014_32", "checks": {"L1.received_by_channel": "PASS", "L2.replies": "PASS"}})
+
+    # 22: whitespace-free page, no 其他 section: the annex right after the problems must not be read as problems
+    ag, y = "北塘街道办事处", 2016
+    v = national_values(73, 1, 1)
+    body = heads(["概述", "主动公开政府信息情况", "依申请公开政府信息情况", "政府信息公开的收费及减免情况",
+                  "因政府信息公开申请行政复议、提起行政诉讼的情况", "存在的主要问题和改进措施"],
+                 [OVERVIEW.format(y=y), ACTIVE.format(y=y, n=73, k=41), APPS.format(y=y, a=1), FEES, REVIEW, problems])
+    text = f"{ag}{y}年政府信息公开工作年度报告\n{preamble(ag, y)}\n{body}\n附件：{annex(NATIONAL, v, 'cells')}"
+    doc("22_flat_annex_after_problems", re.sub(r"\s+", "", text),
+        {"format": "legacy", "agency": ag, "year": y, "sections": keys7[:-1] + ["legacy_stats"],
+         "problems_contains": [MEASURE_2], "problems_excludes": ["统计指标", "主动公开政府信息数"],
+         "legacy_stats": v, "schema": "gbf2014_32", "checks": {"L1.received_by_channel": "PASS"}})
 
 
 if __name__ == "__main__":
