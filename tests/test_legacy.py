@@ -200,3 +200,16 @@ def test_cli_parse_outputs_the_annex_with_provenance() -> None:
     text = path.read_text(encoding="utf-8")
     assert text[prov["start"]:prov["end"]] == "15300" and text[prov["label_start"]:prov["label_end"]] == "网站专栏页面访问量"
     assert [s["key"] for s in rec["sections"]][-1] == "legacy_stats"
+
+
+@pytest.mark.parametrize("name", ["01_template_tabs.txt", "05_scraped_whitespace_free.txt", "21_cells_glued_units.txt"])
+def test_facts_come_from_the_prose_not_from_the_annex(name: str) -> None:
+    rep = nlp.parse_report(DATA / name, "facts")
+    annex = rep.section("legacy_stats")
+    facts = rep.extensions["facts"]
+    assert annex is not None and facts
+    assert not [f for f in facts if annex.start <= f["start"] < annex.end]
+    # the prose of section 二 is narrative in a pre-2019 report: its total is a fact
+    total = [f for f in facts if f["metric"] == "active_disclosure.total"]
+    assert total and total[0]["section"] == "active_disclosure"
+    assert total[0]["value"] == _expect(DATA / name)["legacy_stats"]["active.total"]

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from itertools import pairwise
 
 TABLE_KEYS = frozenset({"active_disclosure", "applications", "review_litigation"})
+# The pre-2019 statistics annex is a table whatever its layout (scraped pages glue its cells into one line).
+ANNEX_KEYS = frozenset({"legacy_stats"})
 
 # Fallback when no segmentation is available: a top-level heading naming a statutory table.
 _TOP_HEADING = re.compile(r"^[ \t#*]*(?:第)?([一二三四五六七八九十]{1,2}|\d{1,2})\s*[、.．,，]\s*(\S[^\n]{0,40})$", re.MULTILINE)
@@ -67,7 +69,7 @@ def regions_from_sections(text: str, sections, to_work) -> list[Region]:
     labelled: list[tuple[int, int, str]] = []
     for sec in sections:
         s, e = to_work(sec.heading_start), to_work(sec.end)
-        if sec.key in TABLE_KEYS and _has_table_line(text[s:e]):
+        if sec.key in ANNEX_KEYS or (sec.key in TABLE_KEYS and _has_table_line(text[s:e])):
             excluded.append((s, e))
             continue
         for sub in sec.subsections or []:
