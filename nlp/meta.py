@@ -29,6 +29,7 @@ _PERIOD_END_YEAR = re.compile(r"(?:统计|数据|截止|截至)[^。\n]{0,40}?((
 _SIG_2021 = re.compile(r"本年制发件数|本年废止件数|现行有效件数|本年处理决定数量|本年收费金额|逾期不补正")
 _SIG_2019 = re.compile(r"本年新制作数量|本年新公开数量|对外公开总数量|上一年项目数量|本年增/减|其他对外管理服务事项|政府集中采购|采购总金额")
 _SIG_TABLE3 = re.compile(r"本年新收政府信息公开申请数量|上年结转政府信息公开申请数量")
+_SIG_MODERN_TITLE = re.compile(r"收到和处理政府信息公开申请情况")
 # Evidence of the 2007 条例 form (domain.md §1.6b): its regulation, its annex, its fees section.
 _SIG_LEGACY = re.compile(r"国务院令第492号|政府信息公开情况统计表|(?:收费|费用)(?:及|和|与)减免|主动公开政府信息数|依申请公开信息收取的费用")
 
@@ -63,7 +64,10 @@ def detect_format(norm_text: str, legacy_evidence: bool = False) -> str:
     n19 = len(set(_SIG_2019.findall(norm_text)))
     if _SIG_TABLE3.search(norm_text):
         return "2019" if n19 > n21 else "2021"
-    if legacy_evidence or _SIG_LEGACY.search(norm_text) or n21 + n19 < 2:
+    if legacy_evidence or _SIG_LEGACY.search(norm_text):
+        return "legacy"
+    # one table word is enough in a report titled in the 2019+ form (its tables damaged in conversion)
+    if n21 + n19 < (1 if _SIG_MODERN_TITLE.search(norm_text) else 2):
         return "legacy"
     return "2019" if n19 > n21 else "2021"
 

@@ -120,6 +120,10 @@ def test_a_stray_2019_word_in_prose_is_no_2019_table() -> None:
     # the 2019 table header words still decide 2019 when a table 三 is there
     t3 = "本年新收政府信息公开申请数量\t1\n上一年项目数量\t本年增/减\t其他对外管理服务事项"
     assert nlp.meta.detect_format(t3) == "2019"
+    # a 2021 report whose tables were damaged: its section title and one table word still say 2021
+    damaged = "三、收到和处理政府信息公开申请情况\n本年收费金额\n"
+    assert nlp.meta.detect_format(damaged) == "2021"
+    assert nlp.meta.detect_format("二、主动公开政府信息情况\n全年开展政府集中采购3次。") == "legacy"
 
 
 @requires_shared
