@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 
 import nlp
-from nlp.rules import run_checks
+from nlp.meta import detect_format
+from nlp.normalize import normalize
 from tests.conftest import SEED_FILES, real_reports, requires_shared
 
 DATA = Path(__file__).resolve().parent / "data" / "legacy"
@@ -116,14 +117,14 @@ def test_modern_reports_keep_format_and_have_no_legacy_parts(path: Path) -> None
 def test_a_stray_2019_word_in_prose_is_no_2019_table() -> None:
     text = (DATA / "07_pdf_text_2017.txt").read_text(encoding="utf-8")
     assert "政府集中采购" in text
-    assert nlp.meta.detect_format(nlp.normalize.normalize(text).text) == "legacy"
+    assert detect_format(normalize(text).text) == "legacy"
     # the 2019 table header words still decide 2019 when a table 三 is there
     t3 = "本年新收政府信息公开申请数量\t1\n上一年项目数量\t本年增/减\t其他对外管理服务事项"
-    assert nlp.meta.detect_format(t3) == "2019"
+    assert detect_format(t3) == "2019"
     # a 2021 report whose tables were damaged: its section title and one table word still say 2021
     damaged = "三、收到和处理政府信息公开申请情况\n本年收费金额\n"
-    assert nlp.meta.detect_format(damaged) == "2021"
-    assert nlp.meta.detect_format("二、主动公开政府信息情况\n全年开展政府集中采购3次。") == "legacy"
+    assert detect_format(damaged) == "2021"
+    assert detect_format("二、主动公开政府信息情况\n全年开展政府集中采购3次。") == "legacy"
 
 
 @requires_shared
