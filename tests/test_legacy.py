@@ -14,8 +14,9 @@ import pytest
 
 import nlp
 from nlp.meta import detect_format
+from nlp.model import SECTION_KEYS
 from nlp.normalize import normalize
-from tests.conftest import SEED_FILES, real_reports, requires_shared
+from conftest import SEED_FILES, real_reports, requires_shared
 
 DATA = Path(__file__).resolve().parent / "data" / "legacy"
 DOCS = sorted(DATA.glob("*.txt"))
@@ -46,7 +47,7 @@ def test_sections_format_and_metadata(path: Path, parsed) -> None:
     assert [s.key for s in rep.sections] == exp["sections"]
     # legacy-only sections are never "missing"; the statutory ones absent here are
     assert not {"fees", "legacy_stats"} & set(rep.missing_sections)
-    assert set(rep.missing_sections) == {k for k in nlp.model.SECTION_KEYS if k not in exp["sections"]}
+    assert set(rep.missing_sections) == {k for k in SECTION_KEYS if k not in exp["sections"]}
     unmapped = [u["title"] for u in rep.unmapped_sections]
     for title in exp.get("unmapped", []):
         assert title in unmapped
@@ -109,7 +110,7 @@ def test_problems_hand_statements_both_roles(parsed) -> None:
 def test_modern_reports_keep_format_and_have_no_legacy_parts(path: Path) -> None:
     rep = nlp.parse_report(path)
     assert rep.meta.format_version == "2021"
-    assert [s.key for s in rep.sections] == list(nlp.model.SECTION_KEYS)
+    assert [s.key for s in rep.sections] == list(SECTION_KEYS)
     assert "legacy_stats" not in rep.extensions["tables"]
     assert rep.extensions["tables"]["table3"] is not None  # per-table 2019/2021 detection unchanged
 
