@@ -354,6 +354,12 @@ def segment(text: str, norm: NormalizedText | None = None) -> tuple[list[Section
         inline_chain = _best_chain(_find_inline_headings(norm.text))
         if len(inline_chain) > len(chain):
             chain, others = inline_chain, []
+    elif len(chain) < len(SECTION_KEYS):
+        # partly scraped pages: some headings on their own line, others glued to their text
+        mixed = _best_chain(mapped + [h for h in _find_inline_headings(norm.text)
+                                      if not any(g.line_start <= h.line_start < g.end for g in mapped)])
+        if len(mixed) > len(chain):
+            chain = mixed
     annex = _annex_start(norm.text, chain)
     if annex is not None:
         chain = chain + [annex]

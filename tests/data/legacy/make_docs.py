@@ -481,6 +481,15 @@ def main() -> None:
          "problems_contains": [MEASURE_2], "problems_excludes": ["统计指标", "主动公开政府信息数"],
          "legacy_stats": v, "schema": "gbf2014_32", "checks": {"L1.received_by_channel": "PASS"}})
 
+    # 23: partly scraped: some headings on their own line, two glued to their text on one line
+    ag, y = "松川县林业局", 2014
+    text = (f"{ag}{y}年政府信息公开工作年度报告\n一、概述\n{OVERVIEW.format(y=y)}\n二、主动公开政府信息情况\n"
+            f"{ACTIVE.format(y=y, n=52, k=30)}\n三、依申请公开政府信息情况{APPS_NONE}四、政府信息公开的收费及减免情况{FEES}\n"
+            f"五、因政府信息公开申请行政复议、提起行政诉讼的情况\n{REVIEW}\n六、存在的主要问题和改进措施\n{problems}")
+    doc("23_partly_scraped", text,
+        {"format": "legacy", "agency": ag, "year": y, "sections": keys7[:-1], "problems_contains": [MEASURE_2],
+         "legacy_stats": None})
+
 
 if __name__ == "__main__":
     main()
