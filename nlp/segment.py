@@ -227,10 +227,11 @@ def _inferred_problems(norm: str, chain: list[_Heading]) -> _Heading | None:
 def _unmapped_boundaries(chain: list[_Heading], others: list[_Heading]) -> list[_Heading]:
     """Numbered top-level headings of older formats that fit the numbering between mapped ones."""
     spec = _spec()
-    out = []
-    for h in others:
+    out: list[_Heading] = []
+    for h in sorted(others, key=lambda g: g.line_start):
         n = cn_number(h.number)
-        prev = [g for g in chain if g.line_start < h.line_start]
+        # the previous boundary may itself be an unmapped part ("九、保密审查…" then "十、…")
+        prev = sorted([g for g in chain + out if g.line_start < h.line_start], key=lambda g: g.line_start)
         nxt = [g for g in chain if g.line_start > h.line_start]
         prev_n = cn_number(prev[-1].number) if prev else 0
         next_n = cn_number(nxt[0].number) if nxt else None

@@ -490,6 +490,68 @@ def main() -> None:
         {"format": "legacy", "agency": ag, "year": y, "sections": keys7[:-1], "problems_contains": [MEASURE_2],
          "legacy_stats": None})
 
+    # --- 24–27: written after the rules were built, expectations fixed before the first run ------
+    # 24: city summary, 主要任务落实情况 first, one heading for applications + review, 公开收费情况,
+    # 存在主要问题和整改措施, annex as a numbered part in Markdown pipes without 序号
+    ag, y = "溪口市人民政府", 2018
+    v = national_values(2480, 33, 25, review=2)
+    md = "\n".join(["| 统计指标 | 单位 | 统计数 |", "| --- | --- | --- |"]
+                   + [f"| {lab} | {u or ''} | {'' if k is None else fmt(v[k])} |" for lab, u, k in NATIONAL])
+    body = heads(["主要任务落实情况", "主动公开情况", "依申请公开办理和行政复议、申诉、诉讼情况", "公开收费情况",
+                  "存在主要问题和整改措施", "相关说明和指标统计表"],
+                 [OVERVIEW.format(y=y), ACTIVE.format(y=y, n=2480, k=1100), APPS.format(y=y, a=33), FEES, problems, md])
+    doc("24_after_city_pipes", f"{ag}{y}年政府信息公开工作年度报告\n{preamble(ag, y)}\n{body}",
+        {"set": "after", "format": "legacy", "agency": ag, "year": y,
+         "sections": ["overall", "active_disclosure", "applications", "fees", "problems", "legacy_stats"],
+         "problems_contains": [MEASURE_1], "legacy_stats": v, "schema": "gbf2014_32",
+         "checks": {"L1.received_by_channel": "PASS", "L5.review": "PASS"}})
+
+    # 25: district, nine parts shaped like the 32号 table, 存在问题及工作打算, 附件 with a local table
+    ag, y = "桦林区人民政府", 2017
+    lv3 = {"active.total": 640, "active.full_text_electronic": 600, "active.normative_docs": 6, "consult.website_visits": 20100,
+           "consult.on_site": 12, "consult.calls": 48, "applications.received": 3, "applications.in_person": 1,
+           "applications.email": 0, "applications.online": 2, "applications.letter": 0, "replies.total": 3, "replies.granted": 2,
+           "replies.partial": 0, "replies.denied": 1, "denied.not_gov_info": 0, "denied.other": 1, "review.total": 0,
+           "litigation.total": 0, "complaints.total": 1}
+    body = heads(["基本工作情况", "主动公开政府信息情况", "回应解读情况", "依申请公开政府信息情况", "行政复议诉讼和举报投诉情况",
+                  "机构建设、保障经费和培训会议情况", "存在问题及工作打算", "附件"],
+                 [OVERVIEW.format(y=y), ACTIVE.format(y=y, n=640, k=300), RESPONSE.format(r=9), APPS.format(y=y, a=3), REVIEW,
+                  STAFF, problems, annex(LOCAL, lv3, "local_tabs", "政府信息公开情况统计表")])
+    doc("25_after_district_nine_parts", f"{ag}{y}年政府信息公开工作年度报告\n{preamble(ag, y)}\n{body}",
+        {"set": "after", "format": "legacy", "agency": ag, "year": y,
+         "sections": ["overall", "active_disclosure", "applications", "review_litigation", "problems", "legacy_stats"],
+         "unmapped": ["回应解读情况", "机构建设、保障经费和培训会议情况"], "problems_contains": [MEASURE_2],
+         "problems_excludes": ["指标名称"], "legacy_stats": lv3, "schema": "local",
+         "checks": {"L2.replies": "PASS", "L3.denied_reasons": "PASS"}})
+
+    # 26: county-level city office, nine parts: 咨询和投诉, 工作人员和费用支出, 其他事项, 附表 (no table under it)
+    ag, y = "枫岭市人民政府办公室", 2012
+    body = heads(["概述", "主动公开政府信息情况", "依申请公开政府信息情况", "咨询和投诉情况", "行政复议和行政诉讼情况",
+                  "工作人员和费用支出情况", "工作存在的主要问题及改进情况", "其他事项", "附表"],
+                 [OVERVIEW.format(y=y), ACTIVE.format(y=y, n=96, k=50), APPS_NONE, CONSULT.format(c=20), REVIEW, STAFF,
+                  problems, OTHER, "本单位本年度无需要附列的统计数据。"])
+    doc("26_after_office_nine_parts", f"{ag}{y}年度政府信息公开工作年度报告\n{preamble(ag, y)}\n{body}",
+        {"set": "after", "format": "legacy", "agency": ag, "year": y,
+         "sections": ["overall", "active_disclosure", "applications", "review_litigation", "problems", "other", "legacy_stats"],
+         "unmapped": ["咨询和投诉情况", "工作人员和费用支出情况"], "problems_contains": [MEASURE_1],
+         "problems_excludes": [OTHER], "legacy_stats": None})
+
+    # 27: town, twelve parts (组织领导, 解读回应, 重点领域, 保密审查, 事业单位 …), 需要说明的事项与附表
+    ag, y = "柏溪镇人民政府", 2015
+    titles = ["政府信息公开工作概述", "政府信息公开的组织领导和制度建设情况", "发布解读、回应社会关切以及互动交流情况",
+              "重点领域政府信息公开工作推进情况和公开情况", "主动公开政府信息以及公开平台建设情况", "政府信息公开申请的办理情况",
+              "政府信息公开的收费及减免情况", "因政府信息公开申请提起行政复议、行政诉讼的情况", "政府信息公开保密审查及监督检查情况",
+              "所属事业单位政府信息公开工作推进措施和落实情况", "政府信息公开工作存在的主要问题及改进情况", "需要说明的事项与附表"]
+    bodies = [OVERVIEW.format(y=y), STAFF, RESPONSE.format(r=2), "全年公开财政预决算和扶贫资金信息14条。",
+              ACTIVE.format(y=y, n=180, k=90), APPS_NONE, FEES, REVIEW, "信息发布前均经分管负责人审核。", "镇属事业单位同步公开办事指南。",
+              problems, OTHER]
+    cn12 = ["一", "二", "三", "四", "五", "六", "七", "八", "九", "十", "十一", "十二"]
+    body = "\n".join(f"{n}、{t}\n{b}" for n, t, b in zip(cn12, titles, bodies))
+    doc("27_after_town_twelve_parts", f"{ag}{y}年政府信息公开工作年度报告\n{preamble(ag, y)}\n{body}",
+        {"set": "after", "format": "legacy", "agency": ag, "year": y,
+         "sections": ["overall", "active_disclosure", "applications", "fees", "review_litigation", "problems", "other"],
+         "problems_contains": [MEASURE_2], "problems_excludes": [OTHER], "legacy_stats": None})
+
 
 if __name__ == "__main__":
     main()
