@@ -293,7 +293,10 @@ def _sub_candidates(body: str) -> list[tuple[str, int, int, str, int]]:
     return cands
 
 
-def _subsections(norm: NormalizedText, original: str, body_start: int, body_end: int) -> list[Section]:
+def _subsections(norm: NormalizedText, original: str, body_start: int, body_end: int,
+                 by_position: bool = True) -> list[Section]:
+    """Sub-items of 一. ``by_position``: an item whose title names no sub-key takes the key of its
+    position — only in the 2019/2021 总体情况, whose five items are fixed; a pre-2019 概述 lists its own."""
     spec = _spec()
     subs: list[tuple[str, str, str, int, int]] = []
     used: set[str] = set()
@@ -316,7 +319,7 @@ def _subsections(norm: NormalizedText, original: str, body_start: int, body_end:
             stop = comma.start() if comma and comma.start() <= _MAX_HEADING else 0
             title, h_end = rest[:stop], rest_start + stop
         key = next((k for k, pat in spec["_sub_kw"] if pat.search(title) and k not in used), None)
-        if key is None and ordinal[n - 1] not in used:
+        if key is None and by_position and ordinal[n - 1] not in used:
             key = ordinal[n - 1]
         if key is None:
             continue
@@ -380,7 +383,7 @@ def segment(text: str, norm: NormalizedText | None = None) -> tuple[list[Section
             continue
         sec = _make_section(norm, text, h.key, h.number, h.title, h.line_start, h.end, end)
         if h.key == "overall":
-            sec.subsections = _subsections(norm, text, h.end, end)
+            sec.subsections = _subsections(norm, text, h.end, end, by_position="总体情况" in h.title)
         sections.append(sec)
     if boundaries:
         first = norm.orig_offset(boundaries[0].line_start)

@@ -219,3 +219,15 @@ def test_facts_come_from_the_prose_not_from_the_annex(name: str) -> None:
     total = [f for f in facts if f["metric"] == "active_disclosure.total"]
     assert total and total[0]["section"] == "active_disclosure"
     assert total[0]["value"] == _expect(DATA / name)["legacy_stats"]["active.total"]
+
+
+def test_legacy_overview_items_get_no_2021_keys_by_position() -> None:
+    """A pre-2019 概述 lists its own items: only an item naming a sub-key gets it (never by its position)."""
+    from nlp.segment import segment
+
+    text = ("一、概述\n（一）组织机构建设情况\n成立了工作小组。\n（二）主动公开工作\n全年公开信息20条。\n"
+            "（三）查阅场所建设情况\n设立了查阅点。\n二、主动公开政府信息情况\n全年主动公开20条。\n"
+            "三、依申请公开政府信息情况\n无。\n四、存在的主要问题和改进措施\n一是更新不及时。\n")
+    sections, _, _ = segment(text)
+    assert [s.key for s in sections[0].subsections] == ["overall.active"]
+    assert sections[0].subsections[0].title.startswith("主动公开")
