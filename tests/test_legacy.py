@@ -231,3 +231,18 @@ def test_legacy_overview_items_get_no_2021_keys_by_position() -> None:
     sections, _, _ = segment(text)
     assert [s.key for s in sections[0].subsections] == ["overall.active"]
     assert sections[0].subsections[0].title.startswith("主动公开")
+
+
+def test_text_is_checked_against_the_annex(tmp_path: Path) -> None:
+    """L8: the prose totals against the annex cells (C11/C12 against tables 三/四 for 2021)."""
+    rep = nlp.parse_report(DATA / "01_template_tabs.txt", "run")
+    res = {r["rule"]: r for r in rep.extensions["checks"]}
+    assert res["L8.active_total"]["status"] == "PASS" and res["L8.applications_received"]["status"] == "PASS"
+    # the same report with a prose total that disagrees with its annex
+    text = (DATA / "01_template_tabs.txt").read_text(encoding="utf-8").replace("共主动公开政府信息146条", "共主动公开政府信息164条")
+    path = tmp_path / "l8.txt"
+    path.write_text(text, encoding="utf-8")
+    rep = nlp.parse_report(path, "run")
+    res = {r["rule"]: r for r in rep.extensions["checks"]}
+    assert res["L8.active_total"]["status"] == "FAIL"
+    assert res["L8.active_total"]["expected"] == 146 and res["L8.active_total"]["actual"] == 164

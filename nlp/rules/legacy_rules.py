@@ -65,3 +65,13 @@ def legacy_not_more(rule: Rule, ctx: Context) -> Iterator[RuleResult]:
     else:
         yield make(rule, FAIL, f"{rule.description['en']}: {small['value']} > {big['value']}",
                    small["value"], big["value"], cells)
+
+
+@evaluator("legacy_text_vs_annex")
+def legacy_text_vs_annex(rule: Rule, ctx: Context) -> Iterator[RuleResult]:
+    """The prose against the annex (as C11/C12 do against tables 三/四); silent without an annex."""
+    if not ctx.has_table("legacy_stats"):
+        return
+    from nlp.rules.text_rules import text_vs_table
+
+    yield from text_vs_table(rule, ctx)

@@ -20,7 +20,7 @@ from nlp.rules.engine import (
     make,
 )
 
-TABLE_NAMES = {"table2": "table 二", "table3": "table 三", "table4": "table 四"}
+TABLE_NAMES = {"table2": "table 二", "table3": "table 三", "table4": "table 四", "legacy_stats": "the statistics annex"}
 PLACEHOLDERS = {"/", "／", "—", "-", "－", "——", "–", "―", "\\"}
 
 
