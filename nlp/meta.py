@@ -1,4 +1,4 @@
-"""Metadata: agency, report year, administrative level, format version, title."""
+"""Metadata: agency, report year, administrative level, province, format version, title."""
 from __future__ import annotations
 
 import re
@@ -6,8 +6,10 @@ from functools import lru_cache
 
 import yaml
 
+from nlp.component import factory, require
 from nlp.model import LEGACY_SECTION_KEYS, Meta, Report
 from nlp.normalize import normalize
+from nlp.provinces import region_of
 from nlp.resources import resource_path
 
 # The report kind after the year: 政府信息公开工作年度报告, and the pre-2019 variants 信息公开年报,
@@ -21,6 +23,7 @@ _TITLE_PATTERNS = (
 )
 _TITLE_NO_YEAR = re.compile(r"(?P<agency>[\u4e00-\u9fff()]{2,40}?)" + _KIND + r"$")
 _AGENCY_NOISE = re.compile(r"^(?:标题|题目|名称|正文)[：:]?|^[#*\s]+")
+_REGION_HEAD_CHARS = 400  # the opening lines name the unit's place when the agency name does not
 _PERIOD_YEAR = re.compile(r"(?:统计|数据)[^。\n]{0,20}?(?:从|自|为)?((?:19|20)\d{2})年1月1日")
 # 本报告所列数据的截止期为2010年12月31日; 统计时限…至2016年12月31日止
 _PERIOD_END_YEAR = re.compile(r"(?:统计|数据|截止|截至)[^。\n]{0,40}?((?:19|20)\d{2})年12月31日")
@@ -98,7 +101,9 @@ def title_agency_year(norm_text: str) -> tuple[str | None, str | None, int | Non
 
 def extract_metadata(text: str, meta: Meta | None = None, norm_text: str | None = None,
                      legacy_evidence: bool = False) -> Meta:
-    """Fill agency, year, level, format version and title of ``meta`` from the report text."""
+    """Fill agency, year, level, region (province), format version and title of ``meta`` from the report text.
+
+    ``legacy_evidence``: the report has sections of the pre-2019 form only (its fees section, its annex)."""
     norm = norm_text if norm_text is not None else normalize(text).text
     meta = meta or Meta(source="<text>", file_format="txt")
     title, agency, year = title_agency_year(norm)
@@ -107,14 +112,25 @@ def extract_metadata(text: str, meta: Meta | None = None, norm_text: str | None 
         year = int(m.group(1)) if m else None
     meta.title, meta.agency, meta.year = title, agency, year
     meta.level = admin_level(agency)
+    meta.region = region_of(agency, (title or "") + "\n" + text[:_REGION_HEAD_CHARS])
     meta.format_version = detect_format(norm, legacy_evidence)
     return meta
 
 
-def metadata_component(report: Report) -> None:
-    """Pipeline component: fill ``report.meta`` (agency, year, level, format version)."""
-    norm = report._cache.get("norm")
-    meta = report.meta or Meta(source=report.source, file_format="txt")
-    # sections found only in the pre-2019 form are evidence of it (segment runs first)
-    legacy = any(s.key in LEGACY_SECTION_KEYS for s in report.sections)
-    report.meta = extract_metadata(report.text, meta, norm.text if norm is not None else None, legacy)
+class MetadataComponent:
+    """Component "metadata": agency, year, level, format version and title of ``report.meta``."""
+
+    name = "metadata"
+
+    def __call__(self, report: Report) -> Report:
+        require(report, self.name, ["norm"])
+        meta = report.meta or Meta(source=report.source, file_format="txt")
+        # sections found only in the pre-2019 form are evidence of it (when segment ran first)
+        legacy = any(s.key in LEGACY_SECTION_KEYS for s in report.sections)
+        report.meta = extract_metadata(report.text, meta, report.norm.text, legacy)
+        return report
+
+
+@factory("metadata", requires=["norm"], assigns=["meta"], follows=["sections"])
+def make_metadata() -> MetadataComponent:
+    return MetadataComponent()

@@ -65,13 +65,13 @@ def test_sections_format_and_metadata(path: Path, parsed) -> None:
 def test_annex_cells_values_and_provenance(path: Path, parsed) -> None:
     exp = _expect(path)
     rep = parsed[path.name]
-    table = rep.extensions["tables"].get("legacy_stats")
+    table = rep.tables.get("legacy_stats")
     if exp["legacy_stats"] is None:
         assert table is None
         return
     assert table["format"] == "legacy" and table["schema"] == exp["schema"]
     assert table["cells"] == exp["legacy_stats"]
-    prov = rep.extensions["table_provenance"]["legacy_stats"]["cells"]
+    prov = rep.table_provenance["legacy_stats"]["cells"]
     for key, value in table["cells"].items():
         p = prov[key]
         if value is None:
@@ -85,7 +85,7 @@ def test_annex_cells_values_and_provenance(path: Path, parsed) -> None:
 @pytest.mark.parametrize("path", [p for p in DOCS if _expect(p).get("checks")], ids=lambda p: p.stem)
 def test_annex_identities(path: Path, parsed) -> None:
     exp = _expect(path)
-    results = {r["rule"]: r["status"] for r in parsed[path.name].extensions["checks"]}
+    results = {r["rule"]: r["status"] for r in parsed[path.name].checks}
     for rule, status in exp["checks"].items():
         assert results.get(rule) == status, (rule, results.get(rule))
     # the statutory tables of 2019/2021 do not exist before 2019: not a failure
@@ -94,14 +94,14 @@ def test_annex_identities(path: Path, parsed) -> None:
 
 def test_identity_rules_say_nothing_without_an_annex(parsed) -> None:
     rep = parsed["09_unnumbered_no_annex.txt"]
-    assert not [r for r in rep.extensions["checks"] if r["rule"].startswith("L")]
+    assert not [r for r in rep.checks if r["rule"].startswith("L")]
 
 
 def test_problems_hand_statements_both_roles(parsed) -> None:
     """Section 五's splitter gets the whole problems section, measures included."""
     for name in ("04_measures_own_section.txt", "16_measures_next_steps_spaced.txt", "02_fees_after_review_cells.txt"):
         rep = nlp.parse_report(DATA / name, "statements")
-        roles = {s["role"] for s in rep.extensions["statements"]}
+        roles = {s.role for s in rep.statements}
         assert roles == {"problem", "measure"}, name
 
 
@@ -111,8 +111,8 @@ def test_modern_reports_keep_format_and_have_no_legacy_parts(path: Path) -> None
     rep = nlp.parse_report(path)
     assert rep.meta.format_version == "2021"
     assert [s.key for s in rep.sections] == list(SECTION_KEYS)
-    assert "legacy_stats" not in rep.extensions["tables"]
-    assert rep.extensions["tables"]["table3"] is not None  # per-table 2019/2021 detection unchanged
+    assert "legacy_stats" not in rep.tables
+    assert rep.tables["table3"] is not None  # per-table 2019/2021 detection unchanged
 
 
 def test_a_stray_2019_word_in_prose_is_no_2019_table() -> None:
@@ -131,7 +131,7 @@ def test_a_stray_2019_word_in_prose_is_no_2019_table() -> None:
 @requires_shared
 def test_real_2021_table_cells_are_unchanged_by_the_annex_parser() -> None:
     for path in real_reports(".pdf"):
-        tables = nlp.parse_report(path).extensions["tables"]
+        tables = nlp.parse_report(path).tables
         assert set(tables) == {"table2", "table3", "table4"}
 
 
@@ -212,7 +212,7 @@ def test_cli_parse_outputs_the_annex_with_provenance() -> None:
 def test_facts_come_from_the_prose_not_from_the_annex(name: str) -> None:
     rep = nlp.parse_report(DATA / name, "facts")
     annex = rep.section("legacy_stats")
-    facts = rep.extensions["facts"]
+    facts = rep.facts
     assert annex is not None and facts
     assert not [f for f in facts if annex.start <= f["start"] < annex.end]
     # the prose of section 二 is narrative in a pre-2019 report: its total is a fact
@@ -236,13 +236,13 @@ def test_legacy_overview_items_get_no_2021_keys_by_position() -> None:
 def test_text_is_checked_against_the_annex(tmp_path: Path) -> None:
     """L8: the prose totals against the annex cells (C11/C12 against tables 三/四 for 2021)."""
     rep = nlp.parse_report(DATA / "01_template_tabs.txt", "run")
-    res = {r["rule"]: r for r in rep.extensions["checks"]}
+    res = {r["rule"]: r for r in rep.checks}
     assert res["L8.active_total"]["status"] == "PASS" and res["L8.applications_received"]["status"] == "PASS"
     # the same report with a prose total that disagrees with its annex
     text = (DATA / "01_template_tabs.txt").read_text(encoding="utf-8").replace("共主动公开政府信息146条", "共主动公开政府信息164条")
     path = tmp_path / "l8.txt"
     path.write_text(text, encoding="utf-8")
     rep = nlp.parse_report(path, "run")
-    res = {r["rule"]: r for r in rep.extensions["checks"]}
+    res = {r["rule"]: r for r in rep.checks}
     assert res["L8.active_total"]["status"] == "FAIL"
     assert res["L8.active_total"]["expected"] == 146 and res["L8.active_total"]["actual"] == 164
