@@ -19,36 +19,13 @@ from nlp.component import factory, require
 from nlp.model import SECTION_KEYS, Report, Section
 from nlp.normalize import NormalizedText, normalize
 from nlp.resources import resource_path
+from nlp.text.enumerators import ordinal_class, ordinal_value
+from nlp.text.headings import BARE_TOP_NUMBER, INLINE_SUB_NUMBER, INLINE_TOP_NUMBER, PART_NUMBER, SUB_NUMBER, TOP_NUMBER
 
-CN_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
 _LEAD = re.compile(r"^[\s#*>|]*")
-_TOP_NUMBER = re.compile(
-    r"^(?:第(?P<part>[一二三四五六七八九十]{1,3}|\d{1,2})部分\s*(?:[、，,：:.]\s*)?"
-    r"|(?:第)?(?P<num>[一二三四五六七八九十]{1,3}|\d{1,2})(?:部分)?\s*(?:[、，,]|\.(?!\d)|：|:)\s*)"
-)
-# "一概述": a numeral glued to a title (pre-2019 pages); only ever accepted before a known title.
-_BARE_NUMBER = re.compile(r"^(?P<num>[一二三四五六七八九十]{1,2})(?=[\u4e00-\u9fff])")
-_SUB_NUMBER = re.compile(r"^[(](?P<num>[一二三四五六七八九十]{1,2})[)]\s*")
 _TABLE_WORDS = re.compile(r"本年|上年|结转|办理结果|新收|不予|无法提供|其他处理|总计|\d\s*$")
 _PUNCT_ONLY = re.compile(r"^[\s：:。.、*#]*$")
 _MAX_HEADING = 40
-
-
-def cn_number(token: str | None) -> int | None:
-    """'五' → 5, '十二' → 12, '3' → 3."""
-    if not token:
-        return None
-    if token.isdigit():
-        return int(token)
-    if token == "十":
-        return 10
-    if token.startswith("十"):
-        return 10 + CN_DIGITS.get(token[1], 0)
-    if len(token) == 2 and token[1] == "十":
-        return CN_DIGITS[token[0]] * 10
-    if len(token) == 3 and token[1] == "十":
-        return CN_DIGITS[token[0]] * 10 + CN_DIGITS[token[2]]
-    return CN_DIGITS.get(token)
 
 
 @lru_cache(maxsize=1)
@@ -104,11 +81,11 @@ def _find_headings(norm: str) -> tuple[list[_Heading], list[_Heading]]:
             continue
         lead = _LEAD.match(line).end()
         body = line[lead:]
-        m = _TOP_NUMBER.match(body)
+        m = TOP_NUMBER.match(body) or PART_NUMBER.match(body)
         bare = False
         if m is None:
-            m, bare = _BARE_NUMBER.match(body), True
-        number = (m.group("num") or m.group("part")) if m and not bare else (m.group("num") if m else None)
+            m, bare = BARE_TOP_NUMBER.match(body), True
+        number = m.group("num") if m else None
         rest_off = lead + (m.end() if m else 0)
         rest = line[rest_off:].rstrip("*# ")
         if not rest:
@@ -123,7 +100,8 @@ def _find_headings(norm: str) -> tuple[list[_Heading], list[_Heading]]:
                 if end is None or (number is None and len(rest) > 30):
                     continue
                 expected = spec["sections"][key]["number"]
-                score = 1 + (number is not None) + 2 * (number == expected or cn_number(number) == CN_DIGITS[expected])
+                same_number = number == expected or ordinal_value(number) == ordinal_value(expected)
+                score = 1 + (number is not None) + 2 * same_number
                 mapped.append(_Heading(key, number, rest[: tm.end()], start, end, score))
                 found = True
                 break
@@ -139,14 +117,13 @@ def _find_headings(norm: str) -> tuple[list[_Heading], list[_Heading]]:
 
 # Scraped web pages lose their line breaks: headings then stand inside the running text, after
 # a sentence end, a table's last number or the start of the text.
-_INLINE_NUMBER = re.compile(r"(?P<num>[一二三四五六七八九十]{1,2})、")
 _INLINE_BOUNDARY = set("。；;：:！？!?\"”)）-—0123456789 \n\t")
 
 
 def _find_inline_headings(norm: str) -> list[_Heading]:
     spec = _spec()
     found: list[_Heading] = []
-    for m in _INLINE_NUMBER.finditer(norm):
+    for m in INLINE_TOP_NUMBER.finditer(norm):
         rest = norm[m.end(): m.end() + 40]
         for key, patterns in spec["_inline"].items():
             tm = next((t for p in patterns if (t := p.match(rest)) is not None), None)
@@ -179,22 +156,32 @@ def _best_chain(cands: list[_Heading]) -> list[_Heading]:
 
 
 def _step_bonus(g: _Heading, h: _Heading) -> int:
-    a, b = cn_number(g.number), cn_number(h.number)
+    a, b = ordinal_value(g.number), ordinal_value(h.number)
     return 1 if a is not None and b is not None and b > a else 0
 
 
 def _chain_in_order(cands: list[_Heading], order: dict[str, int]) -> tuple[list[_Heading], int]:
+    """A dynamic programme over the candidates in text order. Candidates become available as
+    predecessors once the text has passed their end; for each key only the best available one
+    matters, so each step looks at a few entries instead of every earlier heading (linear, where the
+    pairwise form was quadratic on a text of many repeated headings)."""
     cands = sorted((h for h in cands if h.key in order), key=lambda h: h.line_start)
     best: list[tuple[int, int, int]] = []  # (count, score, prev index)
+    by_end = sorted(range(len(cands)), key=lambda j: (cands[j].end, j))
+    best_of_key: dict[str, tuple[int, int, int]] = {}  # key -> (count, score, index), available ones only
+    released = 0
     for i, h in enumerate(cands):
+        while released < len(by_end) and cands[by_end[released]].end <= h.line_start:
+            j = by_end[released]
+            released += 1
+            entry_j = (best[j][0], best[j][1], j)
+            if entry_j >= best_of_key.get(cands[j].key, (0, 0, -1)):
+                best_of_key[cands[j].key] = entry_j
         entry = (1, h.score, -1)
-        for j in range(i):
-            g = cands[j]
-            if order[g.key] < order[h.key] and g.end <= h.line_start:
-                cnt, sc, _ = best[j]
-                sc += h.score + _step_bonus(g, h)
-                if (cnt + 1, sc) >= entry[:2]:
-                    entry = (cnt + 1, sc, j)
+        preds = [(cnt + 1, sc + h.score + _step_bonus(cands[j], h), j)
+                 for k, (cnt, sc, j) in best_of_key.items() if order[k] < order[h.key]]
+        if preds:
+            entry = max(preds)
         best.append(entry)
     if not best:
         return [], 0
@@ -207,7 +194,7 @@ def _chain_in_order(cands: list[_Heading], order: dict[str, int]) -> tuple[list[
     return chain[::-1], total
 
 
-_PROBLEMS_ITEM = re.compile(r"^[\s#*]*[(](?:一|二)[)].{0,24}?(?:问题|不足|改进|整改)")
+_PROBLEMS_ITEM = re.compile(rf"^[\s#*]*[(]{ordinal_class(1, 2)}[)].{{0,24}}?(?:问题|不足|改进|整改)")
 
 
 def _inferred_problems(norm: str, chain: list[_Heading]) -> _Heading | None:
@@ -230,12 +217,12 @@ def _unmapped_boundaries(chain: list[_Heading], others: list[_Heading]) -> list[
     spec = _spec()
     out: list[_Heading] = []
     for h in sorted(others, key=lambda g: g.line_start):
-        n = cn_number(h.number)
+        n = ordinal_value(h.number)
         # the previous boundary may itself be an unmapped part ("九、保密审查…" then "十、…")
         prev = sorted([g for g in chain + out if g.line_start < h.line_start], key=lambda g: g.line_start)
         nxt = [g for g in chain if g.line_start > h.line_start]
-        prev_n = cn_number(prev[-1].number) if prev else 0
-        next_n = cn_number(nxt[0].number) if nxt else None
+        prev_n = ordinal_value(prev[-1].number) if prev else 0
+        next_n = ordinal_value(nxt[0].number) if nxt else None
         fits = prev_n is not None and n == prev_n + 1 and (next_n is None or next_n > n)
         if fits or any(p.search(h.title) for p in spec["_unmapped"]):
             out.append(h)
@@ -245,7 +232,7 @@ def _unmapped_boundaries(chain: list[_Heading], others: list[_Heading]) -> list[
 # The statistics annex starts where its title is followed by its header (统计指标 / 指标名称) — in
 # scraped pages without line breaks it has no line of its own (domain.md §1.6b).
 _ANNEX_START = re.compile(
-    r"(?:附(?:件|表)[0-9一二三]?[：:]?)?[^，。；\s]{0,20}?(?:政府信息公开|信息公开)[^，。；\s]{0,10}?统计(?:报)?表"
+    r"(?:附(?:件|表)\d?[：:]?)?[^，。；\s]{0,20}?(?:政府信息公开|信息公开)[^，。；\s]{0,10}?统计(?:报)?表"
     r"(?=[^。；]{0,30}?(?:统计指标|指标名称|指标))"
 )
 
@@ -274,9 +261,6 @@ def _merge_measures(boundaries: list[_Heading]) -> list[_Heading]:
     return out
 
 
-_INLINE_SUB = re.compile(r"[(](?P<num>[一二三四五])[)]")
-
-
 def _sub_candidates(body: str) -> list[tuple[str, int, int, str, int]]:
     """(numeral, start, end of numbering, rest of line, line end) for each "(一)"-style item of 一.
 
@@ -285,10 +269,10 @@ def _sub_candidates(body: str) -> list[tuple[str, int, int, str, int]]:
     cands: list[tuple[str, int, int, str, int]] = []
     if body.count("\n") < 3:
         return [(m.group("num"), m.start(), m.end(), body[m.end(): m.end() + _MAX_HEADING + 1], -1)
-                for m in _INLINE_SUB.finditer(body)]
+                for m in INLINE_SUB_NUMBER.finditer(body)]
     for start, line in _lines(body):
         lead = _LEAD.match(line).end()
-        m = _SUB_NUMBER.match(line[lead:])
+        m = SUB_NUMBER.match(line[lead:])
         if m:
             cands.append((m.group("num"), start, start + lead + m.end(), line[lead + m.end():], start + len(line)))
     return cands
@@ -304,7 +288,7 @@ def _subsections(norm: NormalizedText, original: str, body_start: int, body_end:
     last_n = 0
     ordinal = spec["overall_subsections"]["ordinal"]
     for num, start, rest_start, rest, line_end in _sub_candidates(norm.text[body_start:body_end]):
-        n = cn_number(num)
+        n = ordinal_value(num)
         if n is None or n <= last_n or n > 5:
             continue
         cut = re.search(r"[。：:]", rest)

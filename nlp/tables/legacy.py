@@ -20,16 +20,17 @@ from typing import Any
 import yaml
 
 from nlp.resources import resource_path
-from nlp.tables.labels import nfkc
+from nlp.text.enumerators import CLOSE, OPEN, ORD, SEP, printed_enumerator
+from nlp.text.width import nfkc
 
 _SPACE = re.compile(r"[\s|\u3000]+")
 _NUMBER = re.compile(r"\d+(?:,\d{3})*(?:\.\d+)?")
 _PLACEHOLDER = re.compile(r"[/／—–\-－―\\]+")
 _OPEN, _CLOSE = "(（", ")）"
-# An enumerator standing alone before a label ("2." "（三）" "其中：").
+# An enumerator standing alone before a label ("2." "（三）" "其中："), from the text grammar's pieces.
 _ENUM_TAIL = re.compile(
-    r"(?:^|(?<=[\s\d]))(?:其中[:：]?\s?)?(?:\d{1,2}[.．、]|[(（]\d{1,2}[)）]|[一二三四五六七八九十]{1,2}[、.]"
-    r"|[(（][一二三四五六七八九十]{1,2}[)）])?\s?(?:其中[:：]?)?\s?$"
+    rf"(?:^|(?<=[\s\d]))(?:其中[:：]?\s?)?(?:\d{{1,2}}{SEP}|{OPEN}\d{{1,2}}{CLOSE}|{ORD}{{1,2}}{SEP}"
+    rf"|{OPEN}{ORD}{{1,2}}{CLOSE})?\s?(?:其中[:：]?)?\s?$"
 )
 
 
@@ -146,7 +147,7 @@ def _cut_enumerator(region: str, next_key: str | None) -> str:
     """Remove the enumerator printed before the next label from the end of this row's region."""
     enum = schema()["by_key"][next_key].get("enum") if next_key else None
     if enum:
-        m = re.search(r"(?:其中[:：]?\s?)?(?:" + re.escape(enum) + r"[.．、]|[(（]" + re.escape(enum) + r"[)）])\s?$", region)
+        m = re.search(rf"(?:其中[:：]?\s?)?(?:{printed_enumerator(enum)}|{OPEN}\s*{re.escape(enum)}\s*{CLOSE})\s?$", region)
         if m:
             return region[: m.start()]
     m = _ENUM_TAIL.search(region)
