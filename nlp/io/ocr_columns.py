@@ -9,20 +9,26 @@ empty cell, never a guessed 0).
 from __future__ import annotations
 
 import itertools
-import re
 from statistics import median
 from typing import Any
 
 from nlp.io.pdf_tables import Cell, TextLine
+from nlp.text.numbers import is_cell_number
+from nlp.text.width import fold_number_chars
 
-_NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?")
+
+def is_number(text: str) -> bool:
+    """An OCRed cell holding a number, by the text grammar's table-cell rule ("1,024", "3.5", "12件")."""
+    return bool(text) and is_cell_number(fold_number_chars(text))
+
+
 MIN_VALUES = 3  # a row of a value table has at least this many numbers at its end
 
 
 def _trailing(line: TextLine) -> int:
     n = 0
     for c in reversed(line.cells):
-        if not _NUMBER.fullmatch(c.text):
+        if not is_number(c.text):
             break
         n += 1
     return n
@@ -80,7 +86,7 @@ def align_value_columns(lines: list[TextLine], scale: float, reread: Any) -> Non
             for c, part in zip(gaps, parts):
                 b = found.get(part)
                 box = tuple(round(v / scale, 2) for v in part)
-                if b is not None and _NUMBER.fullmatch(b.text):
+                if b is not None and is_number(b.text):
                     placed[c] = Cell(b.text, box, conf=round(b.conf, 4))  # type: ignore[arg-type]
                 else:
                     placed[c] = Cell("", box)  # type: ignore[arg-type]

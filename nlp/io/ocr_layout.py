@@ -16,11 +16,10 @@ from typing import Any
 import numpy as np
 
 from nlp.io.cells import join_fragments
-from nlp.io.ocr_columns import align_value_columns
+from nlp.io.ocr_columns import align_value_columns, is_number
 from nlp.io.pdf_tables import Cell, RuledTable, TextLine, merge_wrapped_labels
 
 PixBox = tuple[float, float, float, float]  # x0, top, x1, bottom in pixels
-_DIGITS = re.compile(r"\d[\d,]*(?:\.\d+)?")
 
 
 @dataclass
@@ -207,7 +206,7 @@ def _fill_missed_numbers(slots: dict[tuple[int, int], list[OcrBox]], grid: _Grid
     n_cols, n_rows = len(grid.xs) - 1, len(grid.ys) - 1
 
     def number(r: int, c: int) -> bool:
-        return any(_DIGITS.fullmatch(b.text) for b in slots.get((r, c), []))
+        return any(is_number(b.text) for b in slots.get((r, c), []))
 
     # the block of value columns: from the first number of any row holding two numbers or more to
     # the right edge; rows that hold a number there are filled
@@ -228,7 +227,7 @@ def _fill_missed_numbers(slots: dict[tuple[int, int], list[OcrBox]], grid: _Grid
     found = {p: b for b in reread(parts) for p in [b.box]}
     for (r, c), part in zip(todo, parts):
         b = found.get(part)
-        if b is not None and _DIGITS.fullmatch(b.text):
+        if b is not None and is_number(b.text):
             slots[(r, c)] = [b]
 
 
@@ -310,7 +309,7 @@ def text_lines(boxes: list[OcrBox], page: int, scale: float, cfg: dict[str, Any]
         for prev, b in itertools.pairwise(line):
             gap = b.box[0] - prev.box[2]
             # two numbers side by side are two cells (a borderless table row), whatever the gap
-            number_cell = _DIGITS.fullmatch(b.text) and (_DIGITS.fullmatch(prev.text) or gap > 0.5 * height)
+            number_cell = is_number(b.text) and (is_number(prev.text) or gap > 0.5 * height)
             if gap > cfg["cell_gap_em"] * height or number_cell:
                 groups.append([])
             groups[-1].append(b)
