@@ -22,7 +22,7 @@ from nlp.tables import table2 as t2
 from nlp.tables import table3 as t3
 from nlp.tables import table4 as t4
 from nlp.tables.labels import detect_format, find_marker, label_body, nfkc
-from nlp.tables.rows import MISSING, Cell, RowCandidate
+from nlp.tables.rows import MISSING, Cell, RowCandidate, settle
 from nlp.tables.runtogether import group_candidates, split_candidates
 
 _GAP = r"[\s()（）、.．,，:：;；\"“”'‘’]*"  # punctuation a printed label may carry between its letters
@@ -202,7 +202,7 @@ def flat_table3(text: str, start: int = 0, end: int | None = None) -> dict[str, 
             unreadable[key] = _unreadable(text, spans[0][0], spans[-1][1], len(cols))
     if not placed and not unreadable:
         return None
-    t3._resolve_runtogether(placed, fmt)
+    t3._resolve_runtogether(placed, fmt, text)
     rows: dict[str, dict[str, Any]] = {}
     prov: dict[str, dict[str, Any]] = {}
     for key in t3.row_keys(fmt):
@@ -224,7 +224,7 @@ def flat_table2(text: str, start: int = 0, end: int | None = None) -> dict[str, 
     norm = nfkc(text)
     spec = t2.spec()
     fmt = detect_format(text[s:e], spec["signatures"], spec["default_format"])
-    rows = spec["formats"][fmt]["rows"]
+    rows = [{**r, "format": fmt} for r in spec["formats"][fmt]["rows"]]
     templates = [
         (r["key"], [label_body(x)[0] for x in [r["label"], *r.get("aliases", [])]], None) for r in rows
     ]
@@ -237,7 +237,7 @@ def flat_table2(text: str, start: int = 0, end: int | None = None) -> dict[str, 
         ncols = len(r["columns"])
         decimal = ncols == 1 and bool(r.get("decimal"))
         run = _runs(norm, {r["key"]: found[r["key"]]}, e, decimal) if r["key"] in found else {}
-        vals = _row2(text, norm, run.get(r["key"]), ncols)
+        vals = _row2(text, norm, run.get(r["key"]), r)
         for col, cell in zip(r["columns"], vals):
             cells[f"{r['key']}.{col}"] = cell.value
             prov[f"{r['key']}.{col}"] = cell.provenance()
@@ -246,15 +246,16 @@ def flat_table2(text: str, start: int = 0, end: int | None = None) -> dict[str, 
     return {"format": fmt, "cells": cells, "provenance": prov, "span": [s, e]}
 
 
-def _row2(text: str, norm: str, spans: list[tuple[int, int]] | None, ncols: int) -> list[Cell]:
+def _row2(text: str, norm: str, spans: list[tuple[int, int]] | None, row: dict[str, Any]) -> list[Cell]:
+    ncols = len(row["columns"])
     if not spans:
         return [MISSING] * ncols
     options = split_row(text, norm, spans, ncols, None)
     if not options:
         return _unreadable(text, spans[0][0], spans[-1][1], ncols)
-    if len(options) > 1:
-        return [Cell(c.value, c.raw, c.start, c.end, True) for c in options[0]]
-    return options[0]
+    if len(spans) >= ncols:  # separated numbers: read as they stand
+        return options[0]
+    return t2.choose(options, row, text)
 
 
 def flat_table4(text: str, start: int = 0, end: int | None = None) -> dict[str, Any] | None:
@@ -272,7 +273,7 @@ def flat_table4(text: str, start: int = 0, end: int | None = None) -> dict[str, 
         options = split_row(text, norm, spans, t4.NCELLS, [5, 5, 5])
         if not options:
             continue
-        vals = [Cell(c.value, c.raw, c.start, c.end, len(options) > 1) for c in options[0]]
+        vals = options[0] if len(spans) >= t4.NCELLS else settle(options, t4.BLOCK_SUMS, text)
         keys = t4.cell_keys()
         return {
             "format": "2021",
