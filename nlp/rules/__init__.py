@@ -32,12 +32,18 @@ def _ensure_tables(report: Report) -> None:
 def run_checks(report: Report, previous_report: Report | None = None) -> list[dict[str, Any]]:
     """Evaluate every rule on ``report`` (and the cross-year rules against ``previous_report``).
 
-    Tables are parsed first when the report has not been through the "tables" component. Facts come
+    Tables are parsed first when the report has not been through the "tables" component; with a
+    previous report, cells ambiguous in either are first settled by the cross-year identities
+    (:func:`nlp.tables.crossyear.resolve_pair`, recorded in their ``decided_by``). Facts come
     from ``report.extensions["facts"]`` when present, else from a small fallback number finder.
     """
     _ensure_tables(report)
     if previous_report is not None:
         _ensure_tables(previous_report)
+        from nlp.tables.crossyear import resolve_pair
+
+        # Cells left ambiguous by their own report may be decided by the year before (B6, B7).
+        resolve_pair(previous_report, report)
     return [r.to_dict() for r in run_rules(report, previous_report)]
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from dataclasses import replace
 from functools import lru_cache
 from itertools import pairwise
 from typing import Any
@@ -95,10 +96,36 @@ def find_labels(
                 pos = m.start() + 1
             if hit:
                 break
+        if hit is None and ordered and enum:
+            hit = _damaged_label(norm, cursor, end, bodies[0], enum)
         if hit:
             found[key] = hit
             cursor = hit[1] if ordered else cursor
     return found
+
+
+_KEEP_HEAD, _KEEP_TAIL = 4, 2  # letters of a damaged label that must survive
+
+
+def _damaged_label(norm: str, cursor: int, end: int, body: str, enum: str) -> tuple[int, int, int] | None:
+    """A row label printed with letters lost or changed ("2.其他法律行政止公开" for
+    "…行政法规禁止公开"): its first and last letters with no digit between, right after the
+    previous row's digits and behind its own enumerator. Looked for only next to the cursor,
+    so prose further on is never taken for a row."""
+    if len(body) < _KEEP_HEAD + _KEEP_TAIL + 2:
+        return None
+    head, tail = body[:_KEEP_HEAD], body[-_KEEP_TAIL:]
+    pat = re.compile(
+        _GAP.join(re.escape(c) for c in head) + rf"[^0-9]{{0,{len(body)}}}?" + _GAP.join(re.escape(c) for c in tail)
+    )
+    limit = min(end, cursor + MAX_RUN + 8 + 2 * len(body))
+    m = pat.search(norm, cursor, limit)
+    if m is None:
+        return None
+    es = _enum_start(norm, m.start(), enum)
+    if es is None or es < cursor:
+        return None
+    return es, m.end(), _CLOSE.match(norm, m.end()).end()
 
 
 def _runs(
@@ -266,10 +293,12 @@ def flat_table4(text: str, start: int = 0, end: int | None = None) -> dict[str, 
         return None
     s, e = span
     norm = nfkc(text)
+    first_run = None
     for m in _T4_RUN.finditer(norm, s, e):
         spans = [(x.start(), x.end()) for x in _DIGITS.finditer(norm, m.start(), m.end())]
         if len(spans) == 1 and not t4.NCELLS <= len(m.group()) <= MAX_RUN:
             continue
+        first_run = first_run or (m.start(), m.end())
         options = split_row(text, norm, spans, t4.NCELLS, [5, 5, 5])
         if not options:
             continue
@@ -279,6 +308,15 @@ def flat_table4(text: str, start: int = 0, end: int | None = None) -> dict[str, 
             "format": "2021",
             "cells": {k: c.value for k, c in zip(keys, vals)},
             "provenance": {k: c.provenance() for k, c in zip(keys, vals)},
+            "span": [s, e],
+        }
+    if first_run is not None:  # the data row is there but no split satisfies the block sums
+        vals = _unreadable(text, first_run[0], first_run[1], t4.NCELLS)
+        keys = t4.cell_keys()
+        return {
+            "format": "2021",
+            "cells": {k: None for k in keys},
+            "provenance": {k: replace(c, candidates=[]).provenance() for k, c in zip(keys, vals)},
             "span": [s, e],
         }
     return None
