@@ -280,7 +280,7 @@ def _row2(text: str, norm: str, spans: list[tuple[int, int]] | None, row: dict[s
     options = split_row(text, norm, spans, ncols, None)
     if not options:
         return _unreadable(text, spans[0][0], spans[-1][1], ncols)
-    if len(spans) >= ncols:  # separated numbers: read as they stand
+    if len(spans) >= ncols > 1:  # separated numbers: read as they stand
         return options[0]
     return t2.choose(options, row, text)
 
