@@ -12,9 +12,38 @@ from nlp.compare.stats import distribution_test
 _NOT_LEVELS = {"change", "delta", "pct_change"}  # changes are not levels (domain.md §4.3)
 
 
+def metric_source(metric: str) -> str:
+    """Where ``metric`` is read: "indicator" (a name of resources/indicators.yaml, English key or
+    Chinese name), "cell" (a table cell key such as table3.granted.total) or "fact" (a prose metric)."""
+    from nlp.indicators import indicator
+
+    if indicator(metric) is not None:
+        return "indicator"
+    if metric.split(".", 1)[0] in ("table2", "table3", "table4") and metric.count(".") >= 2:
+        return "cell"
+    return "fact"
+
+
 def metric_values(outdir: str | Path, metric: str) -> pd.DataFrame:
-    """One value per report: the largest level value reported for ``metric`` (repeated mentions
-    of the same figure in one report are not summed)."""
+    """One value per report (doc_id, value) for a prose fact, an indicator or a table cell.
+
+    Facts: the largest level value reported (repeated mentions of the same figure are not summed).
+    Indicators and cells: the report's value; reports where it is null are left out.
+    """
+    source = metric_source(metric)
+    if source == "indicator":
+        from nlp.indicators import indicator
+
+        ind = read_table(outdir, "indicators", ["doc_id", "indicator", "value"])
+        ind = ind[(ind["indicator"] == indicator(metric).name) & ind["value"].notna()]
+        return ind[["doc_id", "value"]].reset_index(drop=True)
+    if source == "cell":
+        table, rest = metric.split(".", 1)
+        row, col = rest.rsplit(".", 1)
+        cells = read_table(outdir, "table_cells", ["doc_id", "table", "row", "column", "value"])
+        cells = cells[(cells["table"] == table) & (cells["row"] == row) & (cells["column"] == col)
+                      & cells["value"].notna()]
+        return cells[["doc_id", "value"]].reset_index(drop=True)
     facts = read_table(outdir, "facts", ["doc_id", "metric", "value", "scope"])
     facts = facts[(facts["metric"] == metric) & facts["value"].notna() & ~facts["scope"].isin(_NOT_LEVELS)]
     return facts.groupby("doc_id", as_index=False)["value"].max()
