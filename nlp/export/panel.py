@@ -140,7 +140,17 @@ def build_panel(rundir: str | Path, by: str = "year") -> Panel:
         themes = part.groupby("doc_id")["themes"].agg(_theme_set)
         frame[k] = themes.reindex(frame.index).fillna("")
         cols.append(Column(k, labels()["counts"][name], "text", "count"))
-    return Panel(frame.reset_index(drop=True), cols)
+    return Panel(_integers(frame.reset_index(drop=True), cols), cols)
+
+
+def _integers(frame: pd.DataFrame, cols: list[Column]) -> pd.DataFrame:
+    """Count columns as integers (nullable) so that CSV shows 3, not 3.0."""
+    for c in cols:
+        if c.kind in ("count", "change") and c.key in frame.columns:
+            v = pd.to_numeric(frame[c.key], errors="coerce")
+            if ((v.dropna() % 1) == 0).all():
+                frame[c.key] = v.round().astype("Int64")
+    return frame
 
 
 def _only_2019(t: str, r: str, c: str) -> bool:
@@ -176,7 +186,10 @@ def group_summary(panel: Panel, stat: str) -> pd.DataFrame:
             v = pd.to_numeric(part[c.key], errors="coerce")
             row[c.key] = (v.sum(min_count=1) if stat == "sum" else v.mean()) if v.notna().any() else None
         rows.append(row)
-    return pd.DataFrame(rows)
+    out = pd.DataFrame(rows)
+    if stat == "sum":
+        out = _integers(out, [Column("n_reports", "", "count", "count"), *numeric])
+    return out
 
 
 __all__ = ["Column", "Panel", "build_panel", "cell_label", "group_summary", "labels", "template_cells"]
