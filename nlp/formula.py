@@ -142,16 +142,17 @@ def compile_formula(source: str) -> Formula:
     except SyntaxError as exc:
         raise FormulaError(f"cannot parse formula {source!r}: {exc.msg}") from exc
     _check(tree)
-    names: list[str] = []
-    for node in ast.walk(tree):
-        name = _dotted(node)
-        if name is not None and not isinstance(getattr(node, "ctx", None), type(None)):
-            if name not in names and not any(n.startswith(name + ".") for n in names):
-                names.append(name)
-    # Attribute chains also yield their prefixes from ast.walk: keep the longest names only.
-    names = [n for n in names if not any(m != n and m.startswith(n + ".") for m in names)]
-    names = [n for n in names if n not in _FUNCS]
-    return Formula(source, tree, tuple(names))
+    names = tuple(dict.fromkeys(_names(tree.body)))
+    return Formula(source, tree, names)
+
+
+def _names(node: ast.AST) -> list[str]:
+    """The cell names a (checked) formula reads, in order; function names are not names."""
+    name = _dotted(node)
+    if name is not None:
+        return [name]
+    children = node.args if isinstance(node, ast.Call) else list(ast.iter_child_nodes(node))
+    return [n for child in children for n in _names(child)]
 
 
 def evaluate(source: str, lookup: Lookup) -> tuple[Any, str | None]:

@@ -73,7 +73,7 @@ def test_xlsx_reads_back_with_chinese_headers_and_the_cell_values(rundir) -> Non
         assert row[col["单位"]] == agency
     assert n_checked >= 5 * 200
     # Number formats: counts as integers, ratios as percentages.
-    second = list(ws.iter_rows(min_row=2, max_row=2))[0]
+    second = next(iter(ws.iter_rows(min_row=2, max_row=2)))
     assert second[col["表三·自然人·本年新收政府信息公开申请数量"]].number_format == "0"
     assert second[col["指标·实质公开率"]].number_format == "0.0%"
 

@@ -243,7 +243,7 @@ def test_carry_over_decides_both_years(hongze) -> None:
 
 
 # --- table 四 without its heading -------------------------------------------------------------------
-_HEADING4 = re.compile(r"^.{0,6}政府信息公开行政复议、行政诉讼情况\s*$", re.M)
+_HEADING4 = re.compile(r"^.{0,6}政府信息公开行政复议、行政诉讼情况\s*$", re.MULTILINE)
 
 
 @pytest.mark.parametrize("path", ALL, ids=lambda p: p.name[:32])

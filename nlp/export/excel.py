@@ -8,6 +8,7 @@ column's key and, for indicators, its formula. Files are written to a temporary 
 
 from __future__ import annotations
 
+import math
 import os
 from pathlib import Path
 from typing import Any
@@ -41,7 +42,7 @@ def write_csv(frame: pd.DataFrame, path: Path) -> Path:
 
 
 def _value(v: Any) -> Any:
-    if v is None or (isinstance(v, float) and v != v) or v is pd.NA:
+    if v is None or v is pd.NA or (isinstance(v, float) and math.isnan(v)):
         return None
     if hasattr(v, "item"):
         v = v.item()

@@ -83,8 +83,14 @@ def _resettle(doc_id: str, info: dict, pairs: dict[str, str], components: list[s
     from nlp.tables.crossyear import resolve_pair
 
     parse = Pipeline("parse")
-    neighbours = {k: parse.from_path(info[d]["path"]) for k, d in pairs.items()}
-    neighbours = {k: r for k, r in neighbours.items() if r.ok}
+    neighbours: dict[str, Report] = {}
+    for k, d in pairs.items():
+        try:
+            rep = parse.from_path(info[d]["path"])
+        except Exception:  # noqa: BLE001, S112 — a neighbour that cannot be read again decides nothing
+            continue
+        if rep.ok:
+            neighbours[k] = rep
 
     def adjust(report: Report) -> None:
         n = 0

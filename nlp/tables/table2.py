@@ -5,8 +5,8 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any
 
-from nlp.tables.labels import LabelMatcher, Template, detect_format, label_body, load_yaml, locate_between
 from nlp.formula import evaluate
+from nlp.tables.labels import LabelMatcher, Template, detect_format, label_body, load_yaml, locate_between
 from nlp.tables.rows import MISSING, Cell, line_values, runtogether_options, settle
 from nlp.tables.tokens import tokenize
 
