@@ -69,7 +69,7 @@ def indicator(name: str) -> Indicator | None:
 
 
 def table_lookup(tables: dict[str, Any] | None) -> dict[str, Any]:
-    """Cell key -> value for the JSON tables of a report (``report.extensions["tables"]``)."""
+    """Cell key -> value for the JSON tables of a report (``report.tables``)."""
     out: dict[str, Any] = {}
     for name, table in (tables or {}).items():
         if not isinstance(table, dict):
@@ -136,8 +136,8 @@ def _get(name: str, cells: dict[str, Any], previous: dict[str, Any] | None) -> A
 
 def report_indicators(report: Any, previous: Any = None) -> list[dict[str, Any]]:
     """:func:`compute_indicators` for a :class:`~nlp.model.Report` (and its predecessor)."""
-    cells = table_lookup(report.extensions.get("tables"))
-    prev = table_lookup(previous.extensions.get("tables")) if previous is not None else None
+    cells = table_lookup(report.tables)
+    prev = table_lookup(previous.tables) if previous is not None else None
     return compute_indicators(cells, prev)
 
 

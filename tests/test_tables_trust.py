@@ -23,6 +23,11 @@ from nlp.tables.crossyear import resolve_pair
 ALL = list(SEED_FILES) + real_reports(".txt", ".html", ".md", ".pdf")
 
 
+def parsed(text: str) -> Report:
+    """Tables and facts: what the checks need."""
+    return parse_text(text, pipeline="check")
+
+
 def flatten(text: str) -> str:
     return re.sub(r"\s+", "", text)
 
@@ -119,7 +124,7 @@ def test_huaian_whitespace_free_nulls_are_the_ambiguous_runs() -> None:
 @requires_shared
 def test_ambiguous_cells_are_uncertain_in_check() -> None:
     text = flatten(read_document(REAL / "govnianbao-2024-huaian-shizhengfu.pdf").text)
-    results = {r["rule"]: r for r in run_checks(parse_text(text))}
+    results = {r["rule"]: r for r in run_checks(parsed(text))}
     a4 = [r for k, r in results.items() if k.startswith("A4") and "after_review" in k]
     assert a4 and all(r["status"] == "UNCERTAIN" for r in a4)
     assert any(c.get("ambiguous") and c.get("candidates") for r in a4 for c in r["cells"])
@@ -170,15 +175,15 @@ def hongze() -> tuple[str, str]:
 
 
 def _t2(report: Report) -> tuple[dict, dict]:
-    return report.extensions["tables"]["table2"]["cells"], report.extensions["table_provenance"]["table2"]["cells"]
+    return report.tables["table2"]["cells"], report.table_provenance["table2"]["cells"]
 
 
 def test_real_pair_flattened_agrees_and_cross_year_rules_pass(hongze) -> None:
     a, b = hongze
-    prev, cur = parse_text(a), parse_text(flatten(b))
-    before = cur.extensions["tables"]
+    prev, cur = parsed(a), parsed(flatten(b))
+    before = cur.tables
     assert resolve_pair(prev, cur) == 0  # nothing ambiguous: nothing to decide
-    assert cur.extensions["tables"] == before == parse_text(b).extensions["tables"]
+    assert cur.tables == before == parsed(b).tables
     results = {r["rule"]: r["status"] for r in run_checks(cur, prev)}
     assert results["B7.normative_stock.normative_doc"] == "PASS"  # 5 + 3 − 0 = 8
     b6 = [s for k, s in results.items() if k.startswith("B6")]
@@ -190,7 +195,7 @@ def test_stock_with_last_year_decides_a_table2_row(hongze) -> None:
     2023's 现行有效 5 + 13 − 0 = 18 leaves one."""
     a, b = hongze
     flat = flatten(b).replace("行政规范性文件308第二十条", "行政规范性文件13018第二十条")
-    prev, cur = parse_text(a), parse_text(flat)
+    prev, cur = parsed(a), parsed(flat)
     values, prov = _t2(cur)
     assert values["normative_doc.valid"] is None and len(prov["normative_doc.valid"]["candidates"]) == 3
     results = {r["rule"]: r for r in run_checks(cur, prev)}  # check --previous settles first
@@ -203,7 +208,7 @@ def test_stock_with_last_year_decides_a_table2_row(hongze) -> None:
 def test_stock_is_not_used_when_the_text_mentions_a_cleanup(hongze) -> None:
     a, b = hongze
     flat = flatten(b).replace("行政规范性文件308第二十条", "行政规范性文件13018第二十条") + "开展规范性文件清理。"
-    prev, cur = parse_text(a), parse_text(flat)
+    prev, cur = parsed(a), parsed(flat)
     resolve_pair(prev, cur)
     assert _t2(cur)[0]["normative_doc.valid"] is None
 
@@ -219,13 +224,13 @@ def test_carry_over_decides_both_years(hongze) -> None:
     fb = fb.replace("二、上年结转政府信息公开申请数量0000000", "二、上年结转政府信息公开申请数量110000011")
     fb = fb.replace("四、结转下年度继续办理0000000", "四、结转下年度继续办理110000011")
     assert "110000011" in fb and "\t11\t0" in a
-    prev, cur = parse_text(a), parse_text(fb)
-    rows = cur.extensions["tables"]["table3"]["rows"]
+    prev, cur = parsed(a), parsed(fb)
+    rows = cur.tables["table3"]["rows"]
     assert rows["carried_over"]["natural_person"] is None and rows["carried_forward"]["natural_person"] is None
     assert resolve_pair(prev, cur) >= 4
     assert list(rows["carried_over"].values()) == [11, 0, 0, 0, 0, 0, 11]
     assert list(rows["carried_forward"].values()) == [11, 0, 0, 0, 0, 0, 11]
-    prov = cur.extensions["table_provenance"]["table3"]["rows"]
+    prov = cur.table_provenance["table3"]["rows"]
     assert prov["carried_over"]["natural_person"]["decided_by"].startswith("carry-over")
     assert prov["carried_forward"]["natural_person"]["decided_by"].startswith("column identities")
     # The other direction: 2023 carries 11 over and forward, flattened, so A1 cannot tell the
@@ -233,8 +238,8 @@ def test_carry_over_decides_both_years(hongze) -> None:
     a2 = a.replace("二、上年结转政府信息公开申请数量\t\t\t0\t0\t0\t0\t0\t0\t0", "二、上年结转政府信息公开申请数量\t\t\t11\t0\t0\t0\t0\t0\t11")
     a2 = a2.replace("一、本年新收政府信息公开申请数量\t\t\t32\t0\t0\t0\t0\t0\t32", "一、本年新收政府信息公开申请数量\t\t\t21\t0\t0\t0\t0\t0\t21")
     b2 = b.replace("二、上年结转政府信息公开申请数量\t\t\t0\t0\t0\t0\t0\t0\t0", "二、上年结转政府信息公开申请数量\t\t\t11\t0\t0\t0\t0\t0\t11")
-    prev, cur = parse_text(flatten(a2)), parse_text(b2)
-    prev_rows = prev.extensions["tables"]["table3"]["rows"]
+    prev, cur = parsed(flatten(a2)), parsed(b2)
+    prev_rows = prev.tables["table3"]["rows"]
     assert prev_rows["carried_forward"]["natural_person"] is None
     assert prev_rows["carried_over"]["natural_person"] is None
     resolve_pair(prev, cur)

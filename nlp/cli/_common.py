@@ -1,16 +1,16 @@
-"""Helpers shared by batch commands: input discovery, progress, atomic JSON-lines output."""
+"""Helpers shared by batch commands: input discovery, progress, JSON-lines output (written atomically)."""
 from __future__ import annotations
 
 import json
-import os
 import sys
-import tempfile
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
 from pathlib import Path
 from typing import IO, Any
 
 from nlp.io import SUPPORTED_SUFFIXES
+from nlp.outputs import output_stream
+
+__all__ = ["expand_inputs", "output_stream", "progress", "write_jsonl"]
 
 
 def expand_inputs(paths: Iterable[str | Path]) -> list[Path]:
@@ -40,26 +40,6 @@ def progress(items: list, desc: str) -> Iterable:
 
     return tqdm(items, desc=desc, unit="doc", file=sys.stderr,
                 disable=len(items) < 2 or not sys.stderr.isatty())
-
-
-@contextmanager
-def output_stream(path: str | Path | None) -> Iterator[IO[str]]:
-    """stdout, or a file written atomically (temporary file in the same folder, renamed on success)."""
-    if path is None or str(path) == "-":
-        yield sys.stdout
-        sys.stdout.flush()
-        return
-    target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            yield fh
-        os.replace(tmp, target)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
 
 
 def write_jsonl(fh: IO[str], record: dict[str, Any]) -> None:

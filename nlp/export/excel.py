@@ -3,13 +3,12 @@
 The workbook is written in openpyxl's write-only mode (memory flat whatever the corpus size):
 a frozen header row and first columns, filters on the header, number formats per column kind
 (counts as integers, 万元 with two decimals, ratios as percentages) and a sheet listing every
-column's key and, for indicators, its formula. Files are written to a temporary name and renamed.
+column's key and, for indicators, its formula. Files are written through nlp.outputs (complete or absent).
 """
 
 from __future__ import annotations
 
 import math
-import os
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +20,7 @@ from openpyxl.utils import get_column_letter
 
 from nlp.export.panel import Column, Panel, group_summary
 from nlp.indicators import load_indicators
+from nlp.outputs import atomic_path
 
 FORMATS = {"count": "0", "change": "0", "amount": "#,##0.00", "ratio": "0.0%", "growth": "0.0%", "text": "@"}
 _HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
@@ -28,12 +28,8 @@ _FROZEN_META = 4  # doc id, file, agency, year stay visible when scrolling right
 
 
 def _atomic(path: Path, write: Any) -> None:
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
+    with atomic_path(path) as tmp:
         write(tmp)
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
 
 
 def write_csv(frame: pd.DataFrame, path: Path) -> Path:

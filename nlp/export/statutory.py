@@ -9,7 +9,6 @@ ambiguous one is shaded and carries a comment listing its candidate splits.
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +19,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 
 from nlp.compare.data import read_table
 from nlp.export.panel import labels
+from nlp.outputs import atomic_path
 from nlp.tables import table3 as t3
 
 _THIN = Side(style="thin")
@@ -107,12 +107,8 @@ def write_table3_sheet(rundir: str | Path, ref: str, path: Path) -> Path:
     ws.column_dimensions["B"].width = 16
     ws.column_dimensions["C"].width = 36
     ws.freeze_panes = "D5"
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
+    with atomic_path(path) as tmp:
         wb.save(tmp)
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
     return path
 
 

@@ -1,7 +1,10 @@
-"""Data files: taxonomy, lexicons, dictionaries, table templates. Code reads them through here."""
+"""Data files: taxonomy, lexicons, dictionaries, table templates, shipped models. Code reads them through here."""
 from __future__ import annotations
 
+import importlib.resources
+from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 RESOURCES = Path(__file__).resolve().parent
 
@@ -11,3 +14,31 @@ def resource_path(name: str) -> Path:
     if not path.exists():
         raise FileNotFoundError(f"missing resource file {path}")
     return path
+
+
+def models_root() -> Path:
+    """The directory of the shipped models: the package ``nlp.models`` (top-level ``models/`` mapped
+    into the package by ``pyproject.toml``), as installed from a wheel.
+
+    Code running from a source checkout (``pyproject.toml`` beside ``nlp/``: an editable install, or
+    a tree put on ``PYTHONPATH``) uses that checkout's own ``models/``, so that a second checkout
+    never reads the models of the one installed in the environment.
+    """
+    checkout = RESOURCES.parents[1]
+    if (checkout / "pyproject.toml").is_file() and (checkout / "models").is_dir():
+        return checkout / "models"
+    return Path(str(importlib.resources.files("nlp.models")))
+
+
+def model_dir(name: str) -> Path:
+    """The directory of the shipped model ``name`` (e.g. ``themes-default``)."""
+    return models_root() / name
+
+
+@lru_cache(maxsize=1)
+def thresholds() -> dict[str, dict[str, Any]]:
+    """The research thresholds of ``thresholds.yaml`` (similarity, follow-up, copying)."""
+    import yaml
+
+    with open(resource_path("thresholds.yaml"), encoding="utf-8") as fh:
+        return yaml.safe_load(fh)

@@ -78,7 +78,7 @@ def _resettle(doc_id: str, info: dict, pairs: dict[str, str], components: list[s
               config: dict | None) -> bool:
     """Process ``doc_id`` again, settling its ambiguous cells with its neighbours' tables."""
     from nlp.pipeline import Pipeline
-    from nlp.rules import checks_component
+    from nlp.rules import ChecksComponent
     from nlp.run.worker import DocumentProcessor
     from nlp.tables.crossyear import resolve_pair
 
@@ -99,9 +99,10 @@ def _resettle(doc_id: str, info: dict, pairs: dict[str, str], components: list[s
         if "next" in neighbours:
             n += resolve_pair(report, neighbours["next"])
         if "checks" in components and "previous" in neighbours:
-            checks_component(report, neighbours["previous"])  # B6/B7 against last year, on settled cells
+            # B6/B7 against last year, on the settled cells
+            report.checks = ChecksComponent().check(report, neighbours["previous"])
         elif n and "checks" in components:
-            checks_component(report)
+            report.checks = ChecksComponent().check(report)
 
     processor = DocumentProcessor(components, outdir, config)
     processor(info[doc_id]["path"], doc_id, adjust)

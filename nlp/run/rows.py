@@ -13,7 +13,6 @@ from nlp.run.schema import SCHEMAS, SECTION_LENGTH_COLUMNS
 
 Rows = dict[str, list[dict[str, Any]]]
 
-_REGION_HEAD_CHARS = 400  # title + first lines name the place far more often than the agency field
 
 
 _ENCODER = json.JSONEncoder(ensure_ascii=False, sort_keys=True, default=str)  # json.dumps would build one per call
@@ -79,8 +78,8 @@ def _cell_row(doc_id: str, table: str, fmt: Any, row: str, column: str, value: A
 
 def table_cell_rows(report: Report, doc_id: str) -> list[dict[str, Any]]:
     """Long form: one row per cell. Table 二/四 keys "block.column" split at the last dot."""
-    tables = report.extensions.get("tables") or {}
-    provenance = report.extensions.get("table_provenance") or {}
+    tables = report.tables or {}
+    provenance = report.table_provenance or {}
     rows: list[dict[str, Any]] = []
     if not isinstance(tables, dict):
         return rows
@@ -118,7 +117,7 @@ def indicator_rows(report: Report, doc_id: str, previous: Report | None = None,
 
 
 def check_rows(report: Report, doc_id: str) -> list[dict[str, Any]]:
-    checks = report.extensions.get("checks") or []
+    checks = report.checks or []
     return [{"doc_id": doc_id, "source": _text(c.get("source")), "rule": _text(c.get("rule")),
              "status": _text(c.get("status")), "severity": _text(c.get("severity")),
              "message": _text(c.get("message")), "expected": _json(c.get("expected")),
@@ -128,7 +127,7 @@ def check_rows(report: Report, doc_id: str) -> list[dict[str, Any]]:
 
 def fact_rows(report: Report, doc_id: str) -> list[dict[str, Any]]:
     rows = []
-    for f in report.extensions.get("facts") or []:
+    for f in report.facts or []:
         if not isinstance(f, dict):
             continue
         start, end = _span(f)
@@ -146,7 +145,7 @@ def fact_rows(report: Report, doc_id: str) -> list[dict[str, Any]]:
 
 def statement_rows(report: Report, doc_id: str) -> list[dict[str, Any]]:
     rows = []
-    for i, s in enumerate(report.extensions.get("statements") or []):
+    for i, s in enumerate(report.statement_records()):
         if not isinstance(s, dict):
             continue
         themes = s.get("themes") or []
@@ -164,8 +163,6 @@ def statement_rows(report: Report, doc_id: str) -> list[dict[str, Any]]:
 
 def document_row(report: Report, doc_id: str, path: str, sha256: str | None, seconds: float,
                  pipeline: str, counts: dict[str, int], checks: list[dict[str, Any]]) -> dict[str, Any]:
-    from nlp.compare.regions import region_of
-
     meta = report.meta
     row: dict[str, Any] = {c: None for c in SCHEMAS["documents"].names}
     row.update({"doc_id": doc_id, "path": path, "ok": report.ok, "error": report.error, "sha256": sha256,
@@ -173,8 +170,7 @@ def document_row(report: Report, doc_id: str, path: str, sha256: str | None, sec
     if meta is not None:
         row.update({"file_format": meta.file_format, "encoding": meta.encoding, "n_chars": meta.n_chars,
                     "agency": meta.agency, "year": _int(meta.year), "level": meta.level,
-                    "format_version": meta.format_version, "title": meta.title})
-        row["region"] = region_of(meta.agency, (meta.title or "") + "\n" + report.text[:_REGION_HEAD_CHARS])
+                    "format_version": meta.format_version, "title": meta.title, "region": meta.region})
     if report.ok:
         row["n_sections"] = len(report.sections)
         row["missing_sections"] = _json(list(report.missing_sections))
@@ -199,5 +195,5 @@ def report_rows(report: Report, doc_id: str, path: str, sha256: str | None, seco
     }
     counts = {k: len(v) for k, v in rows.items() if k != "indicators"}
     rows["documents"] = [document_row(report, doc_id, path, sha256, seconds, pipeline, counts,
-                                      report.extensions.get("checks") or [])]
+                                      report.checks or [])]
     return rows

@@ -11,7 +11,7 @@ report to its predecessor (domain.md §1.5 B6, B7):
 :func:`resolve_pair` keeps only the candidates satisfying them, in either report (last year's
 carried_forward is decided by this year's carried_over just as well), re-runs the column
 identities of table 三 on what is left, and records ``decided_by`` on every cell it settles.
-It works on the JSON shapes of ``report.extensions["tables"]``/``["table_provenance"]``.
+It works on the JSON shapes of ``report.tables``/``report.table_provenance``.
 """
 
 from __future__ import annotations
@@ -37,9 +37,9 @@ def _suppress_words() -> list[str]:
     return ["清理"]
 
 
-def _t3(ext: dict[str, Any]) -> tuple[dict | None, dict | None]:
-    t = (ext.get("tables") or {}).get("table3")
-    p = (ext.get("table_provenance") or {}).get("table3")
+def _t3(report: Report) -> tuple[dict | None, dict | None]:
+    t = (report.tables or {}).get("table3")
+    p = (report.table_provenance or {}).get("table3")
     if not t or not p:
         return None, None
     return t, p.get("rows", p)
@@ -75,9 +75,9 @@ def _known(row: dict[str, Any] | None) -> dict[str, Any]:
     return {k: v for k, v in (row or {}).items() if v is not None}
 
 
-def _carry(ext: dict[str, Any], row: str, other: dict[str, Any]) -> int:
-    """Filter table 三 ``row`` of ``ext`` by the values ``other`` must equal, then re-run A1/A2."""
-    table, prov = _t3(ext)
+def _carry(report: Report, row: str, other: dict[str, Any]) -> int:
+    """Filter table 三 ``row`` of ``report`` by the values ``other`` must equal, then re-run A1/A2."""
+    table, prov = _t3(report)
     if table is None or not other:
         return 0
     cols = t3.columns()
@@ -112,12 +112,12 @@ def _stock(later: Report, earlier: Report) -> int:
     n = 0
     for doc in STOCK_ROWS:
         refs = [f"{doc}.{c}" for c in STOCK_COLS]
-        a_cells = ((earlier.extensions.get("tables") or {}).get("table2") or {}).get("cells") or {}
-        b_cells = ((later.extensions.get("tables") or {}).get("table2") or {}).get("cells") or {}
+        a_cells = ((earlier.tables or {}).get("table2") or {}).get("cells") or {}
+        b_cells = ((later.tables or {}).get("table2") or {}).get("cells") or {}
         if not all(r in a_cells and r in b_cells for r in refs):
             continue  # a 2019-format table 二 has no made/repealed/valid
-        a_prov = earlier.extensions["table_provenance"]["table2"].get("cells", {})
-        b_prov = later.extensions["table_provenance"]["table2"].get("cells", {})
+        a_prov = earlier.table_provenance["table2"].get("cells", {})
+        b_prov = later.table_provenance["table2"].get("cells", {})
         # This year's row decided by last year's valid, or last year's valid by this year's row.
         prev_valid = a_cells[f"{doc}.valid"]
         b_cands = (b_prov.get(refs[0]) or {}).get("candidates")
@@ -149,14 +149,13 @@ def resolve_pair(earlier: Report, later: Report) -> int:
     cells settled (both reports are changed in place; nothing changes when nothing is decided).
     """
     n = 0
-    _, prev_rows = _t3(earlier.extensions)
-    cur_t, _ = _t3(later.extensions)
-    if prev_rows is not None and cur_t is not None:
-        prev_t, _ = _t3(earlier.extensions)
-        n += _carry(later.extensions, "carried_over", _known(prev_t["rows"].get("carried_forward")))
-        n += _carry(earlier.extensions, "carried_forward", _known(cur_t["rows"].get("carried_over")))
-    tables_a = (earlier.extensions.get("tables") or {}).get("table2")
-    tables_b = (later.extensions.get("tables") or {}).get("table2")
+    prev_t, _ = _t3(earlier)
+    cur_t, _ = _t3(later)
+    if prev_t is not None and cur_t is not None:
+        n += _carry(later, "carried_over", _known(prev_t["rows"].get("carried_forward")))
+        n += _carry(earlier, "carried_forward", _known(cur_t["rows"].get("carried_over")))
+    tables_a = (earlier.tables or {}).get("table2")
+    tables_b = (later.tables or {}).get("table2")
     if tables_a and tables_b:
         n += _stock(later, earlier)
     return n
@@ -172,7 +171,7 @@ def has_candidates(report: Report) -> bool:
             return any(visit(v) for v in node.values())
         return False
 
-    return visit(report.extensions.get("table_provenance") or {})
+    return visit(report.table_provenance or {})
 
 
 __all__ = ["has_candidates", "resolve_pair"]

@@ -10,12 +10,12 @@ from pathlib import Path
 from typing import Any
 
 from nlp.themes.classifier import ThemeClassifier
-from nlp.themes.data import REPO_ROOT, LabelledStatement, load_statements
+from nlp.themes.data import CORPUS_DIR, LabelledStatement, load_statements
 from nlp.themes.evaluate import cross_validate, taxonomy_signals
 from nlp.themes.store import save_model
 from nlp.themes.taxonomy import Taxonomy, load_taxonomy
 
-ANNOTATIONS = REPO_ROOT / "corpus" / "annotations"
+ANNOTATIONS = CORPUS_DIR / "annotations"  # relative to the working directory (a checkout)
 # Hyper-parameters of `govnlp train`: C and the weight of real (in-domain) statements are chosen on
 # inner grouped folds of the training data (macro-F1 on its real statements), never on test data.
 DEFAULT_PARAMS: dict[str, Any] = {"param_grid": {"C": [1.0, 4.0, 16.0], "real_weight": [1.0, 4.0]}}
