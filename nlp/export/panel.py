@@ -8,7 +8,6 @@ tables, never recomputed: a null cell (blank, "/", unreadable, ambiguous) stays 
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -23,9 +22,9 @@ from nlp.resources import resource_path
 from nlp.tables import table2 as t2
 from nlp.tables import table3 as t3
 from nlp.tables import table4 as t4
+from nlp.text.enumerators import leading_enumerator
 
 META = ("doc_id", "path", "agency", "year", "level", "region", "format_version", "title")
-_ENUM = re.compile(r"^(?:[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|[0-9]+\.)")
 
 
 @lru_cache(maxsize=1)
@@ -53,7 +52,9 @@ class Panel:
 
 
 def _short(label: str) -> str:
-    return _ENUM.sub("", label).split("（区分处理的")[0]
+    """A printed row label without its enumerator and note: "（二）部分公开（区分…）" -> "部分公开"."""
+    enum = leading_enumerator(label)
+    return (label[enum.end :] if enum else label).split("（区分处理的")[0]
 
 
 def cell_label(table: str, row: str, col: str) -> str:
