@@ -135,3 +135,20 @@ def test_run_settles_cells_and_indicators_across_years(rundir) -> None:
     checks = pd.read_parquet(rundir / "checks.parquet")
     b7 = checks[(checks["doc_id"] == flat) & (checks["rule"] == "B7.normative_stock.normative_doc")]
     assert b7["status"].tolist() == ["PASS"]  # re-checked against 2023 after settling
+
+
+def test_export_command(rundir, tmp_path) -> None:
+    from typer.testing import CliRunner
+
+    from nlp.cli import app
+
+    out = tmp_path / "x"
+    res = CliRunner().invoke(app, ["export", str(rundir), "--xlsx", "--by", "level", "-o", str(out),
+                                   "--table3", SEED_FILES[0].name])
+    assert res.exit_code == 0, res.output
+    assert {p.name for p in out.iterdir()} == {"panel.csv", "panel.xlsx", "groups_sum_level.csv",
+                                              "groups_mean_level.csv", "table3_1.xlsx"}
+    bad = CliRunner().invoke(app, ["export", str(rundir), "--by", "agency"])
+    assert bad.exit_code != 0
+    missing = CliRunner().invoke(app, ["export", str(rundir), "--table3", "no-such-report.txt", "-o", str(out)])
+    assert missing.exit_code == 1 and "no processed report" in missing.output
