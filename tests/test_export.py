@@ -112,7 +112,8 @@ def test_compare_metric_reads_indicators_and_cells(rundir) -> None:
     assert metric_source("table3.new_received.total") == "cell"
     assert metric_source("active_disclosure.total") == "fact"
     cells = metric_values(rundir, "table3.new_received.total")
-    assert len(cells) >= 5 and set(cells.columns) == {"doc_id", "value"}
+    assert len(cells) >= 5 and set(cells.columns) == {"doc_id", "value", "source"}
+    assert set(cells["source"]) == {"table_cells"}
     ind = metric_values(rundir, "行政复议纠错率")
     table = pd.read_parquet(rundir / "indicators.parquet")
     want = table[(table["indicator"] == "review_correction_rate") & table["value"].notna()]
