@@ -10,6 +10,7 @@ from nlp.component import factory, require
 from nlp.model import Meta, Report
 from nlp.normalize import normalize
 from nlp.provinces import region_of
+from nlp.published import publication_date
 from nlp.resources import resource_path
 
 _TITLE_PATTERNS = (
@@ -93,6 +94,8 @@ class MetadataComponent:
         require(report, self.name, ["norm"])
         meta = report.meta or Meta(source=report.source, file_format="txt")
         report.meta = extract_metadata(report.text, meta, report.norm.text)
+        extras = report.read.extras if report.read is not None else None
+        meta.published, meta.published_source, meta.published_evidence = publication_date(report.text, extras)
         return report
 
 
