@@ -14,14 +14,20 @@ FONT_PACKAGE = "mplfonts"
 FONT_FILE = "fonts/NotoSansCJKsc-Regular.otf"
 
 
+def font_file() -> Path:
+    """The shipped CJK font file (also embedded, subset, in the HTML pages of ``govnlp report``)."""
+    path = Path(str(files(FONT_PACKAGE).joinpath(FONT_FILE)))
+    if not path.is_file():
+        raise FileNotFoundError(f"{path}: the CJK font is missing (pip install mplfonts)")
+    return path
+
+
 @lru_cache(maxsize=1)
 def cjk_font() -> tuple[str, Path]:
     """(family name, file) of the shipped CJK font, registered with matplotlib's font manager."""
     from matplotlib import font_manager
 
-    path = Path(str(files(FONT_PACKAGE).joinpath(FONT_FILE)))
-    if not path.is_file():
-        raise FileNotFoundError(f"{path}: the CJK chart font is missing (pip install mplfonts)")
+    path = font_file()
     font_manager.fontManager.addfont(str(path))
     family = font_manager.FontProperties(fname=str(path)).get_name()
     return family, path
