@@ -8,6 +8,7 @@ they all share the same file mode and the same guarantee.
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import sys
 import tempfile
@@ -37,6 +38,27 @@ def atomic_path(path: str | Path) -> Iterator[Path]:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
         raise
+
+
+def dumps_json(obj: Any, indent: int | None = None) -> str:
+    """Strict JSON (never NaN or Infinity, which are not JSON) that can always be written as UTF-8:
+    a file name with bytes that are not UTF-8 is escaped (``\\udcNN``) rather than failing the write."""
+    text = json.dumps(obj, ensure_ascii=False, allow_nan=False, indent=indent)
+    try:
+        text.encode("utf-8")
+        return text
+    except UnicodeEncodeError:
+        return json.dumps(obj, ensure_ascii=True, allow_nan=False, indent=indent)
+
+
+def _writable(value: Any) -> Any:
+    """A string that UTF-8 cannot encode (surrogate-escaped file-name bytes) shown as ``\\xNN``."""
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return value.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    return value
 
 
 def atomic_write_bytes(path: str | Path, data: bytes) -> None:
@@ -99,7 +121,12 @@ class TableWriter:
 
         if not self.rows:
             return
-        self._write(pa.Table.from_pylist(self.rows, schema=self.schema))
+        try:
+            table = pa.Table.from_pylist(self.rows, schema=self.schema)
+        except (UnicodeEncodeError, pa.ArrowInvalid):  # rare: file names that are not UTF-8
+            table = pa.Table.from_pylist([{k: _writable(v) for k, v in row.items()} for row in self.rows],
+                                         schema=self.schema)
+        self._write(table)
         self.n_rows += len(self.rows)
         self.rows = []
 

@@ -53,6 +53,7 @@ def run_cmd(
     """
     from nlp.component import MissingPrerequisite
     from nlp.run import run_corpus
+    from nlp.run.lock import OutdirLocked
 
     components: str | list[str] = pipeline if "," not in pipeline else [c.strip() for c in pipeline.split(",")]
     try:
@@ -60,6 +61,9 @@ def run_cmd(
                              progress=not quiet, similarity=similarity, formats=_formats(csv))
     except (KeyError, AttributeError, ImportError, MissingPrerequisite) as exc:  # unknown, broken or misordered
         typer.echo(f"error: cannot build the pipeline {pipeline!r}: {exc}", err=True)
+        raise typer.Exit(2) from exc
+    except OutdirLocked as exc:
+        typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2) from exc
     if summary.n_inputs == 0:
         typer.echo(f"no reports found in: {', '.join(map(str, inputs))}", err=True)
@@ -92,11 +96,17 @@ def similarity_cmd(
 
     Example: govnlp similarity out/demo
     """
+    from nlp.run.lock import OutdirLocked, outdir_lock
     from nlp.similarity import run_similarity
 
     if not (outdir / "sections.parquet").exists():
         typer.echo(f"error: {outdir}: no sections.parquet (not a `govnlp run` output directory?)", err=True)
         raise typer.Exit(1)
-    counts, files = run_similarity(outdir, formats=_formats(csv))
+    try:
+        with outdir_lock(outdir):
+            counts, files = run_similarity(outdir, formats=_formats(csv))
+    except OutdirLocked as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from exc
     typer.echo("rows: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
     typer.echo("outputs: " + ", ".join(files.values()))

@@ -10,6 +10,7 @@ from typing import Any
 
 from nlp.model import Report
 from nlp.run.schema import SCHEMAS, SECTION_LENGTH_COLUMNS
+from nlp.text.numbers import plain_number
 
 Rows = dict[str, list[dict[str, Any]]]
 
@@ -30,10 +31,8 @@ def _num(value: Any) -> float | None:
     if isinstance(value, (int, float)):
         return float(value)
     if isinstance(value, str):
-        try:
-            return float(value.replace(",", ""))
-        except ValueError:
-            return None
+        number = plain_number(value)
+        return None if number is None else float(number)
     return None
 
 

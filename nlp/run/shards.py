@@ -11,9 +11,11 @@ import os
 from pathlib import Path
 from typing import Any
 
-from nlp.outputs import atomic_write_text
+from nlp.io import reader_kind
+from nlp.outputs import atomic_write_text, dumps_json
 
 SHARD_DIR = "shards"
+UNREADABLE = "unreadable-"
 RUNNING_DIR = ".running"  # a marker per document being processed (crash attribution)
 
 
@@ -25,8 +27,21 @@ def content_hash(path: str | Path) -> str:
             for chunk in iter(lambda: fh.read(1 << 20), b""):
                 h.update(chunk)
     except OSError:
-        return "unreadable-" + hashlib.sha256(os.path.abspath(path).encode("utf-8")).hexdigest()[:40]
+        return UNREADABLE + hashlib.sha256(os.path.abspath(path).encode("utf-8")).hexdigest()[:40]
     return h.hexdigest()
+
+
+def document_id(path: str | Path) -> str:
+    """The identity of an input: its bytes *and* the reader its name sends it to (``<sha256>-pdf``), so
+    an HTML page saved as .txt is not merged with the .html copy, nor a .docx with a .txt of the same
+    bytes. Inputs with the same identity are analysed once."""
+    digest = content_hash(path)
+    return digest if digest.startswith(UNREADABLE) else f"{digest}-{reader_kind(path)}"
+
+
+def file_sha256(doc_id: str) -> str | None:
+    """The sha256 of the file's bytes, from its document id (None for an unreadable file)."""
+    return None if doc_id.startswith(UNREADABLE) else doc_id.split("-", 1)[0]
 
 
 class ShardStore:
@@ -40,7 +55,7 @@ class ShardStore:
         return self.root / doc_id[:2] / f"{doc_id}.json"
 
     def write(self, doc_id: str, shard: dict[str, Any]) -> None:
-        atomic_write_text(self.path(doc_id), json.dumps(shard, ensure_ascii=False))
+        atomic_write_text(self.path(doc_id), dumps_json(shard))
 
     def read(self, doc_id: str) -> dict[str, Any] | None:
         try:

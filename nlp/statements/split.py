@@ -16,14 +16,15 @@ import yaml
 
 from nlp.resources import resource_path
 from nlp.statements.cleanview import CleanView, clean_view
+from nlp.text.enumerators import HEADING_PREFIX, ITEM_STYLES, ordinal_value
 
-CN_NUM = "一二三四五六七八九十"
-_ITEM_STYLES: dict[str, str] = {
-    # style -> regex with one group capturing the ordinal
-    "shi": rf"(?:(?<=^)|(?<=[。；;：:，,\n、）)]))\s*([{CN_NUM}]{{1,2}})是",
-    "paren": rf"(?:(?<=^)|(?<=[。；;：:，,\n]))\s*[（(]([{CN_NUM}]{{1,2}})[)）]",
-    "digit": r"(?:(?<=^)|(?<=[。；;：:，,\n]))\s*([1-9])[.．、](?!\d)",
-    "ordinal": rf"(?:(?<=^)|(?<=[。；;：:，,\n]))\s*(?:第([{CN_NUM}])[，,、]|(首先)[，,])",
+# An item starts the text or follows a clause end (一是 also follows 、 and a closing bracket).
+_AFTER_CLAUSE = r"(?:(?<=^)|(?<=[。；;：:，,\n]))\s*"
+_ITEM_STYLES: dict[str, str] = {  # style -> regex; group 1 (or 2) captures the ordinal
+    "shi": r"(?:(?<=^)|(?<=[。；;：:，,\n、）)]))\s*" + ITEM_STYLES["shi"],
+    "paren": _AFTER_CLAUSE + ITEM_STYLES["paren"],
+    "digit": _AFTER_CLAUSE + ITEM_STYLES["digit"],
+    "ordinal": _AFTER_CLAUSE + ITEM_STYLES["sequence"],
 }
 
 
@@ -55,7 +56,7 @@ def markers() -> dict[str, Any]:
 @lru_cache(maxsize=1)
 def _patterns() -> dict[str, re.Pattern[str]]:
     m = markers()
-    head = rf"(?:(?<=^)|(?<=[。；;！？\n]))\s*{m['enumerator_prefix']}\s*{m['year_prefix']}"
+    head = rf"(?:(?<=^)|(?<=[。；;！？\n]))\s*{HEADING_PREFIX}\s*{m['year_prefix']}"
     return {
         "heading": re.compile(
             rf"{head}(?:(?P<measure>{m['heading_measure']})|(?P<problem>{m['heading_problem']})){m['heading_end']}"),
@@ -67,23 +68,11 @@ def _patterns() -> dict[str, re.Pattern[str]]:
     }
 
 
-def _ordinal(token: str) -> int:
-    if token.isdigit():
-        return int(token)
-    if token == "首先":
-        return 1
-    if token == "十":
-        return 10
-    if len(token) == 2 and token[0] == "十":
-        return 10 + CN_NUM.index(token[1]) + 1
-    return CN_NUM.index(token[0]) + 1
-
-
 def enumeration(text: str) -> list[int]:
     """Start offsets of the items of the earliest ordinal enumeration (1, 2, 3, …) in ``text``."""
     best: list[int] = []
     for regex in _ITEM_STYLES.values():
-        hits = [(m.start(1) if m.group(1) else m.start(2), _ordinal(m.group(1) or m.group(2)))
+        hits = [(m.start(1) if m.group(1) else m.start(2), ordinal_value(m.group(1) or m.group(2)) or 0)
                 for m in re.finditer(regex, text)]
         # item start = the enumerator itself (skip the lookbehind whitespace)
         hits = [(_item_start(text, pos), n) for pos, n in hits]
