@@ -16,10 +16,10 @@ from typing import Any
 import yaml
 
 from nlp.resources import resource_path
+from nlp.text.numerals import DIGIT_VALUES, parse_chinese
 
-_CN_DIGITS = {"〇": 0, "○": 0, "零": 0, "Ｏ": 0, "O": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5,
-              "六": 6, "七": 7, "八": 8, "九": 9}
-_CN = "〇○零ＯO一二三四五六七八九十"
+# 〇 is sometimes typed as the circle ○ or the letter O in 落款 dates (二○二四年)
+_CN = "".join(DIGIT_VALUES) + "十○OＯ"
 _DATE = re.compile(
     rf"(?P<y>(?:19|20)\d{{2}}|[二][{_CN}]{{3}})\s*年\s*(?P<m>\d{{1,2}}|[{_CN}]{{1,2}})\s*月\s*"
     rf"(?P<d>\d{{1,2}}|[{_CN}]{{1,3}})\s*日"
@@ -27,16 +27,11 @@ _DATE = re.compile(
 
 
 def _cn_number(s: str) -> int | None:
-    """Arabic digits, digit-by-digit Chinese (二〇二四) or 十-style Chinese (十七, 二十三, 三十)."""
+    """Arabic digits or a Chinese numeral (二〇二四, 十七, 二十三; nlp.text.numerals)."""
     if s.isdigit():
         return int(s)
-    if "十" in s:
-        tens, _, ones = s.partition("十")
-        t = _CN_DIGITS.get(tens, None) if tens else 1
-        o = _CN_DIGITS.get(ones, None) if ones else 0
-        return None if t is None or o is None else 10 * t + o
-    digits = [_CN_DIGITS.get(c) for c in s]
-    return None if any(d is None for d in digits) else int("".join(map(str, digits)))
+    value = parse_chinese(re.sub("[○OＯ]", "〇", s))
+    return int(value) if isinstance(value, (int, float)) and value == int(value) else None
 
 
 def parse_date(m: re.Match) -> date | None:

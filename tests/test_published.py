@@ -77,6 +77,9 @@ def test_statistics_period_and_deadlines_are_not_publication_dates():
     text = ("某某县交通运输局2020年政府信息公开工作年度报告\n本报告所列数据的统计期限自2020年1月1日起至\n"
             "2020年12月31日\n止。\n" + BODY + "截至\n2021年1月31日\n")
     assert publication_date(text) == (None, None, None)
+    # a period written with a dash and broken after it (seen on scraped pages): still not a date line
+    text = ("某某街道办事处2022年政府信息公开工作年度报告\n本报告统计期限为：2022年1月1日-\n2022年12月31日\n" + BODY)
+    assert publication_date(text) == (None, None, None)
 
 
 def test_chinese_numeral_signature_is_the_last_date_line():

@@ -235,8 +235,8 @@ def _core_dates(document: Any) -> dict[str, str]:
             value = getattr(props, key)
             if value is not None:
                 out[f"docx:{key}"] = value.date().isoformat()
-    except Exception:  # malformed core properties are not worth failing the read
-        pass
+    except Exception:  # noqa: BLE001 - malformed core properties are not worth failing the read
+        return out
     return out
 
 

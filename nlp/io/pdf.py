@@ -278,7 +278,7 @@ def _info_dates(pdf: Any) -> dict[str, str]:
     out = {}
     try:
         info = pdf.metadata or {}
-    except Exception:  # a damaged info dict must not stop the read
+    except Exception:  # noqa: BLE001 - a damaged info dict must not stop the read
         return out
     for key in ("CreationDate", "ModDate"):
         m = re.match(r"D:(\d{4})(\d{2})(\d{2})", str(info.get(key) or ""))

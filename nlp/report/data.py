@@ -64,7 +64,7 @@ def rule_descriptions() -> dict[str, str]:
 
 def rule_description(rule_id: str) -> str:
     best = ""
-    for prefix, text in rule_descriptions().items():
+    for prefix in rule_descriptions():
         if rule_id.startswith(prefix) and len(prefix) > len(best):
             best = prefix
     return rule_descriptions().get(best, "")

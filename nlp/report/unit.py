@@ -44,7 +44,7 @@ def _timeliness(doc: dict[str, Any], checks: list[dict[str, Any]]) -> str:
     raw = cells[0].get("raw") if cells else None
     rows = [["发布日期", e(doc.get("published") or "未找到")], ["日期来源", e(f"{src_zh}（{src}）" if src else "—")],
             ["依据原文", e(raw or "—")], ["法定期限", e(json.loads(d19["expected"]) if d19 and d19.get("expected") else "—")],
-            ["结论（规则 D19）", status_tag(d19["status"]) + " " + e(d19["message"]) if d19 else "未检查"]]
+            ["结论（规则 D19）", (status_tag(d19["status"]) + " " + e(d19["message"])) if d19 else "未检查"]]
     return table_html(["项目", "内容"], rows)
 
 
@@ -56,8 +56,8 @@ def _score(sheet: dict[str, Any] | None) -> str:
     levels = labels_zh()["levels"]
     rank_text = "；".join(f"{by.get(g, g)}（{e(levels.get(r['group'], r['group']) if g == 'level' else r['group'])}）"
                          f"内第 {r['rank']} / {r['n']} 名" for g, r in ranks.items())
-    out = [f'<p><span class="score">{sheet["score"]:g}</span> / {sheet["total"]:g} 分　'
-           f'<span class="muted">评分细则：{e(sheet["rubric"]["name"])} v{e(sheet["rubric"]["version"])}</span></p>',
+    out = [(f'<p><span class="score">{sheet["score"]:g}</span> / {sheet["total"]:g} 分　'
+            f'<span class="muted">评分细则：{e(sheet["rubric"]["name"])} v{e(sheet["rubric"]["version"])}</span></p>'),
            f"<p>{rank_text}</p>",
            table_html(["指标", "满分", "扣分", "得分"], [[e(i["name"]), e(f"{i['max']:g}"), e(f"{i['deducted']:g}"),
                                                   e(f"{i['score']:g}")] for i in sheet["indicators"]])]
@@ -89,8 +89,8 @@ def _tables(cells: list[dict[str, Any]], flags: dict[str, list[tuple[str, str, s
     if not cells:
         return "<p>未识别出统计表。</p>"
     lz = labels_zh()
-    out = ['<p class="legend"><span><span class="tag FAIL-t">红色</span>检查不通过的单元格</span>'
-           '<span><span class="tag UNCERTAIN-t">黄色</span>无法确定（数值缺失）</span> 上标为规则编号</p>']
+    out = [('<p class="legend"><span><span class="tag FAIL-t">红色</span>检查不通过的单元格</span>'
+            '<span><span class="tag UNCERTAIN-t">黄色</span>无法确定（数值缺失）</span> 上标为规则编号</p>')]
     by_table: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for c in cells:
         by_table[c["table"]].append(c)
