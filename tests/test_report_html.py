@@ -102,6 +102,9 @@ def test_cli_report_one_document_and_unknown_id(site):
     res = CliRunner().invoke(app, ["report", str(tmp / "out"), "--doc", doc_id[:10], "-o", str(out), "--no-embed-font"])
     assert res.exit_code == 0, res.output
     assert [p.name for p in (out / "units").iterdir()] == [f"{doc_id[:16]}.html"]
-    assert "@font-face" not in (out / "index.html").read_text(encoding="utf-8")
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert "@font-face" not in index
+    assert index.count('href="units/') == 1  # every report listed, only the written page linked
+    assert index.count("<tr>") == len(result.pages) + 1
     bad = CliRunner().invoke(app, ["report", str(tmp / "out"), "--doc", "zzzz", "-o", str(out)])
     assert bad.exit_code == 1

@@ -51,6 +51,19 @@ def test_statute_copy_of_seed_000_is_deducted_with_the_article(scored):
     assert d["evidence"][0]["value"] > 0.9
 
 
+def test_short_template_sections_are_not_copying_unless_the_rubric_says_so(rundir, scored, tmp_path):
+    # seeds 000 and 004 share the one sentence of section 六 (26 characters, similarity 1.0)
+    s = _sheet(scored, "红旗区文化街街道办事处", 2023)
+    assert not [d for d in s["deductions"] if d["deduction"] == "same_as_other_unit"]
+    path = tmp_path / "r.yaml"
+    path.write_text("indicators:\n  - id: originality\n    max: 15\n    deductions:\n"
+                    "      - {id: peer, source: similarity, field: max_sim_other, above: 0.5, points: 5, per: report}\n",
+                    encoding="utf-8")
+    s = _sheet(score_run(rundir, path, tmp_path / "s"), "红旗区文化街街道办事处", 2023)
+    ev = s["deductions"][0]["evidence"][0]
+    assert (ev["section"], ev["value"], ev["compared_agency"]) == ("other", 1.0, "红旗区洪门镇")
+
+
 @requires_shared
 def test_inconsistent_table_four_of_hongze_2023_is_deducted_with_its_cells(scored):
     # the source prints totals of 0 beside non-zero parts in table 四 (two blocks)

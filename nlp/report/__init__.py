@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from nlp.compare.labels import labels_zh
+from nlp.compare.labels import group_label, labels_zh
 from nlp.outputs import atomic_write_text
 from nlp.report.data import RunData, records
 from nlp.report.html import e, page, status_tag, table_html
@@ -38,7 +38,7 @@ def load_sheets(rundir: Path, rubric: str | Path | None = None) -> dict[str, dic
     return {s["doc_id"]: s for s in score_run(rundir, rubric, rundir / "score").sheets}
 
 
-def _index_body(data: RunData, pages: dict[str, Path]) -> str:
+def _index_body(data: RunData, outdir: Path) -> str:
     lz = labels_zh()
     docs = records(data.documents)
     checks = data._tables["checks"]
@@ -50,9 +50,9 @@ def _index_body(data: RunData, pages: dict[str, Path]) -> str:
         n_fail = int((mine["status"] == "FAIL").sum()) if len(mine) else 0
         d19 = (sheet.get("timeliness") or {}).get("status")
         rank = (sheet.get("ranks") or {}).get("level") or {}
-        link = f'<a href="{e(unit_file(did))}">{e(doc.get("agency") or did[:12])}</a>' if did in pages else e(doc.get("agency"))
+        link = f'<a href="{e(unit_file(did))}">{e(doc.get("agency") or did[:12])}</a>' if (outdir / unit_file(did)).exists() else e(doc.get("agency"))
         rows.append([link, e(doc.get("year")), e(lz["levels"].get(doc.get("level") or "unknown", doc.get("level"))),
-                     e(doc.get("region")), (e(sheet.get("score", "—")), 'class="num"'),
+                     e(group_label(doc.get("region") or "unknown", "region")), (e(sheet.get("score", "—")), 'class="num"'),
                      e(f"{rank['rank']}/{rank['n']}" if rank else ""), e(doc.get("published") or "—"),
                      status_tag(d19), (e(n_fail), 'class="num"'), e(len(sheet.get("deductions") or []))])
     head = ["单位", "年度", "层级", "省份", "得分", "层级内排名", "发布日期", "按时公布", "不通过检查", "扣分项"]
@@ -62,7 +62,8 @@ def _index_body(data: RunData, pages: dict[str, Path]) -> str:
 
 def write_reports(rundir: str | Path, outdir: str | Path, doc_ids: list[str] | None = None,
                   rubric: str | Path | None = None, embed_font: bool = True) -> ReportResult:
-    """Write the unit pages (all reports, or those whose doc_id starts with one of ``doc_ids``) and the index."""
+    """Write the unit pages (all reports, or those whose doc_id starts with one of ``doc_ids``) and the index,
+    which lists every report and links each page present in ``outdir`` (written now or before)."""
     rundir, out = Path(rundir), Path(outdir)
     data = RunData(rundir, load_sheets(rundir, rubric))
     wanted = data.doc_ids()
@@ -78,7 +79,7 @@ def write_reports(rundir: str | Path, outdir: str | Path, doc_ids: list[str] | N
         atomic_write_text(path, page(title, body, embed_font))
         result.pages[did] = path
     result.index = out / "index.html"
-    atomic_write_text(result.index, page("年度报告检查总览", _index_body(data, result.pages), embed_font))
+    atomic_write_text(result.index, page("年度报告检查总览", _index_body(data, out), embed_font))
     return result
 
 

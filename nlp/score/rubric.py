@@ -27,6 +27,7 @@ class Deduction:
     field: str | None = None
     sections: tuple[str, ...] = ()
     above: float | None = None
+    min_chars: int = 0
     condition: str | None = None
     skip_formats: tuple[str, ...] = ()
 
@@ -69,7 +70,7 @@ def _deduction(d: dict[str, Any], where: str) -> Deduction:
                      rules=rules, statuses=tuple([status] if isinstance(status, str) else status),
                      per_report=d.get("per") == "report", cap=None if d.get("cap") is None else float(d["cap"]),
                      field=d.get("field"), sections=tuple(d.get("sections") or ()),
-                     above=None if d.get("above") is None else float(d["above"]),
+                     above=None if d.get("above") is None else float(d["above"]), min_chars=int(d.get("min_chars", 0)),
                      condition=d.get("condition"), skip_formats=tuple(str(f) for f in d.get("skip_formats") or ()))
 
 

@@ -50,7 +50,7 @@ def _occurrences(ded: Deduction, doc: dict[str, Any], checks: pd.DataFrame, sim:
         out = []
         for r in rows.itertuples():
             value = _num(getattr(r, ded.field))
-            if value is None or value <= ded.above:
+            if value is None or value <= ded.above or (_num(r.n_chars) or 0) < ded.min_chars:
                 continue
             ev = {"rule": f"similarity.{ded.field}", "section": r.section, "field": ded.field, "value": value,
                   "threshold": ded.above}
