@@ -22,7 +22,7 @@ def _missing_row(path: str, doc_id: str) -> dict[str, Any]:
     return row
 
 
-def consolidate(outdir: str | Path, entries: list[tuple[str, str]], formats: tuple[str, ...] = ("parquet", "csv")
+def consolidate(outdir: str | Path, entries: list[tuple[str, str]], formats: tuple[str, ...] = ("parquet",)
                 ) -> tuple[dict[str, int], list[dict[str, str]], dict[str, str]]:
     """Write the six run tables from the shards of ``entries`` = [(path, doc_id)] in order.
 

@@ -144,7 +144,10 @@ def statement_rows(report: Report, doc_id: str) -> list[dict[str, Any]]:
         text = s.get("text")
         if text is None and start is not None and end is not None:
             text = report.text[start:end]
-        rows.append({"doc_id": doc_id, "index": i, "role": _text(s.get("role")), "status": _text(s.get("status")),
+        conf = s.get("role_confidence")
+        rows.append({"doc_id": doc_id, "index": i, "role": _text(s.get("role")),
+                     "role_confidence": float(conf) if isinstance(conf, (int, float)) else None,
+                     "status": _text(s.get("status")),
                      "themes": ";".join(str(t) for t in themes), "scores": _json(s.get("scores")),
                      "pair": _json(s.get("pair")), "start": start, "end": end, "text": _text(text)})
     return rows

@@ -58,7 +58,7 @@ def discover_inputs(inputs: Iterable[str | Path], skipped: list[tuple[str, str]]
     return [str(p) for p in found.files]
 
 
-def _crash_shard(store: ShardStore, path: str, doc_id: str, signature: str, message: str) -> DocResult:
+def crash_shard(store: ShardStore, path: str, doc_id: str, signature: str, message: str) -> DocResult:
     report = error_report(path, message)
     rows = report_rows(report, doc_id, path, None, 0.0, signature)
     store.write(doc_id, {"doc_id": doc_id, "signature": signature, "ok": False, "error": message,
@@ -125,23 +125,28 @@ def process_documents(tasks: list[tuple[str, str]], outdir: Path, components: li
             if doc_id not in suspects:
                 rest.append((path, doc_id))
             elif _run_pool([(path, doc_id)], 1, init_args, on_done):
-                on_done(_crash_shard(store, path, doc_id, signature,
+                on_done(crash_shard(store, path, doc_id, signature,
                                      f"{path}: worker process crashed while processing this document"))
         remaining = rest
 
 
 def run_corpus(inputs: Iterable[str | Path], outdir: str | Path, components: str | list[str] = "run",
                jobs: int | None = None, force: bool = False, progress: bool = True, similarity: bool = True,
-               config: dict[str, dict[str, Any]] | None = None, formats: tuple[str, ...] = ("parquet", "csv"),
-               ) -> RunSummary:
-    """Run the pipeline over every input and write the tables, shards and manifest.json to ``outdir``."""
+               config: dict[str, dict[str, Any]] | None = None, formats: tuple[str, ...] = ("parquet",),
+               scheduler: str | None = None) -> RunSummary:
+    """Run the pipeline over every input and write the tables, shards and manifest.json to ``outdir``.
+
+    ``scheduler``: process the documents on a Dask cluster (``local:N`` or a scheduler address) instead
+    of local worker processes; the outputs are the same (see :mod:`nlp.run.cluster`).
+    """
     with outdir_lock(outdir):
-        return _run_locked(inputs, Path(outdir), components, jobs, force, progress, similarity, config, formats)
+        return _run_locked(inputs, Path(outdir), components, jobs, force, progress, similarity, config, formats,
+                           scheduler)
 
 
 def _run_locked(inputs: Iterable[str | Path], outdir: Path, components: str | list[str], jobs: int | None,
                 force: bool, progress: bool, similarity: bool, config: dict[str, dict[str, Any]] | None,
-                formats: tuple[str, ...]) -> RunSummary:
+                formats: tuple[str, ...], scheduler: str | None) -> RunSummary:
     from nlp.run.consolidate import consolidate
     from nlp.run.manifest import write_manifest
 
@@ -182,7 +187,13 @@ def _run_locked(inputs: Iterable[str | Path], outdir: Path, components: str | li
         bar.update(1)
 
     try:
-        process_documents(tasks, outdir, names, jobs or os.cpu_count() or 1, config, on_done)
+        if scheduler:
+            from nlp.run.cluster import process_on_dask
+
+            Pipeline(names, config)  # fail here, once, on an unknown or broken component
+            process_on_dask(tasks, outdir, names, scheduler, config, on_done)
+        else:
+            process_documents(tasks, outdir, names, jobs or os.cpu_count() or 1, config, on_done)
     finally:
         bar.close()
         store.clear_running()

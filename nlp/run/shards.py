@@ -5,6 +5,7 @@ moment leaves only finished documents behind and a re-run neither loses nor dupl
 """
 from __future__ import annotations
 
+import gzip
 import hashlib
 import json
 import os
@@ -12,9 +13,10 @@ from pathlib import Path
 from typing import Any
 
 from nlp.io import reader_kind
-from nlp.outputs import atomic_write_text, dumps_json
+from nlp.outputs import atomic_write_bytes, dumps_json
 
 SHARD_DIR = "shards"
+SHARD_SUFFIX = ".json.gz"
 UNREADABLE = "unreadable-"
 RUNNING_DIR = ".running"  # a marker per document being processed (crash attribution)
 
@@ -52,16 +54,18 @@ class ShardStore:
         self.running = Path(outdir) / RUNNING_DIR
 
     def path(self, doc_id: str) -> Path:
-        return self.root / doc_id[:2] / f"{doc_id}.json"
+        return self.root / doc_id[:2] / f"{doc_id}{SHARD_SUFFIX}"
 
     def write(self, doc_id: str, shard: dict[str, Any]) -> None:
-        atomic_write_text(self.path(doc_id), dumps_json(shard))
+        # gzip: a shard is mostly repeated keys and section text; compressed it is a tenth of the size,
+        # which keeps a run directory within a small multiple of the input (mtime 0: same bytes each run)
+        atomic_write_bytes(self.path(doc_id), gzip.compress(dumps_json(shard).encode("utf-8"), compresslevel=6,
+                                                            mtime=0))
 
     def read(self, doc_id: str) -> dict[str, Any] | None:
         try:
-            with open(self.path(doc_id), encoding="utf-8") as fh:
-                return json.load(fh)
-        except (OSError, ValueError):
+            return json.loads(gzip.decompress(self.path(doc_id).read_bytes()))
+        except (OSError, ValueError, EOFError):  # absent, or cut short by a kill before the rename
             return None
 
     def is_done(self, doc_id: str, signature: str) -> bool:

@@ -257,7 +257,7 @@ def _statement_duplicates(outdir: Path, docs: dict[str, DocInfo], followup: Foll
     writer.add(rows)
 
 
-def run_similarity(outdir: str | Path, formats: tuple[str, ...] = ("parquet", "csv")
+def run_similarity(outdir: str | Path, formats: tuple[str, ...] = ("parquet",)
                    ) -> tuple[dict[str, int], dict[str, str]]:
     """Write similarity, near_duplicates and followup tables into a run directory."""
     outdir = Path(outdir)
