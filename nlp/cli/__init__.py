@@ -12,6 +12,7 @@ COMMAND_MODULES = (
     "nlp.cli.compare",
     "nlp.cli.score",
     "nlp.cli.report",
+    "nlp.cli.export",
     "nlp.cli.check",
     "nlp.cli.facts",
     "nlp.cli.statements",

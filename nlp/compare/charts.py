@@ -15,6 +15,7 @@ import pandas as pd
 
 from nlp.compare.fonts import cjk_rc
 from nlp.compare.labels import labels_zh, theme_names
+from nlp.indicators import indicator
 from nlp.outputs import atomic_path
 
 
@@ -64,7 +65,8 @@ def metric_chart(values: pd.DataFrame, metric: str, labels: dict[str, str], path
     text = labels_zh()["chart"]
     by_zh = labels_zh()["groupings"].get(by, by)
     groups = [g for g in labels if (values["group"] == g).any()]
-    name = labels_zh()["metrics"].get(metric)
+    ind = indicator(metric)
+    name = labels_zh()["metrics"].get(metric) or (ind.zh if ind is not None else None)
     shown = f"{name}（{metric}）" if name else metric
     with plt.rc_context(cjk_rc()):
         fig, ax = plt.subplots(figsize=(max(5, 1.2 * len(groups) + 2), 4.5))
