@@ -40,12 +40,17 @@ def _cues(text: str, prefix: str) -> dict[str, float]:
     core = strip_enumerator(text)
     core = re.sub(r"^(?:(?:19|20)\d\d年度?|下一?步|今后|对此|为此|接下来|同时|另外|此外)[，,]?", "", core)
     core = re.sub(r"^(?:我们|我[局镇乡委办县区市]|本(?:单位|部门|机关))", "", core)
+    answer = pats["answer"].search(core)
+    # the problem named in "针对…问题，已…" is the reference of the answer, not a claim of the statement
+    claim = core[answer.end():] if answer else text
     return {
         f"{prefix}measure_verb": float(bool(pats["measure_verb"].search(core))),
-        f"{prefix}problem_cue": min(len(pats["problem_cue"].findall(text)), 3) / 3,
+        f"{prefix}problem_cue": min(len(pats["problem_cue"].findall(claim)), 3) / 3,
         f"{prefix}will": float("将" in text),
         f"{prefix}done": float(bool(pats["done"].search(text))),
         f"{prefix}planned": float(bool(pats["planned"].search(text))),
+        # "针对上年度…问题，已…": names a problem but reports work done on it
+        f"{prefix}answer": float(bool(answer)),
     }
 
 

@@ -100,6 +100,8 @@ def patterns() -> dict[str, re.Pattern[str]]:
         "measure_verb": re.compile("^" + m["measure_verbs"]),
         "done": re.compile(m["done_cues"]),
         "planned": re.compile(m["planned_cues"]),
+        "answer": re.compile(m["answer_cue"]),
+        "item_tail_break": re.compile(r"(?<=[。；;！？])\s*(?=" + m["item_tail_break"] + ")"),
     }
 
 
@@ -241,6 +243,12 @@ def _block_units(view: CleanView, bs: int, be: int) -> tuple[list[tuple[int, int
         for i, s in enumerate(items):
             e = bounds[i + 1]
             if i == len(items) - 1:
+                # a sentence turning to a new point ("其次，已开通…。但…仍显不足") ends the last item
+                turn = patterns()["item_tail_break"].search(text, s, e)
+                if turn and text[turn.end():e].strip():
+                    units.append((bs + s, bs + turn.start(), True))
+                    units.extend((a, b, False) for a, b in _clauses(view, bs + turn.end(), bs + e))
+                    continue
                 # a paragraph after the last item is a tail (e.g. "目前，…已开设"), not part of the item
                 para = text.find("\n", s, e - 1)
                 if para != -1 and text[para + 1:e].strip():
