@@ -155,10 +155,12 @@ class RoleModel(BaseEstimator, ClassifierMixin):
         # a clause cut before its own measure ("…单一，今后将…") pairs with it: problem-measure pairs
         # may follow each other ("一是P，对此将M；二是P，下步将M")
         pair_start = i + 1 < len(units) and units[i + 1].merged
-        # a rectification already done ("针对上年度…问题，已…") may come before this year's problems
-        after_done = bool(patterns()["done"].search(units[i - 1].text))
-        if not new_problem_block and not pair_start:
-            t[1, 0] = -(self.item_switch_penalty if u.item or after_done else self.switch_penalty)
+        # the order constraint is about plans: work already done ("针对上年度…问题，已…", "首先，2017年我乡
+        # 已…") is reported before this year's problems, so a problem may follow it freely
+        after_done = bool(patterns()["done"].search(units[i - 1].text)) \
+            and not patterns()["planned"].search(units[i - 1].text)
+        if not new_problem_block and not pair_start and not after_done:
+            t[1, 0] = -(self.item_switch_penalty if u.item else self.switch_penalty)
         return t
 
     def state(self) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
