@@ -247,6 +247,7 @@ def run_rules(
     book: RuleBook | None = None,
 ) -> list[RuleResult]:
     """Evaluate every rule on one report; results in rule order, deterministic."""
+    import nlp.rules.legacy_rules
     import nlp.rules.table_rules
     import nlp.rules.text_rules  # noqa: F401
 

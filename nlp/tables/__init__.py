@@ -19,6 +19,7 @@ from nlp.tables import table3 as _t3
 from nlp.tables import table4 as _t4
 from nlp.tables.flat import flat_table2, flat_table3, flat_table4, map_back, reflow_pipes
 from nlp.tables.labels import find_marker
+from nlp.tables.legacy import parse_legacy_stats
 from nlp.tables.table2 import parse_table2
 from nlp.tables.table3 import parse_table3
 from nlp.tables.table4 import parse_table4
@@ -83,6 +84,19 @@ def _or_flat(res: dict[str, Any] | None, flat: Any, text: str, start: int = 0, e
 
 
 def parse_tables(text: str, sections: Any = None) -> dict[str, dict[str, Any] | None]:
+    """Parse tables 二, 三 and 四 of a report text, and the pre-2019 statistics annex.
+
+    The annex (``legacy_stats``, see :mod:`nlp.tables.legacy`) is added only when one is found.
+    """
+    out = _parse_statutory(text, sections)
+    span = _span(sections, "legacy_stats")
+    legacy = (parse_legacy_stats(text, span[0]) if span else None) or parse_legacy_stats(text)
+    if legacy is not None:
+        out["legacy_stats"] = legacy
+    return out
+
+
+def _parse_statutory(text: str, sections: Any = None) -> dict[str, dict[str, Any] | None]:
     """Parse tables 二, 三 and 四 of a report text.
 
     ``sections`` (optional): a list of :class:`~nlp.model.Section` or a dict key -> Section or
@@ -125,7 +139,7 @@ def parse_tables(text: str, sections: Any = None) -> dict[str, dict[str, Any] | 
     out["table4"] = t4
     reflowed = reflow_pipes(text) if any(_nulls(r) for r in out.values()) else None
     if reflowed is not None:  # flattened Markdown: parse again with its row breaks put back
-        alt = parse_tables(reflowed[0])
+        alt = _parse_statutory(reflowed[0])
         for name, res in alt.items():
             if _nulls(res) < _nulls(out[name]):
                 out[name] = map_back(res, reflowed[1])
@@ -143,6 +157,8 @@ def tables_to_json(parsed: dict[str, dict[str, Any] | None]) -> tuple[dict[str, 
             continue
         field = "rows" if name == "table3" else "cells"
         tables[name] = {"format": res["format"], field: res[field]}
+        if name == "legacy_stats":
+            tables[name].update(schema=res["schema"], units=res["units"])
         prov[name] = {field: res["provenance"]}
     return tables, prov
 
@@ -196,6 +212,7 @@ def _add_pdf_boxes(prov: dict[str, Any], boxes: list[list[float]]) -> None:
 __all__ = [
     "TablesComponent",
     "make_tables",
+    "parse_legacy_stats",
     "parse_table2",
     "parse_table3",
     "parse_table4",
