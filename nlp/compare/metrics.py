@@ -12,14 +12,42 @@ from nlp.compare.stats import distribution_test
 _NOT_LEVELS = {"change", "delta", "pct_change"}  # changes are not levels (domain.md §4.3)
 
 
-def metric_values(outdir: str | Path, metric: str) -> pd.DataFrame:
-    """One value per report, with its ``source``, following one quantity across the format change.
+def metric_source(metric: str) -> str:
+    """Where ``metric`` is read: "indicator" (a name of resources/indicators.yaml, English key or
+    Chinese name), "cell" (a table cell key such as table3.granted.total) or "fact" (a prose metric)."""
+    from nlp.indicators import indicator
 
-    A table beats the prose: the pre-2019 statistics annex (``legacy_stats`` rows whose ``metric``
-    is this one, e.g. 主动公开政府信息数 → active_disclosure.total), then the 2019/2021 table cell that
-    is the indicator's counterpart (收到申请数 → table 三 new_received.total), then the largest level
-    value the prose reports (repeated mentions of the same figure in one report are not summed).
+    if indicator(metric) is not None:
+        return "indicator"
+    if metric.split(".", 1)[0] in ("table2", "table3", "table4") and metric.count(".") >= 2:
+        return "cell"
+    return "fact"
+
+
+def metric_values(outdir: str | Path, metric: str) -> pd.DataFrame:
+    """One value per report, with its ``source``: an indicator, a table cell, or a quantity followed
+    across the format change.
+
+    Indicators (``indicators``) and cells (``table_cells``): the report's value; reports where it is
+    null are left out. Any other metric: a table beats the prose — the pre-2019 statistics annex
+    (``legacy_stats`` rows whose ``metric`` is this one, e.g. 主动公开政府信息数 → active_disclosure.total),
+    then the 2019/2021 table cells that are its counterpart (收到申请数 → table 三 new_received.total),
+    then the largest level value the prose reports (repeated mentions of one figure are not summed).
     """
+    source = metric_source(metric)
+    if source == "indicator":
+        from nlp.indicators import indicator
+
+        ind = read_table(outdir, "indicators", ["doc_id", "indicator", "value"])
+        ind = ind[(ind["indicator"] == indicator(metric).name) & ind["value"].notna()]
+        return ind[["doc_id", "value"]].reset_index(drop=True).assign(source="indicators")
+    if source == "cell":
+        table, rest = metric.split(".", 1)
+        row, col = rest.rsplit(".", 1)
+        cells = read_table(outdir, "table_cells", ["doc_id", "table", "row", "column", "value"])
+        cells = cells[(cells["table"] == table) & (cells["row"] == row) & (cells["column"] == col)
+                      & cells["value"].notna()]
+        return cells[["doc_id", "value"]].reset_index(drop=True).assign(source="table_cells")
     facts = read_table(outdir, "facts", ["doc_id", "metric", "value", "scope"])
     facts = facts[(facts["metric"] == metric) & facts["value"].notna() & ~facts["scope"].isin(_NOT_LEVELS)]
     parts = [_legacy_values(outdir, metric), _table_values(outdir, metric),

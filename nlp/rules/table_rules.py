@@ -66,6 +66,9 @@ def sum_equation(rule: Rule, ctx: Context) -> Iterator[RuleResult]:
     status, e, a, cells, blanks = equation(ctx, rule.params["expected"], rule.params["actual"])
     if status == UNCERTAIN:
         msg = f"{rule.description['en']}: unknown; " + _blank_note(e, a, blanks)
+        amb = [c["ref"] for c in cells if c.get("ambiguous")]
+        if amb:
+            msg += f"; {len(amb)} of them ambiguous (several digit splits fit): " + ", ".join(amb[:4])
     elif status == PASS:
         msg = f"{rule.description['en']}: {e} = {a}"
     else:
@@ -307,7 +310,7 @@ def blank_cells(rule: Rule, ctx: Context) -> Iterator[RuleResult]:
         return
     kinds: dict[str, int] = {}
     for c in nulls:
-        k = cell_semantics(c["raw"], c["start"])
+        k = "AMBIGUOUS" if c.get("ambiguous") and c.get("candidates") else cell_semantics(c["raw"], c["start"])
         kinds[k] = kinds.get(k, 0) + 1
     summary = ", ".join(f"{k} {n}" for k, n in sorted(kinds.items()))
     failing = _failing_when_zero(ctx, table)

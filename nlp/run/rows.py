@@ -71,7 +71,8 @@ def _cell_row(doc_id: str, table: str, fmt: Any, row: str, column: str, value: A
         raw = str(value)
     return {"doc_id": doc_id, "table": table, "format": _text(fmt), "row": row, "column": column,
             "value": _num(value), "raw": _text(raw), "start": _int(prov.get("start")), "end": _int(prov.get("end")),
-            "ambiguous": bool(prov.get("ambiguous")) if "ambiguous" in prov else None}
+            "ambiguous": bool(prov.get("ambiguous")) if "ambiguous" in prov else None,
+            "candidates": _json(prov.get("candidates")), "decided_by": _text(prov.get("decided_by"))}
 
 
 def table_cell_rows(report: Report, doc_id: str) -> list[dict[str, Any]]:
@@ -125,6 +126,15 @@ def legacy_stat_rows(report: Report, doc_id: str) -> list[dict[str, Any]]:
                      "label": _text(p.get("label")), "metric": meta.get("metric"),
                      "counterpart": ";".join(meta.get("counterpart") or []) or None, "comparable": meta.get("comparable")})
     return rows
+
+
+def indicator_rows(report: Report, doc_id: str, previous: Report | None = None,
+                   prev_doc_id: str | None = None) -> list[dict[str, Any]]:
+    """One row per indicator of resources/indicators.yaml (null with the reason when not computable).
+    Indicators against last year need the previous report: the run fills them in (nlp/run/crossyear.py)."""
+    from nlp.indicators import report_indicators
+
+    return [{"doc_id": doc_id, **r, "prev_doc_id": prev_doc_id} for r in report_indicators(report, previous)]
 
 
 def check_rows(report: Report, doc_id: str) -> list[dict[str, Any]]:
@@ -206,8 +216,9 @@ def report_rows(report: Report, doc_id: str, path: str, sha256: str | None, seco
         "checks": check_rows(report, doc_id) if report.ok else [],
         "facts": fact_rows(report, doc_id) if report.ok else [],
         "statements": statement_rows(report, doc_id) if report.ok else [],
+        "indicators": indicator_rows(report, doc_id) if report.ok else [],
     }
-    counts = {k: len(v) for k, v in rows.items()}
+    counts = {k: len(v) for k, v in rows.items() if k != "indicators"}
     rows["documents"] = [document_row(report, doc_id, path, sha256, seconds, pipeline, counts,
                                       report.checks or [])]
     return rows

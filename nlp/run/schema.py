@@ -30,7 +30,11 @@ SCHEMAS: dict[str, pa.Schema] = {
     ),
     "table_cells": pa.schema(
         [("doc_id", _S), ("table", _S), ("format", _S), ("row", _S), ("column", _S), ("value", _F), ("raw", _S),
-         ("start", _I), ("end", _I), ("ambiguous", _B)]
+         ("start", _I), ("end", _I), ("ambiguous", _B), ("candidates", _S), ("decided_by", _S)]
+    ),
+    "indicators": pa.schema(
+        [("doc_id", _S), ("indicator", _S), ("zh", _S), ("en", _S), ("kind", _S), ("value", _F), ("reason", _S),
+         ("formula", _S), ("prev_doc_id", _S)]
     ),
     # pre-2019 statistics annex, long form: one row per indicator printed (resources/tables/legacy_stats.yaml);
     # metric / counterpart / comparable say how the quantity continues in 2019/2021 reports

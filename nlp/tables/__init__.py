@@ -26,8 +26,13 @@ from nlp.tables.table4 import parse_table4
 
 T3_BODY_START = _t3.spec()["body_start"]
 SECTION_OF = {"table2": "active_disclosure", "table3": "applications", "table4": "review_litigation"}
-# Without table 三 to start from, table 四 is looked for only after its own heading words.
-_TABLE4_HEADINGS = ["行政复议、行政诉讼情况", "行政复议和行政诉讼情况", "行政复议行政诉讼情况"]
+
+
+def _table4_start(text: str) -> int:
+    """Without table 三 to start from: table 四's heading, or its own column words when the heading
+    was lost (table4.yaml ``headings``, ``content_markers``); -1 when neither is there."""
+    head = find_marker(text, _t4.spec()["headings"])
+    return head if head >= 0 else find_marker(text, _t4.spec()["content_markers"])
 
 
 def _span(sections: Any, key: str) -> tuple[int, int] | None:
@@ -123,7 +128,7 @@ def _parse_statutory(text: str, sections: Any = None) -> dict[str, dict[str, Any
     if t3 is not None:
         t4 = _best(text, _t4, span4, t3["span"][1] if t3["span"][1] < len(text) else t3_start)
     else:
-        head = find_marker(text, _TABLE4_HEADINGS)
+        head = _table4_start(text)
         t4 = (
             _best(text, _t4, span4, head)
             if head >= 0
@@ -132,7 +137,7 @@ def _parse_statutory(text: str, sections: Any = None) -> dict[str, dict[str, Any
     if t3 is not None:
         t4 = _or_flat(t4, flat_table4, text, t3["span"][1] if t3["span"][1] < len(text) else t3_start)
     else:
-        head = find_marker(text, _TABLE4_HEADINGS)
+        head = _table4_start(text)
         t4 = _or_flat(t4, flat_table4, text, head) if head >= 0 else t4
     if t4 is not None and t3 is not None:
         t4["format"] = t3["format"]  # table 四 is the same in both formats; report the document's
