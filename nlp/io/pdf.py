@@ -242,7 +242,7 @@ def read_pdf_file(path: Path, *, limits: ReadLimits = DEFAULT_LIMITS) -> ReadRes
                                 f"({type(exc).__name__}: {exc})") from exc
             page.close()  # free the page's parsed objects as we go
     ocr_pages = _ocr_where_needed(path, pages)
-    return assemble(path, pages, "pdf", ocr_pages)
+    return assemble(path, pages, "pdf", ocr_pages, file_dates)
 
 
 def _ocr_where_needed(path: Path, pages: list[_Page]) -> list[int]:
@@ -278,7 +278,8 @@ def _cells_of(item: TextLine | RuledTable) -> list[Any]:
     return [c for row in item.rows for c in row if c is not None]
 
 
-def assemble(path: Path, pages: list[_Page], file_format: str, ocr_pages: list[int]) -> ReadResult:
+def assemble(path: Path, pages: list[_Page], file_format: str, ocr_pages: list[int],
+             file_dates: dict[str, str] | None = None) -> ReadResult:
     """Write laid-out pages (text-layer or OCRed) into the reference text and its extras."""
     if sum(p.n_chars for p in pages) == 0:
         raise ReadError(str(path), SCANNED_MESSAGE + ("; OCR found no text" if ocr_pages else ""))
@@ -313,7 +314,7 @@ def assemble(path: Path, pages: list[_Page], file_format: str, ocr_pages: list[i
         "pages_without_text": [p.number for p in pages if p.n_chars == 0],
         # pages whose text runs sideways: read upright, boxes in that upright frame, no ruled tables
         "rotated_pages": [p.number for p in pages if p.rotated],
-        "file_dates": file_dates,
+        "file_dates": file_dates or {},
     }
     if ocr_pages:
         # [start, end, page, x0, top, x1, bottom, confidence] for every OCRed line and cell
