@@ -132,7 +132,9 @@ class ThemeClassifier:
         svc = self._svc(C).fit(x, col, sample_weight=weights)
         if k < 2:
             margins = svc.decision_function(x)
-        platt = LogisticRegression(C=1e4, solver="lbfgs", max_iter=1000).fit(margins.reshape(-1, 1), col)
+        # a mildly regularised Platt fit: on separable margins an unregularised one gives slopes so steep
+        # that probabilities saturate at 0 and 1 and the thresholds and the argmax fallback lose their order
+        platt = LogisticRegression(C=1.0, solver="lbfgs", max_iter=1000).fit(margins.reshape(-1, 1), col)
         a, c = float(platt.coef_[0, 0]), float(platt.intercept_[0])
         return a * svc.coef_[0], a * float(svc.intercept_[0]) + c
 
