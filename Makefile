@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install demo test bench lint clean
+.PHONY: install demo test test-wheel bench lint clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -20,6 +20,17 @@ demo: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
+	$(MAKE) test-wheel
+
+# A wheel installed as a user would (not editable, fresh virtual environment), then the main job on the
+# samples from outside the checkout: fails when any document fails (`govnlp run` exits 1).
+# pip reuses its cache, so only the first run downloads the dependencies.
+test-wheel: $(STAMP)
+	rm -rf dist build
+	$(BIN)/python -m pip wheel --quiet --no-deps -w dist .
+	$(PYTHON) -m venv build/wheel-venv
+	build/wheel-venv/bin/python -m pip install --quiet dist/govnlp-*.whl
+	cd build && wheel-venv/bin/govnlp run ../corpus/samples -o wheel-out --jobs 2 -q
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/tokenizer.py
@@ -31,4 +42,4 @@ lint: $(STAMP)
 	$(BIN)/ruff check nlp tests benchmarks
 
 clean:
-	rm -rf $(VENV) out build *.egg-info .pytest_cache
+	rm -rf $(VENV) out build dist *.egg-info .pytest_cache

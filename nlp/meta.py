@@ -6,6 +6,7 @@ from functools import lru_cache
 
 import yaml
 
+from nlp.component import factory, require
 from nlp.model import Meta, Report
 from nlp.normalize import normalize
 from nlp.resources import resource_path
@@ -80,8 +81,18 @@ def extract_metadata(text: str, meta: Meta | None = None, norm_text: str | None 
     return meta
 
 
-def metadata_component(report: Report) -> None:
-    """Pipeline component: fill ``report.meta`` (agency, year, level, format version)."""
-    norm = report._cache.get("norm")
-    meta = report.meta or Meta(source=report.source, file_format="txt")
-    report.meta = extract_metadata(report.text, meta, norm.text if norm is not None else None)
+class MetadataComponent:
+    """Component "metadata": agency, year, level, format version and title of ``report.meta``."""
+
+    name = "metadata"
+
+    def __call__(self, report: Report) -> Report:
+        require(report, self.name, ["norm"])
+        meta = report.meta or Meta(source=report.source, file_format="txt")
+        report.meta = extract_metadata(report.text, meta, report.norm.text)
+        return report
+
+
+@factory("metadata", requires=["norm"], assigns=["meta"])
+def make_metadata() -> MetadataComponent:
+    return MetadataComponent()

@@ -17,6 +17,7 @@ import bisect
 import re
 from dataclasses import dataclass
 
+from nlp.component import factory
 from nlp.model import Report
 
 _CHAR_MAP = {chr(c): chr(c - 0xFEE0) for c in range(0xFF10, 0xFF1A)}  # ０-９
@@ -182,6 +183,16 @@ def normalize(text: str) -> NormalizedText:
     return NormalizedText("".join(chars), text, tuple(omap))
 
 
-def normalize_component(report: Report) -> None:
-    """Pipeline component: store the normalised text in ``report._cache["norm"]``."""
-    report._cache["norm"] = normalize(report.text)
+class Normalizer:
+    """Component "normalize": ``report.norm`` = the normalised text with its offset map."""
+
+    name = "normalize"
+
+    def __call__(self, report: Report) -> Report:
+        report.norm = normalize(report.text)
+        return report
+
+
+@factory("normalize", assigns=["norm"])
+def make_normalizer() -> Normalizer:
+    return Normalizer()

@@ -1,63 +1,57 @@
-"""The report pipeline: load → normalise → segment → tables → facts → checks → statements → themes.
+"""The report pipeline: read → normalise → segment → metadata → tables → facts → checks → statements →
+themes → pairing.
 
-Components are registered by name in ``resources/pipeline.yaml`` as ``module:function``
-and imported only when a pipeline uses them. Each takes a :class:`Report` and fills the
-attributes it owns; a component never reaches into another's internals except through
-``report.extensions`` (JSON-able results) and ``report._cache`` (working objects).
+Components are registered by name in ``resources/pipeline.yaml`` as ``module:factory`` and built
+once per Pipeline (each owns its state). Each factory declares what its component requires and
+assigns (:mod:`nlp.component`); building a Pipeline checks the order and names what is missing.
+Components communicate only through the Report's typed attributes.
 """
 from __future__ import annotations
 
 import hashlib
-import importlib
 import time
-from collections.abc import Callable, Iterable
-from functools import lru_cache
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-import yaml
-
+from nlp.component import Component, analyze, create, pipeline_names, validate
 from nlp.errors import GovnlpError
 from nlp.io import ReadResult, read_document
 from nlp.model import Meta, Report
-from nlp.resources import resource_path
 
-Component = Callable[..., None]
-
-
-@lru_cache(maxsize=1)
-def _config() -> dict[str, Any]:
-    with open(resource_path("pipeline.yaml"), encoding="utf-8") as fh:
-        return yaml.safe_load(fh)
-
-
-def get_component(name: str) -> Component:
-    """The component registered under ``name`` in pipeline.yaml."""
-    target = _config()["components"].get(name)
-    if target is None:
-        raise KeyError(f"unknown pipeline component {name!r}; known: {sorted(_config()['components'])}")
-    module_name, func_name = target.split(":")
-    return getattr(importlib.import_module(module_name), func_name)
-
-
-def pipeline_names(name: str) -> list[str]:
-    return list(_config()["pipelines"][name])
+__all__ = ["Pipeline", "error_report", "parse_report", "parse_text", "pipeline_names", "report_from_read"]
 
 
 class Pipeline:
-    """An ordered list of named components, e.g. ``Pipeline("parse")`` or ``Pipeline(["normalize", "segment"])``."""
+    """An ordered list of named components, e.g. ``Pipeline("parse")`` or ``Pipeline(["normalize", "segment"])``.
+
+    ``config`` gives factory arguments per component (``{"themes": {"model": "models/x"}}``).
+    Raises :class:`nlp.component.MissingPrerequisite` when a component's prerequisites do not run before it.
+    """
 
     def __init__(self, components: str | Iterable[str] = "parse", config: dict[str, dict[str, Any]] | None = None):
         self.names = pipeline_names(components) if isinstance(components, str) else list(components)
         self.config = config or {}
-        self._funcs = [(n, get_component(n)) for n in self.names]
+        validate(self.names)
+        self.components: list[tuple[str, Component]] = [(n, create(n, **self.config.get(n, {}))) for n in self.names]
+
+    def analyze(self) -> dict[str, Any]:
+        """What each component requires and assigns, and the problems of this order (none once built)."""
+        return analyze(self.names)
+
+    def get(self, name: str) -> Component:
+        """The component object running under ``name``."""
+        for n, comp in self.components:
+            if n == name:
+                return comp
+        raise KeyError(f"no component {name!r} in pipeline {self.names}")
 
     def __call__(self, report: Report, timings: dict[str, float] | None = None) -> Report:
         """Run every component on ``report``; with ``timings``, record each component's seconds there."""
-        for name, func in self._funcs:
+        for name, comp in self.components:
             start = time.perf_counter()
             try:
-                func(report, **self.config.get(name, {}))
+                comp(report)
             except GovnlpError as exc:
                 raise GovnlpError(f"{exc} (component {name})") from exc
             if timings is not None:
@@ -81,11 +75,10 @@ class Pipeline:
 
 
 def report_from_read(read: ReadResult, sha256: str | None = None) -> Report:
-    """A fresh Report for a document the reader returned (the reader's result is kept in ``_cache``)."""
-    report = Report(source=read.source, text=read.text)
+    """A fresh Report for a document the reader returned (kept in ``Report.read``)."""
+    report = Report(source=read.source, text=read.text, read=read)
     report.meta = Meta(source=read.source, file_format=read.file_format, encoding=read.encoding,
                        n_chars=len(read.text), sha256=sha256)
-    report._cache["read"] = read
     return report
 
 

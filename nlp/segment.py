@@ -15,6 +15,7 @@ from typing import Any
 
 import yaml
 
+from nlp.component import factory, require
 from nlp.model import SECTION_KEYS, Report, Section
 from nlp.normalize import NormalizedText, normalize
 from nlp.resources import resource_path
@@ -316,8 +317,17 @@ def segment(text: str, norm: NormalizedText | None = None) -> tuple[list[Section
     return sections, missing, unmapped
 
 
-def segment_component(report: Report) -> None:
-    """Pipeline component: fill ``sections``, ``missing_sections`` and ``unmapped_sections``."""
-    norm = report._cache.get("norm") or normalize(report.text)
-    report._cache["norm"] = norm
-    report.sections, report.missing_sections, report.unmapped_sections = segment(report.text, norm)
+class Segmenter:
+    """Component "segment": ``sections``, ``missing_sections`` and ``unmapped_sections`` from ``report.norm``."""
+
+    name = "segment"
+
+    def __call__(self, report: Report) -> Report:
+        require(report, self.name, ["norm"])
+        report.sections, report.missing_sections, report.unmapped_sections = segment(report.text, report.norm)
+        return report
+
+
+@factory("segment", requires=["norm"], assigns=["sections", "missing_sections", "unmapped_sections"])
+def make_segmenter() -> Segmenter:
+    return Segmenter()

@@ -40,7 +40,7 @@ def test_parse_number_rejects_words():
 # -- seeds ------------------------------------------------------------------------------------------
 def test_seed_001_hotline_breakdown_and_coordination():
     report = seed("001")
-    facts = report.extensions["facts"]
+    facts = report.facts
     values = [f["value"] for f in facts]
     assert 12345 not in values and 2023 not in values and 2021 not in values and 30 not in values
     (hotline,) = [f for f in facts if f["value"] == 441]
@@ -58,7 +58,7 @@ def test_seed_001_hotline_breakdown_and_coordination():
 
 
 def test_seed_000_spaced_number_and_negation():
-    facts = seed("000").extensions["facts"]
+    facts = seed("000").facts
     (f553,) = by_text(facts, "553 条")
     assert f553["value"] == 553 and f553["metric"] == "active_disclosure.total" and f553["channel"] == "微信公众号"
     neg = [f for f in facts if f["metric"] == "applications.received"]
@@ -66,14 +66,14 @@ def test_seed_000_spaced_number_and_negation():
 
 
 def test_seed_002_approximation_with_space():
-    facts = seed("002").extensions["facts"]
+    facts = seed("002").facts
     (f,) = by_text(facts, "950 余件")
     assert (f["value"], f["value_min"], f["value_max"], f["qualifier"]) == (950, 950, None, "lower_bound")
     assert 12345 not in [x["value"] for x in facts]
 
 
 def test_seed_003_channels_and_fee_notice():
-    facts = seed("003").extensions["facts"]
+    facts = seed("003").facts
     parent = next(f for f in facts if f["value"] == 170)
     kids = [f for f in facts if f["parent"] == facts.index(parent)]
     assert sum(k["value"] for k in kids) == 170
@@ -84,7 +84,7 @@ def test_seed_003_channels_and_fee_notice():
 @pytest.mark.parametrize("prefix", ["000", "001", "002", "003", "004"])
 def test_seed_records_point_into_report_text_and_skip_tables(prefix):
     report = seed(prefix)
-    facts = report.extensions["facts"]
+    facts = report.facts
     tables = [report.section(k) for k in TABLE_SECTIONS]
     for i, f in enumerate(facts):
         assert set(FACT_FIELDS) <= set(f)
@@ -97,7 +97,7 @@ def test_seed_records_point_into_report_text_and_skip_tables(prefix):
 
 def test_deterministic():
     path = next(SAMPLES.glob("001_*.txt"))
-    assert nlp.parse_report(path, "facts").extensions["facts"] == nlp.parse_report(path, "facts").extensions["facts"]
+    assert nlp.parse_report(path, "facts").facts == nlp.parse_report(path, "facts").facts
 
 
 # -- hand-made variants of real layouts -------------------------------------------------------------

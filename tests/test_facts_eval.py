@@ -72,8 +72,8 @@ def test_anchor_survives_whitespace_changes():
 
 def test_pipeline_check_reads_facts():
     report = nlp.parse_report(next(SAMPLES.glob("001_*.txt")), "check")
-    assert "facts" in report.extensions
-    checks = {c["rule"]: c for c in report.extensions["checks"]}
+    assert report.facts is not None
+    checks = {c["rule"]: c for c in report.checks}
     c14 = [c for r, c in checks.items() if r.startswith("C14.breakdown.")]
     assert {c["status"] for c in c14} == {"PASS"} and len(c14) == 2
     assert any("441" in c["message"] for c in c14)

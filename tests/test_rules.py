@@ -13,6 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from test_tables_layouts import consistent_table3, consistent_table4, render
 
+from nlp.component import MissingPrerequisite
 from nlp.model import Meta, Report
 from nlp.pipeline import parse_report, parse_text
 from nlp.resources import resource_path
@@ -68,7 +69,7 @@ def table_report(
     rep = Report(
         source="<test>", text=text, meta=Meta(source="<test>", file_format="txt", level=level, year=2023)
     )
-    rep.extensions.update(tables=tables, table_provenance=prov, facts=[])
+    rep.tables, rep.table_provenance, rep.facts = tables, prov, []
     return rep
 
 
@@ -97,7 +98,7 @@ def test_rule_definitions_are_data_with_both_languages() -> None:
 @pytest.mark.parametrize("path", SEED_FILES, ids=lambda p: p.name[:3])
 def test_seeds_pass_every_table_rule(path) -> None:
     report = parse_report(path, "check")
-    results = report.extensions["checks"]
+    results = report.checks
     assert results and all(set(r) == FIELDS for r in results)
     ids = [r["rule"] for r in results]
     assert len(ids) == len(set(ids))
@@ -118,12 +119,12 @@ def test_seeds_pass_every_table_rule(path) -> None:
 
 def test_seed_text_vs_table_rules() -> None:
     r003 = by_rule(
-        parse_report(next(p for p in SEED_FILES if p.name.startswith("003")), "check").extensions["checks"]
+        parse_report(next(p for p in SEED_FILES if p.name.startswith("003")), "check").checks
     )
     assert r003["C10.no_applications"]["status"] == "PASS"  # 未接到…申请 and table new_received 0
     assert r003["C13.fee_notices"]["status"] == "PASS"  # 未发出收费通知 and other.fee_unpaid 0
     r004 = by_rule(
-        parse_report(next(p for p in SEED_FILES if p.name.startswith("004")), "check").extensions["checks"]
+        parse_report(next(p for p in SEED_FILES if p.name.startswith("004")), "check").checks
     )
     assert r004["A3.row_total.new_received"]["expected"] == 2
     assert r004["A4.block_total.litigation_direct"]["actual"] == 2
@@ -160,7 +161,7 @@ def test_breakdown_rule_uses_parent_links() -> None:
         fact(1, "1条", 4),
     ]
     report = table_report(None, None, None, text=text)
-    report.extensions["facts"] = facts
+    report.facts = facts
     rules = by_rule(run_checks(report))
     assert rules["C14.breakdown.1"]["status"] == "FAIL"  # 60 + 50 > 100 (the 含 30 is left out)
     assert rules["C14.breakdown.1"]["actual"] == 110
@@ -169,7 +170,7 @@ def test_breakdown_rule_uses_parent_links() -> None:
 
 def test_cells_of_a_result_point_into_the_text() -> None:
     report = parse_report(next(p for p in SEED_FILES if p.name.startswith("004")), "check")
-    res = by_rule(report.extensions["checks"])["A1.identity.total"]
+    res = by_rule(report.checks)["A1.identity.total"]
     refs = {c["ref"]: c for c in res["cells"]}
     assert set(refs) == {
         "table3.new_received.total",
@@ -181,15 +182,17 @@ def test_cells_of_a_result_point_into_the_text() -> None:
     assert report.text[c["start"] : c["end"]] == "2"
 
 
-def test_fallback_number_finder_used_without_facts() -> None:
-    """run_checks on a report parsed without the "facts" component uses the fallback finder."""
+def test_checks_without_facts_is_a_clear_error() -> None:
+    """No second fact finder: run_checks on a report parsed without the "facts" component says what is missing."""
     report = parse_report(next(p for p in SEED_FILES if p.name.startswith("003")), "parse")
-    assert "facts" not in report.extensions
-    rules = by_rule(run_checks(report))
+    assert report.facts is None and report.tables is not None
+    with pytest.raises(MissingPrerequisite, match=r"'checks' needs facts .*run 'facts' first"):
+        run_checks(report)
+    rules = by_rule(parse_report(next(p for p in SEED_FILES if p.name.startswith("003")), "check").checks)
     assert rules["C10.no_applications"]["status"] == "PASS"
     assert rules["C13.fee_notices"]["status"] == "PASS"
     text = report.text.replace("未接到书面或其他形式要求公开政府信息的申请", "收到政府信息公开申请3件")
-    rules = by_rule(run_checks(parse_text(text, pipeline="parse")))
+    rules = by_rule(parse_text(text, pipeline="check").checks)
     assert rules["C11.applications_received"]["status"] == "FAIL"
     assert (
         rules["C11.applications_received"]["actual"] == 3
@@ -232,7 +235,7 @@ if importlib.util.find_spec("nlp.io.pdf") is not None:  # the PDF reader (anothe
 @requires_shared
 @pytest.mark.parametrize("name", REAL_NAMES)
 def test_real_reports_table_rules(name: str) -> None:
-    results = parse_report(REAL / name, "check").extensions["checks"]
+    results = parse_report(REAL / name, "check").checks
     expected = REAL_EXPECTED.get(name, {})
     for r in results:
         if r["rule"][:2] in {"A1", "A2", "A3", "A4"}:
@@ -260,7 +263,7 @@ def test_real_pdf_text_table_rules(name: str) -> None:
     pdfplumber = pytest.importorskip("pdfplumber")
     with pdfplumber.open(REAL / name) as pdf:
         text = "\n".join(p.extract_text() or "" for p in pdf.pages)
-    results = parse_text(text, source=name, pipeline="check").extensions["checks"]
+    results = parse_text(text, source=name, pipeline="check").checks
     expected = REAL_EXPECTED.get(name, {})
     for r in results:
         if r["rule"][:2] in {"A1", "A2", "A3", "A4", "A5"}:
@@ -310,9 +313,9 @@ def test_single_changed_cell_fails_rules_that_involve_it(seed: int, fmt: str, wh
 def test_2019_format_table3_outcome_sum_uses_single_other_row() -> None:
     rng = random.Random(11)
     t3, t4 = consistent_table3(rng, "2019"), consistent_table4(rng)
-    report = parse_text(render(t3, t4, "tabs", "2019"), pipeline="parse")
-    assert report.extensions["tables"]["table3"]["format"] == "2019"
-    assert "other" in report.extensions["tables"]["table3"]["rows"]
+    report = parse_text(render(t3, t4, "tabs", "2019"), pipeline="check")
+    assert report.tables["table3"]["format"] == "2019"
+    assert "other" in report.tables["table3"]["rows"]
     results = run_checks(report)
     a2 = by_rule(results)["A2.outcome_sum.total"]
     assert a2["status"] == "PASS"
@@ -333,7 +336,7 @@ def test_blank_and_slash_cells_are_uncertain_never_pass(blank: str) -> None:
     j = cells.index(next(c for c in cells if "予以公开" in c)) + 2
     cells[j] = blank
     lines[i] = "\t".join(cells)
-    results = run_checks(parse_text("\n".join(lines), pipeline="parse"))
+    results = run_checks(parse_text("\n".join(lines), pipeline="check"))
     rules = by_rule(results)
     for rid in ("A2.outcome_sum.commercial_enterprise", "A3.row_total.granted"):
         assert rules[rid]["status"] == "UNCERTAIN", rules[rid]
@@ -405,7 +408,7 @@ def test_no_applications_text_contradicts_table() -> None:
     text = _seed_text("004")
     sentence = "本年度未收到政府信息公开申请。"
     i = text.index("（二）")
-    rules = by_rule(parse_text(text[:i] + sentence + text[i:], pipeline="check").extensions["checks"])
+    rules = by_rule(parse_text(text[:i] + sentence + text[i:], pipeline="check").checks)
     assert rules["C10.no_applications"]["status"] == "FAIL"
     assert rules["C10.no_applications"]["actual"] == 2
 
@@ -415,24 +418,24 @@ def test_problems_fee_and_year_rules() -> None:
     five = text.index("五、存在的主要问题")
     six = text.index("六、其他需要报告的事项")
     gutted = text[:five] + "五、存在的主要问题及改进情况\n\n无。\n\n六、其他需要报告的事项\n\n无。\n"
-    rules = by_rule(parse_text(gutted, pipeline="check").extensions["checks"])
+    rules = by_rule(parse_text(gutted, pipeline="check").checks)
     assert rules["D16.problems_substantive"]["status"] == "FAIL"
     assert rules["D17.fee_mention"]["status"] == "FAIL"
     assert text[five:six]  # the untouched seed passes both (test_seeds_pass_every_table_rule)
     assert "2023 年度, 新乡市" in text
     copied = text.replace("2023 年度, 新乡市", "2021 年度, 新乡市")  # a copied template
-    rules = by_rule(parse_text(copied, pipeline="check").extensions["checks"])
+    rules = by_rule(parse_text(copied, pipeline="check").checks)
     assert rules["D18.year_mismatch"]["status"] == "FAIL"
     assert 2021 in rules["D18.year_mismatch"]["actual"]
     # The previous year is flagged only as the subject of the statistics, not in comparisons.
     prev = text.replace("2023 年度, 新乡市", "2022 年度, 新乡市")
     assert (
-        by_rule(parse_text(prev, pipeline="check").extensions["checks"])["D18.year_mismatch"]["status"]
+        by_rule(parse_text(prev, pipeline="check").checks)["D18.year_mismatch"]["status"]
         == "FAIL"
     )
     compare = text.replace("2023 年度, 新乡市", "2023 年度（较2022年有所增加）, 新乡市")
     assert (
-        by_rule(parse_text(compare, pipeline="check").extensions["checks"])["D18.year_mismatch"]["status"]
+        by_rule(parse_text(compare, pipeline="check").checks)["D18.year_mismatch"]["status"]
         == "PASS"
     )
 
@@ -452,8 +455,8 @@ def test_c14_sums_each_breakdown_of_one_parent_separately():
             "全年共收到政府信息公开申请100件，其中网络申请60件、信函申请40件。"
             "其中自然人申请90件、法人或其他组织申请10件。\n")
     report = nlp.parse_text(text, pipeline="check")
-    c14 = [c for c in report.extensions["checks"] if c["rule"].startswith("C14")]
+    c14 = [c for c in report.checks if c["rule"].startswith("C14")]
     assert [(c["status"], c["actual"]) for c in c14] == [("PASS", 100), ("PASS", 100)]
     broken = nlp.parse_text(text.replace("信函申请40件", "信函申请50件"), pipeline="check")
-    statuses = [c["status"] for c in broken.extensions["checks"] if c["rule"].startswith("C14")]
+    statuses = [c["status"] for c in broken.checks if c["rule"].startswith("C14")]
     assert statuses == ["FAIL", "PASS"]

@@ -101,7 +101,7 @@ def test_table_line_memo_never_leaks_between_texts() -> None:
 def test_themes_scored_once_equal_separate_predict_and_predict_proba() -> None:
     clf = get_model()
     texts = [st["text"] for text in report_texts()
-             for st in parse_text(text, pipeline="statements").extensions["statements"]]
+             for st in parse_text(text, pipeline="statements").statement_records()]
     assert len(texts) >= 15  # the seeds alone hold 19 section-五 statements; real reports add more
     results = classify_texts(texts)
     proba = clf.predict_proba(texts)

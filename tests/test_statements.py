@@ -22,7 +22,7 @@ from nlp.statements import (
 from nlp.statements.cleanview import clean_text
 
 GOLD = ROOT / "corpus" / "annotations" / "statements.jsonl"
-PIPE = ["normalize", "segment", "metadata", "statements"]
+PIPE = ["normalize", "segment", "metadata", "statements", "pairing"]
 
 
 def _gold() -> dict[str, list[dict]]:
@@ -41,7 +41,7 @@ def _doc_path(doc: str) -> Path:
 def _check_against_gold(doc: str, gold: list[dict]) -> None:
     report = Pipeline(PIPE).from_path(_doc_path(doc))
     assert report.ok, report.error
-    got = report.extensions["statements"]
+    got = report.statement_records()
     assert [(g["role"]) for g in gold] == [s["role"] for s in got], doc
     for g, s in zip(gold, got):
         # offsets index Report.text, and the text is its whitespace-collapsed form
@@ -65,7 +65,7 @@ def test_real_statements_match_hand_annotation() -> None:
     assert len(gold) == len([p for p in REAL.iterdir() if p.suffix != ".tsv"])
     for doc, recs in gold.items():
         _check_against_gold(doc, recs)
-        got = Pipeline(PIPE).from_path(REAL / doc).extensions["statements"]
+        got = Pipeline(PIPE).from_path(REAL / doc).statement_records()
         assert [text_sha1(s["text"]) for s in got] == [g["text_sha1"] for g in recs], doc
 
 
@@ -76,7 +76,7 @@ def test_status_agrees_with_hand_labels_on_most_measures() -> None:
         path = _doc_path(doc)
         if not path.exists():
             continue
-        got = Pipeline(PIPE).from_path(path).extensions["statements"]
+        got = Pipeline(PIPE).from_path(path).statement_records()
         for g, s in zip(_gold()[doc], got):
             if g["role"] == "measure":
                 total += 1
@@ -169,19 +169,19 @@ def test_report_without_section_five_has_no_statements() -> None:
     text = "一、总体情况\n本年度公开信息10条。\n二、主动公开政府信息情况\n无。\n六、其他需要报告的事项\n无。\n"
     assert statements_from_text(text) == []
     report = Pipeline(PIPE).from_text(text)
-    assert report.extensions["statements"] == []
-    assert report.extensions["statement_summary"]["span_source"] is None
+    assert report.statement_records() == []
+    assert report.statement_summary["span_source"] is None
 
 
 def test_component_uses_fallback_when_segmenter_gives_no_problems_section() -> None:
-    from nlp.statements import statements_component
+    from nlp.component import create
 
     text = "（一）主要问题\n栏目更新不及时。\n（二）改进情况\n已建立更新台账。\n五、其他需要报告的事项\n无。"
     report = Report(source="x", text=text)
-    statements_component(report)
-    assert report.extensions["statement_summary"]["span_source"] == "subheading"
-    assert [s["role"] for s in report.extensions["statements"]] == ["problem", "measure"]
-    assert report.extensions["statements"][1]["status"] == "done"
+    create("pairing")(create("statements")(report))
+    assert report.statement_summary["span_source"] == "subheading"
+    assert [s["role"] for s in report.statement_records()] == ["problem", "measure"]
+    assert report.statement_records()[1]["status"] == "done"
 
 
 def test_statements_cli_one_line_per_statement_and_error_records(tmp_path: Path) -> None:

@@ -56,7 +56,7 @@ def test_seed_parse_with_and_without_sections_agree() -> None:
         whole = parse_tables(report.text)
         for name in ("table2", "table3", "table4"):
             field = "rows" if name == "table3" else "cells"
-            assert report.extensions["tables"][name][field] == whole[name][field]
+            assert report.tables[name][field] == whole[name][field]
 
 
 def test_parse_output_contract() -> None:
@@ -221,7 +221,7 @@ def _real_files():
 def test_real_report_all_cells_read(path) -> None:
     report = parse_report(path, "parse")
     assert report.ok, report.error
-    tables = report.extensions["tables"]
+    tables = report.tables
     assert all(tables[n] is not None for n in ("table2", "table3", "table4")), path.name
     unreadable = REAL_UNREADABLE.get(path.name, set())
     nulls = {
@@ -234,7 +234,7 @@ def test_real_report_all_cells_read(path) -> None:
     for row, total in REAL_T3_TOTALS[path.name].items():
         assert tables["table3"]["rows"][row]["total"] == total, row
     assert [tables["table4"]["cells"][k] for k in t4keys()] == REAL_T4[path.name]
-    prov = report.extensions["table_provenance"]["table3"]["rows"]
+    prov = report.table_provenance["table3"]["rows"]
     for row in prov.values():
         for p in row.values():
             if p["start"] is not None and p["raw"]:
@@ -260,8 +260,8 @@ def test_pdf_text_layout(name: str) -> None:
     with pdfplumber.open(REAL / name) as pdf:
         text = "\n".join(p.extract_text() or "" for p in pdf.pages)
     report = parse_text(text, source=name, pipeline="parse")
-    t3 = report.extensions["tables"]["table3"]
+    t3 = report.tables["table3"]
     for row, total in REAL_T3_TOTALS[name].items():
         assert t3["rows"][row]["total"] == total, row
-    assert [report.extensions["tables"]["table4"]["cells"][k] for k in t4keys()] == REAL_T4[name]
+    assert [report.tables["table4"]["cells"][k] for k in t4keys()] == REAL_T4[name]
     assert t3["format"] == ("2021" if "huaian" in name else "2019")  # 洪泽 merges （六）其他处理 (2019 row)

@@ -184,7 +184,7 @@ def test_pipeline_reads_flattened_seed_like_the_original() -> None:
     from nlp.pipeline import parse_text
 
     text = read_document(SEED_FILES[4]).text
-    a, b = parse_text(text).extensions["tables"], parse_text(flatten(text)).extensions["tables"]
+    a, b = parse_text(text).tables, parse_text(flatten(text)).tables
     assert b == a
 
 

@@ -195,12 +195,12 @@ def test_pipeline_adds_themes_and_pairs_on_a_seed() -> None:
     from nlp.pipeline import Pipeline
 
     report = Pipeline("statements").from_path(SEED_FILES[4])  # seed 004: 2 problems, 2 measures
-    sts = report.extensions["statements"]
+    sts = report.statement_records()
     assert [s["role"] for s in sts] == ["problem", "problem", "measure", "measure"]
     assert all(s["themes"] and set(s["scores"]) == set(CODES) for s in sts)
     assert "staff_capacity" in sts[0]["themes"] and "review_security_privacy" in sts[1]["themes"]
     assert 3 in sts[1]["pair"]  # the review problem is answered by the review measure
-    assert report.extensions["statement_summary"]["uncovered_problems"] == []
+    assert report.statement_summary["uncovered_problems"] == []
 
 
 def test_themes_and_evaluate_cli(tmp_path: Path) -> None:

@@ -10,9 +10,10 @@ import typer
 
 from nlp.cli._common import expand_inputs, output_stream, progress, write_jsonl
 from nlp.cli.app import app
+from nlp.component import create
 from nlp.model import Report
 from nlp.pipeline import Pipeline, pipeline_names
-from nlp.rules import run_checks, summarize
+from nlp.rules import summarize
 
 
 def _prepare_pipeline() -> Pipeline:
@@ -77,6 +78,7 @@ def check_cmd(
         typer.echo(f"no reports found in: {', '.join(map(str, paths))}", err=True)
         raise typer.Exit(1)
     pipeline = _prepare_pipeline()
+    checker = create("checks")  # the "checks" component, called with the previous report
     any_fail = False
     with output_stream(output) as fh:
         prev_report: Report | None = None
@@ -93,7 +95,7 @@ def check_cmd(
                 write_jsonl(fh, error_record(str(path), report.error or "unreadable"))
                 continue
             try:
-                results = run_checks(report, prev_report)
+                results = checker.check(report, prev_report)
             except Exception as exc:  # noqa: BLE001 — a bug on one file must not stop the batch
                 msg = f"{path}: internal error while checking: {type(exc).__name__}: {exc}"
                 typer.echo(f"error: {msg}", err=True)

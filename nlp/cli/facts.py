@@ -11,8 +11,6 @@ import typer
 from nlp.cli._common import expand_inputs, output_stream, progress, write_jsonl
 from nlp.cli.app import app, evaluate_app
 
-_ROOT = Path(__file__).resolve().parents[2]
-
 
 def _csv_header() -> list[str]:
     from nlp.facts import FACT_FIELDS
@@ -47,7 +45,7 @@ def facts_cmd(
 
     Exit code 0 when every input succeeded, 1 when any failed (its record has ok=false).
     """
-    from nlp.facts import FACT_FIELDS, extract_facts
+    from nlp.facts import FACT_FIELDS
     from nlp.pipeline import Pipeline
 
     if fmt not in ("jsonl", "csv"):
@@ -67,19 +65,19 @@ def facts_cmd(
         if fmt == "csv":
             writer = csv.DictWriter(fh, fieldnames=_csv_header(), extrasaction="ignore")
             writer.writeheader()
-        for i, t in enumerate(texts):
-            _emit(fh, fmt, writer, f"<text:{i}>", extract_facts(t, source=f"<text:{i}>"), None)
         files = expand_inputs(paths)
+        pipeline = Pipeline("facts")  # texts and files go through the same component object
+        for i, t in enumerate(texts):
+            _emit(fh, fmt, writer, f"<text:{i}>", pipeline.get("facts").extract(t, source=f"<text:{i}>"), None)
         if paths and not files:
             typer.echo(f"no reports found in: {', '.join(map(str, paths))}", err=True)
             raise typer.Exit(1)
-        pipeline = Pipeline("facts") if files else None
         for path in progress(files, "facts"):
             report = pipeline.from_path(path)
             if not report.ok:
                 failed += 1
                 typer.echo(f"error: {report.error}", err=True)
-            _emit(fh, fmt, writer, str(path), report.extensions.get("facts"), report.error)
+            _emit(fh, fmt, writer, str(path), report.facts, report.error)
     if output is not None:
         typer.echo(f"{len(texts) + len(expand_inputs(paths)) - failed} ok, {failed} failed → {output}", err=True)
     assert FACT_FIELDS  # the CSV header and the records share one schema
@@ -90,7 +88,7 @@ def facts_cmd(
 def evaluate_facts_cmd(
     gold: Path = typer.Argument(..., help="Gold JSON lines: document gold (facts.jsonl) or sentence gold (facts_tricky.jsonl)."),
     docs: list[Path] = typer.Option(None, "--docs", help="Folders holding the gold documents (repeatable). "
-                                    "Default: corpus/samples and ../shared/corpus/real."),
+                                    "Default: corpus/samples and ../shared/corpus/real from the working directory."),
     negatives: Path | None = typer.Option(None, "--negatives", help="Hard negatives (default: facts_negatives.jsonl "
                                           "next to GOLD, when present)."),
     as_json: bool = typer.Option(False, "--json", help="Print the full result (scores and every error) as JSON."),
@@ -116,10 +114,9 @@ def evaluate_facts_cmd(
     if "sentence" in records[0]:
         items = sentence_items(records, FactExtractor())
     else:
-        import os
+        from nlp.themes.data import default_doc_dirs
 
-        shared = Path(os.environ.get("GOVNLP_SHARED", _ROOT.parent / "shared"))
-        dirs = list(docs or [_ROOT / "corpus" / "samples", shared / "corpus" / "real"])
+        dirs = list(docs or default_doc_dirs())
         neg_path = negatives or gold.with_name("facts_negatives.jsonl")
         neg = read_jsonl(neg_path) if neg_path.exists() else []
         items, warnings = document_items(records, dirs, neg)

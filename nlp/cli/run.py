@@ -51,13 +51,14 @@ def run_cmd(
 
     Exit code 0 when every input succeeded, 1 when any failed (its documents row has ok=false).
     """
+    from nlp.component import MissingPrerequisite
     from nlp.run import run_corpus
 
     components: str | list[str] = pipeline if "," not in pipeline else [c.strip() for c in pipeline.split(",")]
     try:
         summary = run_corpus(inputs, outdir, components=components, jobs=jobs or None, force=force,
                              progress=not quiet, similarity=similarity, formats=_formats(csv))
-    except (KeyError, AttributeError, ImportError) as exc:  # an unknown or broken pipeline component
+    except (KeyError, AttributeError, ImportError, MissingPrerequisite) as exc:  # unknown, broken or misordered
         typer.echo(f"error: cannot build the pipeline {pipeline!r}: {exc}", err=True)
         raise typer.Exit(2) from exc
     if summary.n_inputs == 0:

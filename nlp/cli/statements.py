@@ -36,7 +36,7 @@ def statements_cmd(
     if not files:
         typer.echo(f"no reports found in: {', '.join(map(str, paths))}", err=True)
         raise typer.Exit(1)
-    names = ["normalize", "segment", "metadata", "statements"] + ([] if no_themes else ["themes"])
+    names = ["normalize", "segment", "metadata", "statements"] + ([] if no_themes else ["themes"]) + ["pairing"]
     config = {} if no_themes or model is None else {"themes": {"model": str(model)}}
     try:
         pipeline = Pipeline(names, config=config)
@@ -57,7 +57,7 @@ def statements_cmd(
                 if tasks is None:
                     write_jsonl(fh, {"source": str(path), "ok": False, "error": report.error})
                 continue
-            statements = report.extensions.get("statements", [])
+            statements = report.statement_records()
             if not statements and tasks is None:
                 write_jsonl(fh, {"source": str(path), "ok": True, "n_statements": 0,
                                  "note": "no section 五 statements found"})

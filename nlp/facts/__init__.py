@@ -1,25 +1,40 @@
 """Numeric facts from the free text of a report (domain.md §4): ``extract_facts(text)`` and the
-pipeline component ``facts_component(report)`` that fills ``report.extensions["facts"]``."""
+pipeline component "facts" (:class:`FactsComponent`) that fills ``report.facts``."""
 from __future__ import annotations
 
+from typing import Any
+
+from nlp.component import factory, require
 from nlp.facts.extractor import FACT_FIELDS, FactExtractor, extract_facts
+from nlp.facts.lexicon import Lexicon
 from nlp.model import Report
 
-_EXTRACTOR: FactExtractor | None = None
+
+class FactsComponent:
+    """Component "facts": ``report.facts`` = fact records, from ``report.norm`` and ``report.sections``;
+    offsets always refer to ``report.text``. Owns its extractor (lexicon and memos built once).
+
+    ``narrative_only``: restrict a whole report to its narrative sections (preamble, 一, 五, 六)."""
+
+    name = "facts"
+
+    def __init__(self, narrative_only: bool = True, lexicon: Lexicon | None = None):
+        self.extractor = FactExtractor(lexicon, narrative_only=narrative_only)
+
+    def extract(self, text: str, source: str | None = None) -> list[dict[str, Any]]:
+        """Facts of a bare text (a sentence or a report, normalised and regioned here)."""
+        return self.extractor.extract(text, source=source)
+
+    def __call__(self, report: Report) -> Report:
+        require(report, self.name, ["norm"])
+        report.facts = self.extractor.extract(report.text, source=report.source, sections=report.sections or None,
+                                              norm=report.norm)
+        return report
 
 
-def facts_component(report: Report, narrative_only: bool = True) -> None:
-    """Pipeline component: ``report.extensions["facts"]`` = list of fact records (issue 5 schema).
-
-    Uses the normalised text (``report._cache["norm"]``) and sections when earlier components ran;
-    offsets always refer to ``report.text``. Runs before "checks" so the C rules can read the facts.
-    """
-    global _EXTRACTOR
-    if _EXTRACTOR is None:
-        _EXTRACTOR = FactExtractor()
-    extractor = _EXTRACTOR if narrative_only else FactExtractor(_EXTRACTOR.lexicon, narrative_only=False)
-    report.extensions["facts"] = extractor.extract(
-        report.text, source=report.source, sections=report.sections or None, norm=report._cache.get("norm"))
+@factory("facts", requires=["norm", "sections"], assigns=["facts"])
+def make_facts(narrative_only: bool = True) -> FactsComponent:
+    return FactsComponent(narrative_only=narrative_only)
 
 
-__all__ = ["FACT_FIELDS", "FactExtractor", "extract_facts", "facts_component"]
+__all__ = ["FACT_FIELDS", "FactExtractor", "FactsComponent", "extract_facts", "make_facts"]

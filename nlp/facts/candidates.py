@@ -78,7 +78,6 @@ _QUANTITY_NOUN = re.compile(r"(?:数|量)(?:为|达|是|约)?[ \t]*$")
 _PERCENT_WORDS = re.compile(rf"百分之(?P<num>{_CN}|{_AR})")
 
 
-_TABLES: dict[int, tuple[Lexicon, np.ndarray]] = {}
 _CN_CODES = [ord(ch) for ch in _CN[1:-2]]  # the characters of _CN ("[…]+")
 _DIGIT, _CN_NUMERAL, _AFTER_CN, _AFTER_DIGITS = 1, 2, 4, 8
 
@@ -88,8 +87,8 @@ def _char_table(lex: Lexicon) -> np.ndarray:
     a Chinese numeral in a quantity (first character of a unit, multiplier, 余/多, range sign), may follow
     a run of digits in a candidate :func:`_candidate` can accept (the same, a number going on with , or .,
     blanks, a post-qualifier, or the punctuation after a bare count: "粉丝数 54373；")."""
-    hit = _TABLES.get(id(lex))
-    if hit is None or hit[0] is not lex:
+    table = lex.derived.get("char_table")
+    if table is None:
         table = np.zeros(0x110000, dtype=np.uint8)
         table[[ord(ch) for ch in "0123456789"]] |= _DIGIT
         table[_CN_CODES] |= _CN_NUMERAL
@@ -97,8 +96,8 @@ def _char_table(lex: Lexicon) -> np.ndarray:
         table[[ord(ch) for ch in after_cn]] |= _AFTER_CN | _AFTER_DIGITS
         after_digits = set(",. \t\n") | set("，,；;。)）、") | {w[0] for w in _POST.split("|")}
         table[[ord(ch) for ch in after_digits]] |= _AFTER_DIGITS
-        hit = _TABLES[id(lex)] = (lex, table)
-    return hit[1]
+        lex.derived["char_table"] = table
+    return table
 
 
 def _number_starts(text: str, lo: int, hi: int, lex: Lexicon) -> list[int]:

@@ -228,7 +228,7 @@ def document_items(records: list[dict[str, Any]], doc_dirs: list[Path],
             negs, lost_neg = _realigned_negatives(report.text, [r for r in negatives or [] if r["doc"] == doc])
             warnings.append(f"{doc}: reader text changed since annotation; re-found spans by anchor "
                             f"({lost} gold and {lost_neg} negative spans lost)")
-        items.append(Item(doc, report.text, gold, _indexed(report.extensions.get("facts", [])), negs))
+        items.append(Item(doc, report.text, gold, _indexed(report.facts or []), negs))
     return items, warnings
 
 

@@ -181,16 +181,12 @@ class FactExtractor:
         return out
 
 
-_DEFAULT: FactExtractor | None = None
-
-
 def extract_facts(text: str, source: str | None = None, sections: list | None = None,
                   narrative_only: bool = True) -> list[dict[str, Any]]:
     """Facts of ``text`` with the default lexicon. A short sentence is read whole; a full report is
-    restricted to its narrative sections (headings found by a light regex unless ``sections`` given)."""
-    global _DEFAULT
-    if _DEFAULT is None:
-        _DEFAULT = FactExtractor()
+    restricted to its narrative sections (headings found by a light regex unless ``sections`` given).
+
+    The default lexicon (and the tables and memos it owns) is built once; an extractor is only a view."""
     if narrative_only:
-        return _DEFAULT.extract(text, source=source, sections=sections)
-    return FactExtractor(_DEFAULT.lexicon, narrative_only=False).extract(text, source=source)
+        return FactExtractor().extract(text, source=source, sections=sections)
+    return FactExtractor(narrative_only=False).extract(text, source=source)

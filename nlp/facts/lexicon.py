@@ -64,6 +64,9 @@ class Lexicon:
     negative_name_list: tuple[str, ...] = ()
     negative_patterns: dict[str, re.Pattern[str]] = field(default_factory=dict)
     negative_requires: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # Tables and memos derived from this lexicon (character flags, guarded negative patterns, look-ups
+    # per span), built on first use and owned by the lexicon: never shared with another lexicon.
+    derived: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
 
 def _alternation(phrases: list[str]) -> str:

@@ -59,32 +59,23 @@ class NegativeMask:
 
 
 _Guarded = tuple[re.Pattern[str], re.Pattern[str] | None, Callable[[str], bool] | None]
-_GUARDS: dict[int, tuple[Lexicon, list[_Guarded]]] = {}
-
-
 def _guarded_patterns(lex: Lexicon) -> list[_Guarded]:
     """(pattern, guard, alphabet) per negative pattern, in lexicon order: guard finds any of its ``requires``
     strings; alphabet tells whether a character can be part of a match (None: unknown)."""
-    hit = _GUARDS.get(id(lex))
-    if hit is None or hit[0] is not lex:
+    triples = lex.derived.get("guarded_patterns")
+    if triples is None:
         triples = []
         for key, pattern in lex.negative_patterns.items():
             req = lex.negative_requires.get(key)
             guard = re.compile("|".join(re.escape(r) for r in req)) if req else None
             triples.append((pattern, guard, match_alphabet(pattern)))
-        hit = _GUARDS[id(lex)] = (lex, triples)
-    return hit[1]
-
-
-_CACHES: dict[int, tuple[Lexicon, dict[str, dict]]] = {}
+        lex.derived["guarded_patterns"] = triples
+    return triples
 
 
 def _cache(lex: Lexicon, name: str) -> dict:
-    """A memo of ``lex`` (held with it, so a new lexicon at a reused address never sees another's answers)."""
-    hit = _CACHES.get(id(lex))
-    if hit is None or hit[0] is not lex:
-        hit = _CACHES[id(lex)] = (lex, {})
-    memo = hit[1].setdefault(name, {})
+    """A memo of ``lex``, owned by it (a new lexicon never sees another's answers)."""
+    memo = lex.derived.setdefault(f"memo:{name}", {})
     if len(memo) > 20000:
         memo.clear()
     return memo

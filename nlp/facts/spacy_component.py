@@ -16,25 +16,28 @@ from typing import Any
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from nlp.facts.extractor import FactExtractor
+from nlp.component import create
 
 SPANS_KEY = "facts"
 
 
-class FactsComponent:
+class FactsPipe:
     """Sets ``doc._.facts`` and ``doc.spans["facts"]``. ``narrative_only``: treat the Doc as a whole report
-    and skip its table sections (default False: a Doc is usually a sentence or a paragraph)."""
+    and skip its table sections (default False: a Doc is usually a sentence or a paragraph).
+
+    Wraps the report pipeline's "facts" component object (``self.component``), so the two routes
+    cannot disagree."""
 
     def __init__(self, nlp: Language, name: str = "govnlp_facts", narrative_only: bool = False,
                  spans_key: str = SPANS_KEY):
         self.name = name
         self.spans_key = spans_key
-        self.extractor = FactExtractor(narrative_only=narrative_only)
+        self.component = create("facts", narrative_only=narrative_only)
         if not Doc.has_extension("facts"):
             Doc.set_extension("facts", default=None)
 
     def __call__(self, doc: Doc) -> Doc:
-        facts: list[dict[str, Any]] = self.extractor.extract(doc.text)
+        facts: list[dict[str, Any]] = self.component.extract(doc.text)
         doc._.facts = facts
         spans = []
         for f in facts:
@@ -46,5 +49,5 @@ class FactsComponent:
 
 
 @Language.factory("govnlp_facts", default_config={"narrative_only": False, "spans_key": SPANS_KEY})
-def make_facts_component(nlp: Language, name: str, narrative_only: bool, spans_key: str) -> FactsComponent:
-    return FactsComponent(nlp, name, narrative_only=narrative_only, spans_key=spans_key)
+def make_facts_component(nlp: Language, name: str, narrative_only: bool, spans_key: str) -> FactsPipe:
+    return FactsPipe(nlp, name, narrative_only=narrative_only, spans_key=spans_key)

@@ -1,7 +1,7 @@
 """Consistency rules of domain.md §1.5 (A1–A5, B6–B9, C10–C15, D16–D18) over a parsed report.
 
 Public surface: :func:`run_checks` (results as JSON-able dicts) and the pipeline component
-:func:`checks_component`, which fills ``report.extensions["checks"]``. Rule definitions live in
+:class:`ChecksComponent` (factory ``make_checks``), which fills ``report.checks``. Rule definitions live in
 ``resources/rules.yaml``; evaluators in :mod:`nlp.rules.table_rules` and :mod:`nlp.rules.text_rules`.
 """
 
@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from nlp.component import factory, require
 from nlp.model import Report
 from nlp.rules.engine import (
     FAIL,
@@ -16,36 +17,48 @@ from nlp.rules.engine import (
     PASS,
     STATUSES,
     UNCERTAIN,
+    RuleBook,
     RuleResult,
     load_rules,
     run_rules,
 )
 
 
-def _ensure_tables(report: Report) -> None:
-    if "tables" not in report.extensions and report.text:
-        from nlp.tables import tables_component
+class ChecksComponent:
+    """Component "checks": ``report.checks`` = rule results, from the report's tables and facts.
 
-        tables_component(report)
+    Owns the rule book (rules.yaml entries and their expansions), built once. Cross-year rules need
+    ``previous``: call :meth:`check` with the previous year's report (``govnlp check --previous``)."""
+
+    name = "checks"
+    requires = ("tables", "table_provenance", "facts")
+
+    def __init__(self, rules: str = "rules.yaml"):
+        self.book = RuleBook(load_rules(rules))
+
+    def check(self, report: Report, previous: Report | None = None) -> list[dict[str, Any]]:
+        require(report, self.name, self.requires)
+        if previous is not None:
+            require(previous, self.name, ("tables", "table_provenance"))
+        return [r.to_dict() for r in run_rules(report, previous, book=self.book)]
+
+    def __call__(self, report: Report) -> Report:
+        if report.ok:
+            report.checks = self.check(report)
+        return report
+
+
+@factory("checks", requires=list(ChecksComponent.requires) + ["sections", "meta"], assigns=["checks"])
+def make_checks(rules: str = "rules.yaml") -> ChecksComponent:
+    return ChecksComponent(rules)
 
 
 def run_checks(report: Report, previous_report: Report | None = None) -> list[dict[str, Any]]:
     """Evaluate every rule on ``report`` (and the cross-year rules against ``previous_report``).
 
-    Tables are parsed first when the report has not been through the "tables" component. Facts come
-    from ``report.extensions["facts"]`` when present, else from a small fallback number finder.
-    """
-    _ensure_tables(report)
-    if previous_report is not None:
-        _ensure_tables(previous_report)
-    return [r.to_dict() for r in run_rules(report, previous_report)]
-
-
-def checks_component(report: Report, previous: Report | None = None) -> None:
-    """Pipeline component "checks": ``report.extensions["checks"]`` = list of rule results."""
-    if not report.ok:
-        return
-    report.extensions["checks"] = run_checks(report, previous)
+    The report must have been through the "tables" and "facts" components (e.g. ``Pipeline("check")``);
+    otherwise :class:`nlp.component.MissingPrerequisite` names what is missing."""
+    return ChecksComponent().check(report, previous_report)
 
 
 def summarize(results: list[dict[str, Any]]) -> dict[str, int]:
@@ -61,9 +74,11 @@ __all__ = [
     "NOT_ASSESSABLE",
     "PASS",
     "UNCERTAIN",
+    "ChecksComponent",
+    "RuleBook",
     "RuleResult",
-    "checks_component",
     "load_rules",
+    "make_checks",
     "run_checks",
     "summarize",
 ]

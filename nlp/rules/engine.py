@@ -83,17 +83,15 @@ def load_rules(name: str = "rules.yaml") -> list[dict[str, Any]]:
 class Context:
     """What evaluators read: tables (with provenance), facts, sections, the previous report."""
 
-    def __init__(self, report: Report, previous: Report | None = None):
+    def __init__(self, report: Report, previous: Report | None = None, book: RuleBook | None = None):
         self.report = report
         self.previous = previous
-        ext = report.extensions
-        self.tables: dict[str, Any] = ext.get("tables") or {}
-        self.provenance: dict[str, Any] = ext.get("table_provenance") or {}
-        self.facts: list[dict[str, Any]] = list(ext.get("facts") or [])
-        self.prev_tables: dict[str, Any] = (previous.extensions.get("tables") or {}) if previous else {}
-        self.prev_provenance: dict[str, Any] = (
-            (previous.extensions.get("table_provenance") or {}) if previous else {}
-        )
+        self.book = book if book is not None else RuleBook()
+        self.tables: dict[str, Any] = report.tables or {}
+        self.provenance: dict[str, Any] = report.table_provenance or {}
+        self.facts: list[dict[str, Any]] = list(report.facts or [])
+        self.prev_tables: dict[str, Any] = (previous.tables or {}) if previous else {}
+        self.prev_provenance: dict[str, Any] = (previous.table_provenance or {}) if previous else {}
         self._cells: dict[tuple[str, bool], dict[str, Any]] = {}
 
     # --- cells -------------------------------------------------------------------------------
@@ -206,20 +204,30 @@ def _fill(value: Any, var: str | None, item: Any) -> Any:
     return value
 
 
-_EXPANDED: dict[tuple[int, tuple[Any, ...]], tuple[dict[str, Any], list[Rule]]] = {}
+class RuleBook:
+    """The rule entries of one rules file and their expansions (memoised: an expansion depends only on
+    the entry and its items). Built once by the checks component, which owns it."""
+
+    def __init__(self, specs: list[dict[str, Any]] | None = None):
+        self.specs = specs if specs is not None else load_rules()
+        ids = [s["id"] for s in self.specs]
+        if len(set(ids)) != len(ids):
+            raise ValueError("rules: duplicate rule ids " + ", ".join(sorted({i for i in ids if ids.count(i) > 1})))
+        self._expanded: dict[tuple[str, tuple[Any, ...]], list[Rule]] = {}
+
+    def expand(self, spec: dict[str, Any], items: tuple[Any, ...]) -> list[Rule]:
+        key = (spec["id"], items)
+        hit = self._expanded.get(key)
+        if hit is None:
+            if len(self._expanded) > 4096:
+                self._expanded.clear()
+            hit = self._expanded[key] = _expand(spec, items)
+        return hit
 
 
 def expand(spec: dict[str, Any], ctx: Context) -> list[Rule]:
-    """The rules of one rules.yaml entry (one per ``for_each`` item). The expansion depends only on
-    the entry and its items, so it is kept; the entry is kept with it, so its id stays its own."""
-    items = tuple(_for_each(spec, ctx))
-    key = (id(spec), items)
-    hit = _EXPANDED.get(key)
-    if hit is None or hit[0] is not spec:
-        if len(_EXPANDED) > 4096:
-            _EXPANDED.clear()
-        hit = _EXPANDED[key] = (spec, _expand(spec, items))
-    return hit[1]
+    """The rules of one rules.yaml entry (one per ``for_each`` item), memoised in the context's rule book."""
+    return ctx.book.expand(spec, tuple(_for_each(spec, ctx)))
 
 
 def _expand(spec: dict[str, Any], items: tuple[Any, ...]) -> list[Rule]:
@@ -235,15 +243,18 @@ def _expand(spec: dict[str, Any], items: tuple[Any, ...]) -> list[Rule]:
 
 
 def run_rules(
-    report: Report, previous: Report | None = None, specs: list[dict[str, Any]] | None = None
+    report: Report, previous: Report | None = None, specs: list[dict[str, Any]] | None = None,
+    book: RuleBook | None = None,
 ) -> list[RuleResult]:
     """Evaluate every rule on one report; results in rule order, deterministic."""
     import nlp.rules.table_rules
     import nlp.rules.text_rules  # noqa: F401
 
-    ctx = Context(report, previous)
+    if book is None or (specs is not None and specs is not book.specs):
+        book = RuleBook(specs)
+    ctx = Context(report, previous, book)
     results: list[RuleResult] = []
-    for spec in specs if specs is not None else load_rules():
+    for spec in book.specs:
         func = _EVALUATORS.get(spec["evaluator"])
         if func is None:
             raise KeyError(f"rules.yaml: rule {spec['id']} names unknown evaluator {spec['evaluator']!r}")

@@ -16,7 +16,6 @@ from nlp.rules.engine import (
     RuleResult,
     cell_record,
     evaluator,
-    load_rules,
     make,
 )
 
@@ -324,7 +323,7 @@ def _failing_when_zero(ctx: Context, table: str) -> list[str] | None:
     from nlp.rules.engine import expand
 
     ids: list[str] | None = None
-    for spec in load_rules():
+    for spec in ctx.book.specs:
         if spec["evaluator"] != "sum_equation":
             continue
         for rule in expand(spec, ctx):

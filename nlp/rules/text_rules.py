@@ -1,8 +1,7 @@
 """Evaluators of the text ↔ table rules (C10–C15) and the structure/quality rules (D16–D18).
 
-The C rules read numeric fact records from ``report.extensions["facts"]`` (the fact extractor,
-pipeline component "facts"); when that key is absent they fall back to
-:mod:`nlp.rules.fallback_facts`. A rule that has nothing to compare (the text states no such
+The C rules read the numeric fact records of ``report.facts`` (the pipeline component "facts", a
+declared prerequisite of "checks"). A rule that has nothing to compare (the text states no such
 number) is NOT_ASSESSABLE with a message starting "not applicable".
 """
 
@@ -28,12 +27,7 @@ from nlp.rules.table_rules import TABLE_NAMES
 
 
 def facts(ctx: Context) -> list[dict[str, Any]]:
-    if "facts" not in ctx.report.extensions:
-        if "_fallback_facts" not in ctx.report._cache:
-            from nlp.rules.fallback_facts import find_facts
-
-            ctx.report._cache["_fallback_facts"] = find_facts(ctx.report)
-        return ctx.report._cache["_fallback_facts"]
+    """The report's fact records (the "facts" component, a prerequisite of the checks)."""
     return ctx.facts
 
 

@@ -14,7 +14,7 @@ from nlp import __version__
 from nlp.resources import RESOURCES
 from nlp.run.shards import atomic_write_text
 
-_LIBRARIES = ("rjieba", "jieba", "spacy", "scikit-learn", "skops", "numpy", "pandas", "pyarrow", "datasketch",
+_LIBRARIES = ("rjieba", "jieba", "spacy", "scikit-learn", "numpy", "pandas", "pyarrow", "datasketch",
               "pdfplumber", "cn2an")
 _MODEL_SUFFIXES = (".skops", ".npz", ".npy", ".joblib", ".onnx", ".bin")
 

@@ -78,8 +78,8 @@ def _cell_row(doc_id: str, table: str, fmt: Any, row: str, column: str, value: A
 
 def table_cell_rows(report: Report, doc_id: str) -> list[dict[str, Any]]:
     """Long form: one row per cell. Table 二/四 keys "block.column" split at the last dot."""
-    tables = report.extensions.get("tables") or {}
-    provenance = report.extensions.get("table_provenance") or {}
+    tables = report.tables or {}
+    provenance = report.table_provenance or {}
     rows: list[dict[str, Any]] = []
     if not isinstance(tables, dict):
         return rows
@@ -108,7 +108,7 @@ def table_cell_rows(report: Report, doc_id: str) -> list[dict[str, Any]]:
 
 
 def check_rows(report: Report, doc_id: str) -> list[dict[str, Any]]:
-    checks = report.extensions.get("checks") or []
+    checks = report.checks or []
     return [{"doc_id": doc_id, "source": _text(c.get("source")), "rule": _text(c.get("rule")),
              "status": _text(c.get("status")), "severity": _text(c.get("severity")),
              "message": _text(c.get("message")), "expected": _json(c.get("expected")),
@@ -118,7 +118,7 @@ def check_rows(report: Report, doc_id: str) -> list[dict[str, Any]]:
 
 def fact_rows(report: Report, doc_id: str) -> list[dict[str, Any]]:
     rows = []
-    for f in report.extensions.get("facts") or []:
+    for f in report.facts or []:
         if not isinstance(f, dict):
             continue
         start, end = _span(f)
@@ -136,7 +136,7 @@ def fact_rows(report: Report, doc_id: str) -> list[dict[str, Any]]:
 
 def statement_rows(report: Report, doc_id: str) -> list[dict[str, Any]]:
     rows = []
-    for i, s in enumerate(report.extensions.get("statements") or []):
+    for i, s in enumerate(report.statement_records()):
         if not isinstance(s, dict):
             continue
         themes = s.get("themes") or []
@@ -188,5 +188,5 @@ def report_rows(report: Report, doc_id: str, path: str, sha256: str | None, seco
     }
     counts = {k: len(v) for k, v in rows.items()}
     rows["documents"] = [document_row(report, doc_id, path, sha256, seconds, pipeline, counts,
-                                      report.extensions.get("checks") or [])]
+                                      report.checks or [])]
     return rows

@@ -4,11 +4,14 @@
     for st in statements_from_text(open("report.txt").read()):
         print(st.role, st.status, st.text)
 
-Pipeline component ``statements_component`` fills ``report.extensions["statements"]`` and
-``["statement_summary"]``; ``nlp.themes.themes_component`` adds themes and re-pairs.
+Pipeline components: "statements" fills ``report.statements``, "themes" (``nlp.themes``) adds themes
+and scores, "pairing" pairs problems with measures and fills ``report.statement_summary``.
 """
 from __future__ import annotations
 
+from typing import Any
+
+from nlp.component import factory, require
 from nlp.model import Report
 from nlp.statements.locate import find_problems_span
 from nlp.statements.pairing import pair_statements
@@ -50,30 +53,61 @@ def statements_from_text(text: str, year: int | None = None) -> list[Statement]:
     return split_statements(text, span[0], span[1], report_year=year)
 
 
-def publish(report: Report, statements: list[Statement], how: str | None) -> None:
-    """Pair, then write the JSON-able results into ``report.extensions``."""
-    summary = pair_statements(statements)
-    summary["span_source"] = how
-    report._cache["statements"] = statements
-    report.extensions["statements"] = [s.to_dict() for s in statements]
-    report.extensions["statement_summary"] = summary
+class StatementsComponent:
+    """Component "statements": ``report.statements`` (problems and measures of 五, no themes or pairs yet)
+    and ``report.statements_source`` (how 五 was located: segment, subheading, … or None)."""
+
+    name = "statements"
+
+    def __call__(self, report: Report) -> Report:
+        span = problems_span(report)
+        report.statements = report_statements(report) if span else []
+        report.statements_source = span[2] if span else None
+        return report
 
 
-def statements_component(report: Report) -> None:
-    """Pipeline component: fills ``extensions["statements"]`` and ``["statement_summary"]``."""
-    span = problems_span(report)
-    statements = report_statements(report) if span else []
-    publish(report, statements, span[2] if span else None)
+class PairingComponent:
+    """Component "pairing": ``Statement.pair`` and ``report.statement_summary``. Pairs by order, and by
+    theme overlap when the "themes" component ran before it."""
+
+    name = "pairing"
+
+    def __init__(self, min_overlap: float = 0.5):
+        self.min_overlap = min_overlap
+
+    def pair(self, statements: list[Statement]) -> dict[str, Any]:
+        """Fill ``pair`` on each statement; the summary (uncovered problems, orphan measures)."""
+        return pair_statements(statements, min_overlap=self.min_overlap)
+
+    def __call__(self, report: Report) -> Report:
+        require(report, self.name, ["statements"])
+        summary = self.pair(report.statements)
+        summary["span_source"] = report.statements_source
+        report.statement_summary = summary
+        return report
+
+
+@factory("statements", requires=["sections", "meta"], assigns=["statements"])
+def make_statements() -> StatementsComponent:
+    return StatementsComponent()
+
+
+@factory("pairing", requires=["statements"], follows=["statement.themes"],
+         assigns=["statement.pair", "statement_summary"])
+def make_pairing(min_overlap: float = 0.5) -> PairingComponent:
+    return PairingComponent(min_overlap)
 
 
 __all__ = [
+    "PairingComponent",
     "Statement",
+    "StatementsComponent",
     "find_problems_span",
+    "make_pairing",
+    "make_statements",
     "pair_statements",
     "problems_span",
-    "publish",
     "report_statements",
     "split_statements",
-    "statements_component",
     "statements_from_text",
 ]

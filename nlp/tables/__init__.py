@@ -2,8 +2,8 @@
 
 Public surface: :func:`parse_tables` (all three), :func:`parse_table2`, :func:`parse_table3`,
 :func:`parse_table4` (one table in a span of text) and the pipeline component
-:func:`tables_component`, which fills ``report.extensions["tables"]`` and
-``report.extensions["table_provenance"]``.
+:class:`TablesComponent` (factory ``make_tables``), which fills ``report.tables`` and
+``report.table_provenance``.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ import bisect
 from types import ModuleType
 from typing import Any
 
+from nlp.component import factory
 from nlp.model import Report, Section
 from nlp.tables import table2 as _t2
 from nlp.tables import table3 as _t3
@@ -146,17 +147,24 @@ def tables_to_json(parsed: dict[str, dict[str, Any] | None]) -> tuple[dict[str, 
     return tables, prov
 
 
-def tables_component(report: Report) -> None:
-    """Pipeline component "tables": fill ``extensions["tables"]`` and ``["table_provenance"]``."""
-    parsed = parse_tables(report.text, report.sections or None)
-    report._cache["tables"] = parsed
-    tables, prov = tables_to_json(parsed)
-    read = report._cache.get("read")
-    boxes = (getattr(read, "extras", None) or {}).get("cell_boxes") if read is not None else None
-    if boxes:
-        _add_pdf_boxes(prov, boxes)
-    report.extensions["tables"] = tables
-    report.extensions["table_provenance"] = prov
+class TablesComponent:
+    """Component "tables": ``report.tables`` and ``report.table_provenance`` (PDF cells with page and box)."""
+
+    name = "tables"
+
+    def __call__(self, report: Report) -> Report:
+        tables, prov = tables_to_json(parse_tables(report.text, report.sections or None))
+        read = report.read
+        boxes = (getattr(read, "extras", None) or {}).get("cell_boxes") if read is not None else None
+        if boxes:
+            _add_pdf_boxes(prov, boxes)
+        report.tables, report.table_provenance = tables, prov
+        return report
+
+
+@factory("tables", requires=["sections"], assigns=["tables", "table_provenance"])
+def make_tables() -> TablesComponent:
+    return TablesComponent()
 
 
 def _add_pdf_boxes(prov: dict[str, Any], boxes: list[list[float]]) -> None:
@@ -186,10 +194,11 @@ def _add_pdf_boxes(prov: dict[str, Any], boxes: list[list[float]]) -> None:
 
 
 __all__ = [
+    "TablesComponent",
+    "make_tables",
     "parse_table2",
     "parse_table3",
     "parse_table4",
     "parse_tables",
-    "tables_component",
     "tables_to_json",
 ]

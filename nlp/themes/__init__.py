@@ -3,8 +3,8 @@
     from nlp.themes import classify_texts
     classify_texts(["政策解读形式单一"])   # [{"text": ..., "themes": [...], "scores": {...}}]
 
-``themes_component(report, model=None)`` adds themes and scores to the statements written by
-``nlp.statements.statements_component`` and re-pairs problems with measures.
+Pipeline component "themes" (:class:`ThemesComponent`) adds themes and scores to ``report.statements``;
+"pairing" (``nlp.statements``) then pairs problems with measures.
 """
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from nlp.component import factory, require
 from nlp.model import Report
 from nlp.themes.baseline import KeywordBaseline
 from nlp.themes.classifier import ThemeClassifier
@@ -36,20 +37,31 @@ def classify_texts(texts: Sequence[str], model: str | Path | ThemeClassifier | N
             for t, th, row in zip(texts, themes, proba)]
 
 
-def themes_component(report: Report, model: str | Path | ThemeClassifier | None = None) -> None:
-    """Pipeline component: themes + scores on each statement, then pairing and the summary."""
-    from nlp.statements import publish, statements_component
+class ThemesComponent:
+    """Component "themes": themes and scores on each of ``report.statements``. Owns its classifier,
+    loaded once when the component is built (the default model, a model directory, or a classifier)."""
 
-    if "statements" not in report._cache:
-        statements_component(report)
-    statements = report._cache["statements"]
-    if statements:
-        results = classify_texts([s.text for s in statements], model)
-        for st, res in zip(statements, results):
-            st.themes = res["themes"]
-            st.scores = res["scores"]
-    how = report.extensions.get("statement_summary", {}).get("span_source")
-    publish(report, statements, how)
+    name = "themes"
+
+    def __init__(self, model: str | Path | ThemeClassifier | KeywordBaseline | None = None):
+        self.model = get_model(model)
+
+    def assign(self, statements: Sequence[Any]) -> None:
+        """Set ``themes`` and ``scores`` on each statement."""
+        if statements:
+            for st, res in zip(statements, classify_texts([s.text for s in statements], self.model)):
+                st.themes = res["themes"]
+                st.scores = res["scores"]
+
+    def __call__(self, report: Report) -> Report:
+        require(report, self.name, ["statements"])
+        self.assign(report.statements)
+        return report
+
+
+@factory("themes", requires=["statements"], assigns=["statement.themes", "statement.scores"])
+def make_themes(model: str | Path | ThemeClassifier | None = None) -> ThemesComponent:
+    return ThemesComponent(model)
 
 
 __all__ = [
@@ -57,10 +69,11 @@ __all__ = [
     "KeywordBaseline",
     "Taxonomy",
     "ThemeClassifier",
+    "ThemesComponent",
     "classify_texts",
     "get_model",
     "load_model",
     "load_taxonomy",
+    "make_themes",
     "save_model",
-    "themes_component",
 ]

@@ -15,7 +15,14 @@ from pathlib import Path
 
 from nlp.statements.cleanview import clean_text
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
+# Training and evaluation read labelled data through explicit paths; the defaults are relative to the
+# working directory (a project checkout), never to where the package is installed.
+CORPUS_DIR = Path("corpus")
+
+
+def shared_dir() -> Path:
+    """``$GOVNLP_SHARED``, else ``../shared`` from the working directory (the real reports)."""
+    return Path(os.environ.get("GOVNLP_SHARED", "../shared"))
 
 
 @dataclass
@@ -40,8 +47,7 @@ def text_sha1(text: str) -> str:
 
 
 def default_doc_dirs() -> list[Path]:
-    shared = Path(os.environ.get("GOVNLP_SHARED", REPO_ROOT.parent / "shared"))
-    return [REPO_ROOT / "corpus" / "samples", shared / "corpus" / "real"]
+    return [CORPUS_DIR / "samples", shared_dir() / "corpus" / "real"]
 
 
 def _read(doc: str, dirs: Sequence[Path], cache: dict[str, tuple[str, str, Path] | None]
@@ -66,7 +72,7 @@ def _relocate(path: Path, sha1: str, cache: dict[Path, dict[str, str]]) -> str |
     if path not in cache:
         from nlp.pipeline import Pipeline
         report = Pipeline(["normalize", "segment", "metadata", "statements"]).from_path(path)
-        cache[path] = {text_sha1(st["text"]): st["text"] for st in report.extensions.get("statements", [])}
+        cache[path] = {text_sha1(st["text"]): st["text"] for st in report.statement_records()}
     return cache[path].get(sha1)
 
 

@@ -6,6 +6,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
+from sklearn.metrics import f1_score, precision_recall_fscore_support
 from sklearn.model_selection import GroupKFold, LeaveOneGroupOut
 
 from nlp.themes.baseline import KeywordBaseline
@@ -27,24 +28,25 @@ def indicator(labels: Sequence[Sequence[str]], classes: Sequence[str]) -> np.nda
 def scores(y_true: np.ndarray, y_pred: np.ndarray, classes: Sequence[str], min_support: int = 5) -> dict[str, Any]:
     """Per-theme P/R/F1/support; macro-F1 over themes with >= ``min_support`` gold examples; micro-F1."""
     per: dict[str, dict[str, float]] = {}
+    n = len(classes)
+    if len(y_true):
+        prec, rec, f1, _ = precision_recall_fscore_support(y_true, y_pred, average=None, labels=list(range(n)),
+                                                           zero_division=0.0)
+        micro = float(f1_score(y_true, y_pred, average="micro", zero_division=0.0))
+    else:
+        prec = rec = f1 = np.zeros(n)
+        micro = 0.0
     for j, c in enumerate(classes):
-        t, p = y_true[:, j], y_pred[:, j]
-        tp, fp, fn = int(np.sum(t & p)), int(np.sum(~t & p)), int(np.sum(t & ~p))
-        prec = tp / (tp + fp) if tp + fp else 0.0
-        rec = tp / (tp + fn) if tp + fn else 0.0
-        f1 = 2 * tp / (2 * tp + fp + fn) if tp else 0.0
-        per[c] = {"precision": round(prec, 4), "recall": round(rec, 4), "f1": round(f1, 4),
-                  "support": int(t.sum()), "predicted": int(p.sum())}
+        per[c] = {"precision": round(float(prec[j]), 4), "recall": round(float(rec[j]), 4),
+                  "f1": round(float(f1[j]), 4), "support": int(y_true[:, j].sum()),
+                  "predicted": int(y_pred[:, j].sum())}
     scored = [c for c in classes if per[c]["support"] >= min_support]
-    tp = int(np.sum(y_true & y_pred))
-    fp = int(np.sum(~y_true & y_pred))
-    fn = int(np.sum(y_true & ~y_pred))
     return {
         "per_theme": per,
         "macro_f1": round(float(np.mean([per[c]["f1"] for c in scored])), 4) if scored else None,
         "macro_f1_all_present": round(float(np.mean([per[c]["f1"] for c in classes if per[c]["support"] > 0])), 4)
         if any(per[c]["support"] for c in classes) else None,
-        "micro_f1": round(2 * tp / (2 * tp + fp + fn), 4) if tp else 0.0,
+        "micro_f1": round(micro, 4),
         "exact_match": round(float(np.mean(np.all(y_true == y_pred, axis=1))), 4) if len(y_true) else None,
         "scored_themes": scored,
         "too_few_real_examples": [c for c in classes if per[c]["support"] < min_support],

@@ -12,29 +12,32 @@ from __future__ import annotations
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from nlp.statements import pair_statements, statements_from_text
-from nlp.themes import classify_texts, get_model
+from nlp.component import create
+from nlp.statements import statements_from_text
 
 SPANS_KEY = "statements"
 
 
-class ThemesComponent:
-    """Sets ``doc._.statements``, ``doc._.statement_summary``, ``doc._.themes`` and ``doc.spans``."""
+class ThemesPipe:
+    """Sets ``doc._.statements``, ``doc._.statement_summary``, ``doc._.themes`` and ``doc.spans``.
+
+    Wraps the report pipeline's "themes" and "pairing" component objects (``self.themes``,
+    ``self.pairing``), so the two routes cannot disagree."""
 
     def __init__(self, nlp: Language, name: str = "govnlp_themes", model: str | None = None,
                  spans_key: str = SPANS_KEY):
         self.name = name
         self.spans_key = spans_key
-        self.model = get_model(model)  # load once, when the pipe is added
+        self.themes = create("themes", model=model)  # the model loads once, when the pipe is added
+        self.pairing = create("pairing")
         for attr in ("statements", "statement_summary", "themes"):
             if not Doc.has_extension(attr):
                 Doc.set_extension(attr, default=None)
 
     def __call__(self, doc: Doc) -> Doc:
         statements = statements_from_text(doc.text)
-        for st, res in zip(statements, classify_texts([s.text for s in statements], self.model)):
-            st.themes, st.scores = res["themes"], res["scores"]
-        summary = pair_statements(statements)
+        self.themes.assign(statements)
+        summary = self.pairing.pair(statements)
         doc._.statements = [s.to_dict() for s in statements]
         doc._.statement_summary = summary
         doc._.themes = sorted({t for s in statements for t in s.themes})
@@ -48,5 +51,5 @@ class ThemesComponent:
 
 
 @Language.factory("govnlp_themes", default_config={"model": None, "spans_key": SPANS_KEY})
-def make_themes_component(nlp: Language, name: str, model: str | None, spans_key: str) -> ThemesComponent:
-    return ThemesComponent(nlp, name, model=model, spans_key=spans_key)
+def make_themes_component(nlp: Language, name: str, model: str | None, spans_key: str) -> ThemesPipe:
+    return ThemesPipe(nlp, name, model=model, spans_key=spans_key)

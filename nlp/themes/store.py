@@ -9,9 +9,10 @@ from typing import Any
 
 import numpy as np
 
+from nlp.resources import model_dir
 from nlp.themes.classifier import ThemeClassifier
 
-DEFAULT_MODEL_DIR = Path(__file__).resolve().parents[2] / "models" / "themes-default"
+DEFAULT_MODEL_DIR = model_dir("themes-default")
 MODEL_JSON = "model.json"
 MODEL_ARRAYS = "arrays.npz"
 FORMAT = "govnlp-themes/1"

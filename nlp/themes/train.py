@@ -10,12 +10,12 @@ from pathlib import Path
 from typing import Any
 
 from nlp.themes.classifier import ThemeClassifier
-from nlp.themes.data import REPO_ROOT, LabelledStatement, load_statements
+from nlp.themes.data import CORPUS_DIR, LabelledStatement, load_statements
 from nlp.themes.evaluate import cross_validate, taxonomy_signals
 from nlp.themes.store import save_model
 from nlp.themes.taxonomy import Taxonomy, load_taxonomy
 
-ANNOTATIONS = REPO_ROOT / "corpus" / "annotations"
+ANNOTATIONS = CORPUS_DIR / "annotations"  # relative to the working directory (a checkout)
 # The design of `govnlp train` (design B of benchmarks/themes_designs.py, chosen by leave-one-report-out
 # cross-validation over the real reports against the previous design and design C): char 2-4-grams + word
 # TF-IDF + taxonomy signals + the domain lexicon, one Platt-calibrated linear SVM per theme. C is chosen
