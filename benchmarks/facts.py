@@ -27,7 +27,7 @@ PIECE = 20_000
 def narrative_text() -> str:
     """Narrative regions of every corpus report (tables excluded), joined."""
     import nlp
-    from nlp.facts.regions import regions_from_sections
+    from nlp.facts.spans import regions_from_sections
 
     parts = []
     for path in corpus_paths():

@@ -1,4 +1,4 @@
-"""Metadata: agency, report year, administrative level, format version, title."""
+"""Metadata: agency, report year, administrative level, province, format version, title."""
 from __future__ import annotations
 
 import re
@@ -9,6 +9,7 @@ import yaml
 from nlp.component import factory, require
 from nlp.model import Meta, Report
 from nlp.normalize import normalize
+from nlp.provinces import region_of
 from nlp.resources import resource_path
 
 _TITLE_PATTERNS = (
@@ -18,6 +19,7 @@ _TITLE_PATTERNS = (
     re.compile(r"(?P<year>(?:19|20)\d{2})年度?(?P<agency>[\u4e00-\u9fff()]{2,40}?)(?:政府信息公开|政务公开)(?:工作)?年度?报告"),
 )
 _AGENCY_NOISE = re.compile(r"^(?:标题|题目|名称|正文)[：:]?|^[#*\s]+")
+_REGION_HEAD_CHARS = 400  # the opening lines name the unit's place when the agency name does not
 _PERIOD_YEAR = re.compile(r"(?:统计|数据)[^。\n]{0,20}?(?:从|自|为)?((?:19|20)\d{2})年1月1日")
 
 # Header words that tell the 2021 and 2019 table formats apart (domain.md §1.6).
@@ -68,7 +70,7 @@ def title_agency_year(norm_text: str) -> tuple[str | None, str | None, int | Non
 
 
 def extract_metadata(text: str, meta: Meta | None = None, norm_text: str | None = None) -> Meta:
-    """Fill agency, year, level, format version and title of ``meta`` from the report text."""
+    """Fill agency, year, level, region (province), format version and title of ``meta`` from the report text."""
     norm = norm_text if norm_text is not None else normalize(text).text
     meta = meta or Meta(source="<text>", file_format="txt")
     title, agency, year = title_agency_year(norm)
@@ -77,6 +79,7 @@ def extract_metadata(text: str, meta: Meta | None = None, norm_text: str | None 
         year = int(m.group(1)) if m else None
     meta.title, meta.agency, meta.year = title, agency, year
     meta.level = admin_level(agency)
+    meta.region = region_of(agency, (title or "") + "\n" + text[:_REGION_HEAD_CHARS])
     meta.format_version = detect_format(norm)
     return meta
 

@@ -62,6 +62,7 @@ class Meta:
     agency: str | None = None
     year: int | None = None
     level: str | None = None  # province | city | county_district | township_street | department
+    region: str | None = None  # province-level region (河南, 江苏, …) or "unknown"
     format_version: str | None = None  # 2021 | 2019 | legacy
     title: str | None = None
 

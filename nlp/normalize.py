@@ -19,30 +19,23 @@ from dataclasses import dataclass
 
 from nlp.component import factory
 from nlp.model import Report
+from nlp.text.enumerators import LINE_START_ITEM
+from nlp.text.width import CLAUSE_MARKS_TO_FULLWIDTH, TEXT_MAP
 
-_CHAR_MAP = {chr(c): chr(c - 0xFEE0) for c in range(0xFF10, 0xFF1A)}  # ０-９
-_CHAR_MAP.update({chr(c): chr(c - 0xFEE0) for c in range(0xFF21, 0xFF3B)})  # Ａ-Ｚ
-_CHAR_MAP.update({chr(c): chr(c - 0xFEE0) for c in range(0xFF41, 0xFF5B)})  # ａ-ｚ
-_CHAR_MAP.update({
-    "（": "(", "）": ")", "［": "[", "］": "]", "％": "%", "＋": "+", "－": "-", "．": ".",
-    "／": "/", "＝": "=", "＜": "<", "＞": ">", "＃": "#",
-    "“": '"', "”": '"', "„": '"', "‘": "'", "’": "'", "〝": '"', "〞": '"',
-    "\u00a0": " ", "\u3000": " ", "\u2002": " ", "\u2003": " ", "\u2009": " ", "\u200b": "",
-    "\ufeff": "", "\r": "",
-})
+_CHAR_MAP = TEXT_MAP  # the one width map (nlp.text.width)
+_ASCII_CLAUSE = CLAUSE_MARKS_TO_FULLWIDTH  # "," → "，" next to CJK text
 
 # Characters the loop of normalize() must see one by one: those mapped to a space or to nothing,
 # and the ASCII clause marks; every other character maps to exactly one character.
-_SPECIAL = re.compile("[" + re.escape("".join(sorted({" ", ",", ";", ":", "?", "!"} | {
+_SPECIAL = re.compile("[" + re.escape("".join(sorted({" "} | set(_ASCII_CLAUSE) | {
     c for c, v in _CHAR_MAP.items() if v in (" ", "")}))) + "]")
 _ONE_TO_ONE = str.maketrans({c: v for c, v in _CHAR_MAP.items() if len(v) == 1 and v != " "})
 _PAGE_NUMBER = re.compile(r"^[ \t]*(?:[-—–]{1,2}[ \t]*\d{1,4}[ \t]*[-—–]{1,2}|第[ \t]*\d{1,4}[ \t]*页(?:[ \t]*[,，/]?[ \t]*共[ \t]*\d{1,4}[ \t]*页)?|\d{1,4}[ \t]*/[ \t]*\d{1,4})[ \t]*$")
 # A line that starts a heading or an enumerated item must not be glued to the previous line.
-_BLOCK_START = re.compile(r"^\s*(?:#|[(（]?[一二三四五六七八九十]{1,3}[)）、.．]|[(（]\d{1,2}[)）]|\d{1,2}[、.．](?!\d)|[一二三四五六七八九十]是|第[一二三四五六七八九十\d]+[章节部分条])")
+_BLOCK_START = re.compile(r"^\s*" + LINE_START_ITEM)
 _SENTENCE_END = set("。！？；：:;!?)）】」』\"”")
-_MIN_WRAPPED_LINE = 20
+_MIN_WRAPPED_LINE = 20  # PDF-wrapped prose lines are long; table cells and titles are short
 _MAX_HEADING_LINE = 30
-_ASCII_CLAUSE = {",": "，", ";": "；", ":": "：", "?": "？", "!": "！"}  # PDF-wrapped prose lines are long; table cells and titles are short
 
 
 def _is_cjk(ch: str) -> bool:

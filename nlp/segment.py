@@ -19,31 +19,13 @@ from nlp.component import factory, require
 from nlp.model import SECTION_KEYS, Report, Section
 from nlp.normalize import NormalizedText, normalize
 from nlp.resources import resource_path
+from nlp.text.enumerators import ordinal_class, ordinal_value
+from nlp.text.headings import INLINE_SUB_NUMBER, INLINE_TOP_NUMBER, SUB_NUMBER, TOP_NUMBER
 
-CN_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
 _LEAD = re.compile(r"^[\s#*>|]*")
-_TOP_NUMBER = re.compile(r"^(?:第)?(?P<num>[一二三四五六七八九十]{1,3}|\d{1,2})(?:部分)?\s*(?:[、，,]|\.(?!\d)|：|:)\s*")
-_SUB_NUMBER = re.compile(r"^[(](?P<num>[一二三四五六七八九十]{1,2})[)]\s*")
 _TABLE_WORDS = re.compile(r"本年|上年|结转|办理结果|新收|不予|无法提供|其他处理|总计|\d\s*$")
 _PUNCT_ONLY = re.compile(r"^[\s：:。.、*#]*$")
 _MAX_HEADING = 40
-
-
-def cn_number(token: str | None) -> int | None:
-    """'五' → 5, '十二' → 12, '3' → 3."""
-    if not token:
-        return None
-    if token.isdigit():
-        return int(token)
-    if token == "十":
-        return 10
-    if token.startswith("十"):
-        return 10 + CN_DIGITS.get(token[1], 0)
-    if len(token) == 2 and token[1] == "十":
-        return CN_DIGITS[token[0]] * 10
-    if len(token) == 3 and token[1] == "十":
-        return CN_DIGITS[token[0]] * 10 + CN_DIGITS[token[2]]
-    return CN_DIGITS.get(token)
 
 
 @lru_cache(maxsize=1)
@@ -97,7 +79,7 @@ def _find_headings(norm: str) -> tuple[list[_Heading], list[_Heading]]:
             continue
         lead = _LEAD.match(line).end()
         body = line[lead:]
-        m = _TOP_NUMBER.match(body)
+        m = TOP_NUMBER.match(body)
         number = m.group("num") if m else None
         rest_off = lead + (m.end() if m else 0)
         rest = line[rest_off:].rstrip("*# ")
@@ -113,7 +95,8 @@ def _find_headings(norm: str) -> tuple[list[_Heading], list[_Heading]]:
                 if end is None or (number is None and len(rest) > 30):
                     continue
                 expected = spec["sections"][key]["number"]
-                score = 1 + (number is not None) + 2 * (number == expected or cn_number(number) == CN_DIGITS[expected])
+                same_number = number == expected or ordinal_value(number) == ordinal_value(expected)
+                score = 1 + (number is not None) + 2 * same_number
                 mapped.append(_Heading(key, number, rest[: tm.end()], start, end, score))
                 found = True
                 break
@@ -126,14 +109,13 @@ def _find_headings(norm: str) -> tuple[list[_Heading], list[_Heading]]:
 
 # Scraped web pages lose their line breaks: headings then stand inside the running text, after
 # a sentence end, a table's last number or the start of the text.
-_INLINE_NUMBER = re.compile(r"(?P<num>[一二三四五六七八九十]{1,2})、")
 _INLINE_BOUNDARY = set("。；;：:！？!?\"”)）-—0123456789 \n\t")
 
 
 def _find_inline_headings(norm: str) -> list[_Heading]:
     spec = _spec()
     found: list[_Heading] = []
-    for m in _INLINE_NUMBER.finditer(norm):
+    for m in INLINE_TOP_NUMBER.finditer(norm):
         rest = norm[m.end(): m.end() + 40]
         for key, patterns in spec["_inline"].items():
             tm = next((t for p in patterns if (t := p.match(rest)) is not None), None)
@@ -151,18 +133,31 @@ def _find_inline_headings(norm: str) -> list[_Heading]:
 
 
 def _best_chain(cands: list[_Heading]) -> list[_Heading]:
-    """Longest chain of headings in statutory order (ties: higher score, then later position)."""
+    """Longest chain of headings in statutory order (ties: higher score, then later position).
+
+    A dynamic programme over the candidates in text order. Candidates become available as
+    predecessors once the text has passed their end; for each key only the best available one
+    matters, so each step looks at six entries instead of every earlier heading (linear, where the
+    pairwise form was quadratic on a text of many repeated headings).
+    """
     order = {k: i for i, k in enumerate(SECTION_KEYS)}
     cands = sorted(cands, key=lambda h: h.line_start)
     best: list[tuple[int, int, int]] = []  # (count, score, prev index)
+    by_end = sorted(range(len(cands)), key=lambda j: (cands[j].end, j))
+    best_of_key: dict[str, tuple[int, int, int]] = {}  # key -> (count, score, index), available ones only
+    released = 0
     for i, h in enumerate(cands):
+        while released < len(by_end) and cands[by_end[released]].end <= h.line_start:
+            j = by_end[released]
+            released += 1
+            entry_j = (best[j][0], best[j][1], j)
+            if entry_j >= best_of_key.get(cands[j].key, (0, 0, -1)):
+                best_of_key[cands[j].key] = entry_j
         entry = (1, h.score, -1)
-        for j in range(i):
-            g = cands[j]
-            if order[g.key] < order[h.key] and g.end <= h.line_start:
-                cnt, sc, _ = best[j]
-                if (cnt + 1, sc + h.score) >= entry[:2]:
-                    entry = (cnt + 1, sc + h.score, j)
+        preds = [v for k, v in best_of_key.items() if order[k] < order[h.key]]
+        if preds:
+            cnt, sc, j = max(preds)
+            entry = (cnt + 1, sc + h.score, j)
         best.append(entry)
     if not best:
         return []
@@ -174,7 +169,7 @@ def _best_chain(cands: list[_Heading]) -> list[_Heading]:
     return chain[::-1]
 
 
-_PROBLEMS_ITEM = re.compile(r"^[\s#*]*[(](?:一|二)[)].{0,24}?(?:问题|不足|改进|整改)")
+_PROBLEMS_ITEM = re.compile(rf"^[\s#*]*[(]{ordinal_class(1, 2)}[)].{{0,24}}?(?:问题|不足|改进|整改)")
 
 
 def _inferred_problems(norm: str, chain: list[_Heading]) -> _Heading | None:
@@ -197,18 +192,15 @@ def _unmapped_boundaries(chain: list[_Heading], others: list[_Heading]) -> list[
     spec = _spec()
     out = []
     for h in others:
-        n = cn_number(h.number)
+        n = ordinal_value(h.number)
         prev = [g for g in chain if g.line_start < h.line_start]
         nxt = [g for g in chain if g.line_start > h.line_start]
-        prev_n = cn_number(prev[-1].number) if prev else 0
-        next_n = cn_number(nxt[0].number) if nxt else None
+        prev_n = ordinal_value(prev[-1].number) if prev else 0
+        next_n = ordinal_value(nxt[0].number) if nxt else None
         fits = prev_n is not None and n == prev_n + 1 and (next_n is None or next_n > n)
         if fits or any(p.search(h.title) for p in spec["_unmapped"]):
             out.append(h)
     return out
-
-
-_INLINE_SUB = re.compile(r"[(](?P<num>[一二三四五])[)]")
 
 
 def _sub_candidates(body: str) -> list[tuple[str, int, int, str, int]]:
@@ -219,10 +211,10 @@ def _sub_candidates(body: str) -> list[tuple[str, int, int, str, int]]:
     cands: list[tuple[str, int, int, str, int]] = []
     if body.count("\n") < 3:
         return [(m.group("num"), m.start(), m.end(), body[m.end(): m.end() + _MAX_HEADING + 1], -1)
-                for m in _INLINE_SUB.finditer(body)]
+                for m in INLINE_SUB_NUMBER.finditer(body)]
     for start, line in _lines(body):
         lead = _LEAD.match(line).end()
-        m = _SUB_NUMBER.match(line[lead:])
+        m = SUB_NUMBER.match(line[lead:])
         if m:
             cands.append((m.group("num"), start, start + lead + m.end(), line[lead + m.end():], start + len(line)))
     return cands
@@ -235,7 +227,7 @@ def _subsections(norm: NormalizedText, original: str, body_start: int, body_end:
     last_n = 0
     ordinal = spec["overall_subsections"]["ordinal"]
     for num, start, rest_start, rest, line_end in _sub_candidates(norm.text[body_start:body_end]):
-        n = cn_number(num)
+        n = ordinal_value(num)
         if n is None or n <= last_n or n > 5:
             continue
         cut = re.search(r"[。：:]", rest)

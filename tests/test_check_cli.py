@@ -38,7 +38,7 @@ def test_check_writes_one_json_line_per_rule_and_a_summary(tmp_path) -> None:
 def test_bad_input_gives_an_error_record_and_the_run_goes_on(tmp_path) -> None:
     missing = tmp_path / "missing.txt"
     res = _runner().invoke(app, ["check", str(missing), str(_seed("000"))])
-    assert res.exit_code == 0
+    assert res.exit_code == 1  # an input that cannot be read: exit 1, as the other batch commands
     records = [json.loads(line) for line in res.stdout.splitlines()]
     errors = [r for r in records if r["status"] == "ERROR"]
     assert len(errors) == 1 and errors[0]["source"] == str(missing) and "not found" in errors[0]["message"]

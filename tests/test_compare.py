@@ -11,9 +11,9 @@ from conftest import SEED_FILES
 from typer.testing import CliRunner
 
 from nlp.cli import app
-from nlp.compare.regions import region_of
 from nlp.compare.report import ascii_labels, compare
 from nlp.compare.stats import distribution_test, proportion_test, wilson_interval
+from nlp.provinces import region_of
 from nlp.run import run_corpus
 
 PIPELINE = os.environ.get("GOVNLP_TEST_PIPELINE", "run")

@@ -10,8 +10,8 @@ from conftest import SAMPLES
 import nlp
 from nlp.facts import FACT_FIELDS, FactExtractor, extract_facts
 from nlp.facts.lexicon import build_lexicon
-from nlp.facts.numerals import parse_number
 from nlp.resources import resource_path
+from nlp.text.numbers import parse_number
 
 TABLE_SECTIONS = ("active_disclosure", "applications", "review_litigation")
 

@@ -56,3 +56,13 @@ def test_format_detected_from_header_words_not_year():
     # a 2023 report that still uses the 2019 table 二 is a 2019-format report
     meta = extract_metadata("某街道2023年政府信息公开工作年度报告\n" + t2019)
     assert meta.year == 2023 and meta.format_version == "2019"
+
+
+@requires_shared
+def test_region_is_report_metadata():
+    """The province is metadata of one report, so `parse` shows it without a corpus run."""
+    by_name = {p.name: extract_metadata(read_document(p).text) for p in REAL.iterdir() if p.suffix != ".tsv"}
+    assert by_name["kiro-2023-hongze-qu.pdf"].region == "江苏"
+    assert by_name["kiro-2024-shanghai-kewei-source.md"].region == "上海"
+    # a seed names only its district; the opening lines name the prefecture (新乡市 → 河南)
+    assert extract_metadata(read_document(SEED_FILES[0]).text).region == "河南"

@@ -12,7 +12,7 @@ from conftest import REAL, SEED_FILES, requires_shared
 
 from nlp.io import read_document
 from nlp.run import discover_inputs, run_corpus
-from nlp.run.shards import ShardStore, content_hash
+from nlp.run.shards import SHARD_SUFFIX, ShardStore, content_hash
 from nlp.run.worker import DocumentProcessor
 
 # The full "run" pipeline; GOVNLP_TEST_PIPELINE=a,b,c narrows it while a component is being built.
@@ -33,7 +33,8 @@ def _bad_inputs(tmp: Path) -> list[Path]:
 def seed_run(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("run")
     inputs = [*SEED_FILES[:3], *_bad_inputs(tmp), *SEED_FILES[3:]]
-    summary = run_corpus(inputs, tmp / "out", components=COMPONENTS, jobs=2, progress=False)
+    summary = run_corpus(inputs, tmp / "out", components=COMPONENTS, jobs=2, progress=False,
+                          formats=("parquet", "csv"))  # CSV is on request; this run asks for it
     return inputs, summary, tmp / "out"
 
 
@@ -123,11 +124,11 @@ def test_rerun_skips_done_documents_and_force_redoes_them(tmp_path):
     out = tmp_path / "out"
     first = run_corpus(SEED_FILES[:2], out, components=COMPONENTS, jobs=1, progress=False, similarity=False)
     store = ShardStore(out)
-    mtimes = {p: p.stat().st_mtime_ns for p in store.root.rglob("*.json")}
+    mtimes = {p: p.stat().st_mtime_ns for p in store.root.rglob("*" + SHARD_SUFFIX)}
     assert first.n_processed == 2 and len(mtimes) == 2
     again = run_corpus(SEED_FILES[:2], out, components=COMPONENTS, jobs=1, progress=False, similarity=False)
     assert again.n_processed == 0 and again.n_skipped == 2
-    assert {p: p.stat().st_mtime_ns for p in store.root.rglob("*.json")} == mtimes
+    assert {p: p.stat().st_mtime_ns for p in store.root.rglob("*" + SHARD_SUFFIX)} == mtimes
     forced = run_corpus(SEED_FILES[:2], out, components=COMPONENTS, jobs=1, progress=False, similarity=False,
                         force=True)
     assert forced.n_processed == 2
@@ -226,13 +227,13 @@ def test_killed_run_resumes_without_loss_or_duplicates(tmp_path):
     store = ShardStore(out)
     deadline = time.time() + 60
     while time.time() < deadline and proc.poll() is None:
-        if store.root.is_dir() and sum(1 for _ in store.root.rglob("*.json")) >= 8:
+        if store.root.is_dir() and sum(1 for _ in store.root.rglob("*" + SHARD_SUFFIX)) >= 8:
             break
         time.sleep(0.01)
     if proc.poll() is None:
         os.killpg(proc.pid, signal.SIGKILL)
     proc.wait()
-    done_before = sum(1 for _ in store.root.rglob("*.json"))
+    done_before = sum(1 for _ in store.root.rglob("*" + SHARD_SUFFIX))
     assert 8 <= done_before < n  # killed mid-way
     summary = run_corpus([corpus], out, components=COMPONENTS, jobs=2, progress=False, similarity=False)
     assert summary.n_processed == n - done_before and summary.n_skipped == done_before

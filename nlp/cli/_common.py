@@ -1,37 +1,30 @@
-"""Helpers shared by batch commands: input discovery, progress, atomic JSON-lines output."""
+"""Helpers shared by batch commands: input discovery, progress, JSON-lines output (written atomically)."""
 from __future__ import annotations
 
-import json
-import os
 import sys
-import tempfile
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
 from pathlib import Path
 from typing import IO, Any
 
-from nlp.io import SUPPORTED_SUFFIXES
+import typer
+
+from nlp.io.inputs import find_inputs
+from nlp.outputs import dumps_json, output_stream
+
+__all__ = ["expand_inputs", "output_stream", "progress", "write_jsonl"]
 
 
 def expand_inputs(paths: Iterable[str | Path]) -> list[Path]:
-    """Files as given, directories expanded recursively to supported reports (sorted, de-duplicated).
+    """Files as given, folders expanded recursively to supported reports (sorted, de-duplicated).
 
-    A path that does not exist is kept, so that it yields an error record downstream.
+    A path named on the command line is kept whatever it is, so that it yields its own record; what
+    is passed over inside a folder (links that loop or dangle, FIFOs, unreadable folders) gets a
+    warning line on stderr.
     """
-    out: list[Path] = []
-    seen: set[Path] = set()
-    for raw in paths:
-        p = Path(raw)
-        items = (
-            sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in SUPPORTED_SUFFIXES)
-            if p.is_dir() else [p]
-        )
-        for f in items:
-            key = f.resolve()
-            if key not in seen:
-                seen.add(key)
-                out.append(f)
-    return out
+    found = find_inputs(paths)
+    for path, reason in found.skipped:
+        typer.echo(f"warning: skipped {path}: {reason}", err=True)
+    return found.files
 
 
 def progress(items: list, desc: str) -> Iterable:
@@ -42,25 +35,5 @@ def progress(items: list, desc: str) -> Iterable:
                 disable=len(items) < 2 or not sys.stderr.isatty())
 
 
-@contextmanager
-def output_stream(path: str | Path | None) -> Iterator[IO[str]]:
-    """stdout, or a file written atomically (temporary file in the same folder, renamed on success)."""
-    if path is None or str(path) == "-":
-        yield sys.stdout
-        sys.stdout.flush()
-        return
-    target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            yield fh
-        os.replace(tmp, target)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
-
-
 def write_jsonl(fh: IO[str], record: dict[str, Any]) -> None:
-    fh.write(json.dumps(record, ensure_ascii=False) + "\n")
+    fh.write(dumps_json(record) + "\n")

@@ -71,7 +71,8 @@ def check_cmd(
 
     Example: govnlp check report_2024.pdf --previous report_2023.pdf
 
-    Exit code 0 when the tool ran (even if rules FAIL); with --strict, 2 when any rule FAILs.
+    Exit code 0 when every input was checked (even if rules FAIL), 1 when an input could not be read
+    (its ERROR record is written, the others are checked); with --strict, 2 when any rule FAILs.
     """
     files = expand_inputs(paths)
     if not files:
@@ -79,7 +80,7 @@ def check_cmd(
         raise typer.Exit(1)
     pipeline = _prepare_pipeline()
     checker = create("checks")  # the "checks" component, called with the previous report
-    any_fail = False
+    any_fail = any_error = False
     with output_stream(output) as fh:
         prev_report: Report | None = None
         if previous is not None:
@@ -91,6 +92,7 @@ def check_cmd(
         for path in progress(files, "check"):
             report = pipeline.from_path(path)
             if not report.ok:
+                any_error = True
                 typer.echo(f"error: {report.error}", err=True)
                 write_jsonl(fh, error_record(str(path), report.error or "unreadable"))
                 continue
@@ -98,6 +100,7 @@ def check_cmd(
                 results = checker.check(report, prev_report)
             except Exception as exc:  # noqa: BLE001 — a bug on one file must not stop the batch
                 msg = f"{path}: internal error while checking: {type(exc).__name__}: {exc}"
+                any_error = True
                 typer.echo(f"error: {msg}", err=True)
                 write_jsonl(fh, error_record(str(path), msg))
                 continue
@@ -106,4 +109,4 @@ def check_cmd(
             any_fail |= any(r["status"] == "FAIL" for r in results)
             for line in summary_lines(str(path), results):
                 typer.echo(line, err=True)
-    raise typer.Exit(2 if strict and any_fail else 0)
+    raise typer.Exit(2 if strict and any_fail else 1 if any_error else 0)

@@ -37,8 +37,11 @@ def run_cmd(
                                  "comma-separated component list (e.g. normalize,segment,metadata)."),
     similarity: bool = typer.Option(True, "--similarity/--no-similarity",
                                     help="Also compute copying/boilerplate/follow-up tables (govnlp similarity)."),
-    csv: bool = typer.Option(True, "--csv/--no-csv", help="Also write every table as CSV (Parquet always)."),
+    csv: bool = typer.Option(False, "--csv/--no-csv", help="Also write every table as CSV (Parquet always)."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
+    scheduler: str | None = typer.Option(None, "--scheduler", help="Process documents on a Dask cluster: "
+                                         "local:N (a LocalCluster of N workers) or a scheduler address "
+                                         "(tcp://host:8786); needs govnlp[dask] and an OUTDIR the workers share."),
 ) -> None:
     """Run the whole pipeline on every report, in parallel, into analysis-ready tables.
 
@@ -53,13 +56,18 @@ def run_cmd(
     """
     from nlp.component import MissingPrerequisite
     from nlp.run import run_corpus
+    from nlp.run.lock import OutdirLocked
 
     components: str | list[str] = pipeline if "," not in pipeline else [c.strip() for c in pipeline.split(",")]
     try:
         summary = run_corpus(inputs, outdir, components=components, jobs=jobs or None, force=force,
-                             progress=not quiet, similarity=similarity, formats=_formats(csv))
+                             progress=not quiet, similarity=similarity, formats=_formats(csv),
+                             scheduler=scheduler)
     except (KeyError, AttributeError, ImportError, MissingPrerequisite) as exc:  # unknown, broken or misordered
         typer.echo(f"error: cannot build the pipeline {pipeline!r}: {exc}", err=True)
+        raise typer.Exit(2) from exc
+    except (OutdirLocked, RuntimeError) as exc:  # another writer; or --scheduler without Dask installed
+        typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2) from exc
     if summary.n_inputs == 0:
         typer.echo(f"no reports found in: {', '.join(map(str, inputs))}", err=True)
@@ -81,7 +89,7 @@ def run_cmd(
 @app.command("similarity")
 def similarity_cmd(
     outdir: Path = typer.Argument(..., help="A directory written by `govnlp run`."),
-    csv: bool = typer.Option(True, "--csv/--no-csv", help="Also write the tables as CSV (Parquet always)."),
+    csv: bool = typer.Option(False, "--csv/--no-csv", help="Also write the tables as CSV (Parquet always)."),
 ) -> None:
     """Copying, boilerplate and year-over-year follow-up over a finished run directory.
 
@@ -92,11 +100,17 @@ def similarity_cmd(
 
     Example: govnlp similarity out/demo
     """
+    from nlp.run.lock import OutdirLocked, outdir_lock
     from nlp.similarity import run_similarity
 
     if not (outdir / "sections.parquet").exists():
         typer.echo(f"error: {outdir}: no sections.parquet (not a `govnlp run` output directory?)", err=True)
         raise typer.Exit(1)
-    counts, files = run_similarity(outdir, formats=_formats(csv))
+    try:
+        with outdir_lock(outdir):
+            counts, files = run_similarity(outdir, formats=_formats(csv))
+    except OutdirLocked as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from exc
     typer.echo("rows: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
     typer.echo("outputs: " + ", ".join(files.values()))

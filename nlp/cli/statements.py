@@ -6,7 +6,7 @@ from pathlib import Path
 import typer
 
 from nlp.cli._common import expand_inputs, output_stream, progress, write_jsonl
-from nlp.cli.app import app
+from nlp.cli.app import app, evaluate_app
 from nlp.pipeline import Pipeline
 from nlp.themes.labelstudio import model_version, statement_task, write_tasks
 
@@ -20,9 +20,10 @@ def statements_cmd(
     fmt: str = typer.Option("jsonl", "--format", help="jsonl (default) or labelstudio: a JSON list of Label Studio "
                             "tasks pre-annotated with the model's themes (see `govnlp labelstudio-config`)."),
 ) -> None:
-    """One JSON line per statement: {source, start, end, text, role, status, themes, scores, pair}.
+    """One JSON line per statement: {source, start, end, text, role, role_confidence, status, themes, scores, pair}.
 
-    start/end index the reference text (`govnlp text FILE`); pair lists the indices (0-based, per
+    start/end index the reference text (`govnlp text FILE`) and text is exactly that slice; role comes
+    from the role model (models/roles-default), role_confidence is its posterior; pair lists the indices (0-based, per
     report) of the statements a problem or measure is paired with. A report without statements
     yields one line {source, ok: true, n_statements: 0}; a bad file one line {source, ok: false, error}.
 
@@ -69,3 +70,31 @@ def statements_cmd(
         if tasks is not None:
             write_tasks(tasks, fh)
     raise typer.Exit(1 if failed else 0)
+
+
+@evaluate_app.command("statements")
+def evaluate_statements_cmd(
+    by_layout: bool = typer.Option(True, "--by-layout/--by-format", help="Also one row per layout."),
+) -> None:
+    """Section-五 statements: found rate and role accuracy, leave-one-report-out, beside the marker baseline.
+
+    Gold: corpus/annotations/section5_dev.jsonl (written passages) and statements.jsonl (seeds and the
+    real reports in ../shared, when present). Example: govnlp evaluate statements --by-format
+    """
+    from nlp.statements.evaluate import format_table, load_real, load_written, rates, score
+    from nlp.statements.split import split_statements
+    from nlp.statements.train_roles import leave_one_report_out, synthetic_examples
+
+    real, skipped = load_real()
+    docs = load_written() + real
+    model = leave_one_report_out(docs, synthetic_examples())
+    base = score(docs, lambda d: split_statements(d.text, *d.span, report_year=d.year, roles="markers"))
+    keys = ["all", "format:2021", "format:2019", "format:2008"]
+    if by_layout:
+        keys += sorted(k for k in model["groups"] if k.startswith("layout:"))
+    typer.echo(format_table({"model (LORO)": model, "markers": base}, keys))
+    r = rates(model["groups"]["all"])
+    typer.echo(f"model: problem acc {r['problem_acc']}, measure acc {r['measure_acc']}, "
+               f"status acc {r['status_acc']} (found measures); sections with no statement: {len(model['empty'])}")
+    for note in skipped:
+        typer.echo(f"skipped: {note}", err=True)

@@ -9,6 +9,7 @@ import typer
 
 from nlp.cli._common import output_stream, write_jsonl
 from nlp.cli.app import app, evaluate_app
+from nlp.errors import GovnlpError
 
 
 @app.command("themes")
@@ -25,7 +26,7 @@ def themes_cmd(
 
     try:
         clf = get_model(model)
-    except (FileNotFoundError, ValueError) as exc:
+    except (FileNotFoundError, ValueError, GovnlpError) as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2) from exc
     if dash not in (None, "-"):
@@ -128,7 +129,7 @@ def evaluate_themes_cmd(
                                 else None)
         tax = load_taxonomy(tax_path)
         loaded = load_statements(data, docs or None)
-    except (FileNotFoundError, ValueError) as exc:
+    except (FileNotFoundError, ValueError, GovnlpError) as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2) from exc
     for s in loaded.skipped:

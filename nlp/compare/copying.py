@@ -6,9 +6,10 @@ from pathlib import Path
 import pandas as pd
 
 from nlp.compare.data import documents, read_table
+from nlp.resources import thresholds
 
-STATUTE_COPY = 0.5  # a section with half its shingles from the 条例 is a statute copy
-PEER_COPY = 0.8  # estimated Jaccard with another unit's section
+STATUTE_COPY = thresholds()["copying"]["statute_copy"]
+PEER_COPY = thresholds()["copying"]["peer_copy"]
 
 
 def copying_by_group(outdir: str | Path, by: str) -> pd.DataFrame:

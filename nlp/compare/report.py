@@ -12,8 +12,8 @@ from nlp.compare.copying import copying_by_group
 from nlp.compare.data import documents
 from nlp.compare.metrics import metric_by_group
 from nlp.compare.prevalence import ROLE_GROUPS, theme_prevalence
-from nlp.compare.regions import english_names
-from nlp.run.shards import atomic_write_text
+from nlp.outputs import atomic_write_text
+from nlp.provinces import english_names
 
 
 @dataclass

@@ -9,6 +9,7 @@ import numpy as np
 
 from nlp.facts.candidates import Candidate
 from nlp.facts.lexicon import Lexicon, MetricCue
+from nlp.text.enumerators import LINE_START_ITEM
 
 CLAUSE_BREAK = re.compile(r"[，,；;：:（）()【】。！？!?\n]")
 SENTENCE_BREAK = re.compile(r"[。！？!?\n]")
@@ -29,7 +30,7 @@ class Span(NamedTuple):  # a tuple: built for every candidate, so cheap to make
 
 
 _HARD_LINE_END = "。！？!?；;：:"
-_BLOCK_START = re.compile(r"[ \t]*(?:#|[(（]?[一二三四五六七八九十]{1,3}[)）、.]|[(（]\d{1,2}[)）]|\d{1,2}[、.](?!\d)|[一二三四五六七八九十]是)")
+_BLOCK_START = re.compile(r"[ \t]*" + LINE_START_ITEM)
 
 
 def breaks(text: str, lo: int, hi: int, rx: re.Pattern[str], soft: set[int] | None = None) -> list[int]:

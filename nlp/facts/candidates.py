@@ -10,10 +10,12 @@ import numpy as np
 
 from nlp.facts.lexicon import Lexicon
 from nlp.facts.negatives import NegativeMask
-from nlp.facts.numerals import parse_number
+from nlp.text.enumerators import ORDINAL_DIGITS
+from nlp.text.numbers import ARABIC, CHINESE, MULTIPLIER, parse_number, strip_separators
+from nlp.text.numerals import UNIT_VALUES
 
-_AR = r"[0-9]+(?:,[0-9]{3})+(?:\.[0-9]+)?|[0-9]+(?:\.[0-9]+)?"  # ASCII: the text is normalised
-_CN = r"[零〇一二两三四五六七八九十百千万亿]+"
+_AR = ARABIC  # ASCII: the text is normalised
+_CN = CHINESE
 _PRE = r"约|近|超过|超|逾|不足|不到|将近|接近|大约|上|突破|破|多达|高达"
 _POST = r"左右|以上|以下|以内|之多|余|多|上下"
 
@@ -55,7 +57,7 @@ def candidate_regex(units_pattern: str) -> re.Pattern[str]:
     must be followed by a unit, so 进一步 and 统一 never match. Qualifiers before the number (约, 近, 超过)
     are read by :data:`_LEFT_QUALIFIER`."""
     num = rf"(?:{_AR}|{_CN})"
-    mult = r"千万|百万|十万|万亿|万|亿"
+    mult = MULTIPLIER
     unit = rf"{units_pattern}|成(?![为员立果绩效本功])"
     cn_needs_unit = rf"(?=(?:[ \t]*[-—–~～至到][ \t]*{num})?[ \t]*(?:{mult})?[ \t]*(?:余|多)?[ \t]*\n?[ \t]*(?:{unit}))"
     return re.compile(
@@ -70,6 +72,7 @@ _QUALIFIER_LAST = frozenset(w[-1] for w in (_PRE + "|数|几|若干").split("|")
 _LEFT_QUALIFIER = re.compile(rf"(?:(?P<pre>{_PRE})[ \t]*)?(?P<indef>数|几|若干)?[ \t]*$")
 
 
+_ONE_TO_NINE = ORDINAL_DIGITS[:9]  # a single Chinese digit (substring test: 八成, not 十成)
 _BAD_LEFT = ("第", "每", "满", "前", "/", "-", ".", "—", "－", "#", "No")  # ordinals, rates, rankings, codes
 _PER_UNITS = frozenset("件条次个人项份页")  # 每件100元: a price, not a count
 _CONDITION_START = frozenset("（()）的")
@@ -92,7 +95,7 @@ def _char_table(lex: Lexicon) -> np.ndarray:
         table = np.zeros(0x110000, dtype=np.uint8)
         table[[ord(ch) for ch in "0123456789"]] |= _DIGIT
         table[_CN_CODES] |= _CN_NUMERAL
-        after_cn = {u[0] for u in lex.unit_family} | set("成万亿千百十余多-—–~～至到")
+        after_cn = {u[0] for u in lex.unit_family} | set("成余多-—–~～至到") | set(UNIT_VALUES)
         table[[ord(ch) for ch in after_cn]] |= _AFTER_CN | _AFTER_DIGITS
         after_digits = set(",. \t\n") | set("，,；;。)）、") | {w[0] for w in _POST.split("|")}
         table[[ord(ch) for ch in after_digits]] |= _AFTER_DIGITS
@@ -178,7 +181,7 @@ def _candidate(text: str, m: re.Match[str], lex: Lexicon, mask: NegativeMask) ->
     indef_start = q.start("indef") if indef else ns
     if indef and arabic:  # "信息数147条": 数 ends a noun here, it is not 数十
         indef = None
-    if not arabic and len(num) == 1 and num in "万亿千百十" and not unit:
+    if not arabic and len(num) == 1 and num in UNIT_VALUES and not unit:
         return None
     # Context to the left: ordinals (第三项), rates (每件), part of a longer token (V1.0, 2024-0002).
     left = text[ns - 2 if ns > 2 else 0:ns].rstrip(" \t")  # (conditionals for max(0, …): hot path)
@@ -188,7 +191,7 @@ def _candidate(text: str, m: re.Match[str], lex: Lexicon, mask: NegativeMask) ->
     after = text[m.end():m.end() + 1]  # "" at the end of the text
     if after.isdigit():
         return None
-    if unit == "成" and (not (num in "一二三四五六七八九" or (arabic and len(num) == 1))
+    if unit == "成" and (not (num in _ONE_TO_NINE or (arabic and len(num) == 1))
                         or not pre and not left.endswith(("占", "达", "比", "有"))):
         return None  # 成 is a unit only in shares: 占比超八成
     if unit and text.startswith(lex.unit_blockers.get(unit, ()), m.end("unit")):  # any of the blockers
@@ -203,7 +206,7 @@ def _candidate(text: str, m: re.Match[str], lex: Lexicon, mask: NegativeMask) ->
         end = m.end("post") if post else m.end("unit")
     if mask.covers(ns, m.end("num2") if num2 else ne, has_unit=unit is not None):
         return None
-    span = (num + (mult or "")).replace(",", "")
+    span = strip_separators(num + (mult or ""))
     value = parse_number(span)
     if value is None:
         return None
@@ -219,7 +222,7 @@ def _candidate(text: str, m: re.Match[str], lex: Lexicon, mask: NegativeMask) ->
         value = vmin = vmax = value * 10
         unit = "%"
     if num2:
-        v2 = parse_number(num2.replace(",", "") + (mult or ""))
+        v2 = parse_number(strip_separators(num2) + (mult or ""))
         if v2 is None or v2 <= value:
             return None
         return Candidate(start, end, ns, m.end("num2"), None, value, v2, "range", unit)

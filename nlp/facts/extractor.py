@@ -15,8 +15,8 @@ from nlp.facts.breakdown import link_breakdowns
 from nlp.facts.candidates import Candidate, find_candidates
 from nlp.facts.lexicon import Lexicon, default_lexicon
 from nlp.facts.negatives import NegativeMask
-from nlp.facts.numerals import FULLWIDTH
-from nlp.facts.regions import Region, narrative_lines, regions_from_headings, regions_from_sections
+from nlp.facts.spans import Region, narrative_lines, regions_from_headings, regions_from_sections
+from nlp.text.width import fold_number_chars
 
 FACT_FIELDS = ("source", "section", "sentence_start", "sentence_end", "start", "end", "text", "value",
                "value_min", "value_max", "qualifier", "unit", "metric", "channel", "scope", "parent", "group")
@@ -26,7 +26,7 @@ class _Identity:
     """Offset map for text that needs no normalisation (same length, same offsets)."""
 
     def __init__(self, text: str):
-        self.text = text.translate(FULLWIDTH)
+        self.text = fold_number_chars(text)
 
     def orig_span(self, s: int, e: int) -> tuple[int, int]:
         return s, e

@@ -25,6 +25,7 @@ from nlp.io.base import ReadResult
 from nlp.io.cells import join_fragments
 from nlp.io.docx_numbering import Numbering
 from nlp.io.limits import DEFAULT_LIMITS, ReadLimits, check_file_size, check_zip_archive
+from nlp.text.headings import NUMBERED_PARAGRAPH
 
 _W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 _MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
@@ -41,9 +42,6 @@ _SKIP = {_q("drawing"), _q("pict"), _q("object"), f"{{{_MC}}}AlternateContent", 
          _q("instrText"), _q("footnoteReference"), _q("endnoteReference")}
 
 HEADING_MAX_CHARS = 40
-# Numbered heads of the report: 一、 / （一） / (一) / 1. / 1、 / 第一部分
-_NUMBERED_HEAD = re.compile(r"^\s*(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[)）]|\d{1,2}[.、．]"
-                            r"|第[一二三四五六七八九十]+[部章节分])")
 _SENTENCE_END = re.compile(r"[。；;！!？?]\s*$")
 _TABS = re.compile(r"\s*\t[\t ]*")
 
@@ -169,10 +167,10 @@ def _paragraph(p: Any, styles: _Styles, numbering: Numbering) -> tuple[str, str 
         return text, None, ""
     rest = text[text.find(head) + len(head):] if head in text else ""
     if not rest.strip():  # the whole paragraph is bold and short
-        if _SENTENCE_END.search(head) and not _NUMBERED_HEAD.match(head):
+        if _SENTENCE_END.search(head) and not NUMBERED_PARAGRAPH.match(head):
             return text, None, ""
         return text, "bold", head
-    if _NUMBERED_HEAD.match(head):
+    if NUMBERED_PARAGRAPH.match(head):
         start = text.find(head)
         body = rest.lstrip(" \t\u3000")
         return text[:start + len(head)] + "\n" + body, "bold", head

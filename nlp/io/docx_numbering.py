@@ -8,6 +8,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from nlp.text.numerals import int_to_chinese, int_to_chinese_digits
+from nlp.text.width import FULLWIDTH_DIGITS
+
 _W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 
 
@@ -18,27 +21,6 @@ def _q(tag: str) -> str:
 def _val(el: Any, tag: str) -> str | None:
     found = el.find(_q(tag)) if el is not None else None
     return None if found is None else found.get(_q("val"))
-
-
-_CN_DIGITS = "〇一二三四五六七八九"
-
-
-def _chinese_counting(n: int) -> str:
-    """1 → 一, 10 → 十, 12 → 十二, 20 → 二十, 105 → 一百零五 (enough for list numbers)."""
-    if n <= 0:
-        return str(n)
-    if n < 10:
-        return _CN_DIGITS[n]
-    if n < 20:
-        return "十" + (_CN_DIGITS[n % 10] if n % 10 else "")
-    if n < 100:
-        return _CN_DIGITS[n // 10] + "十" + (_CN_DIGITS[n % 10] if n % 10 else "")
-    if n < 1000:
-        rest = n % 100
-        tail = "" if not rest else ("零" + _CN_DIGITS[rest] if rest < 10 else
-                                    (_CN_DIGITS[rest // 10] + "十" + (_CN_DIGITS[rest % 10] if rest % 10 else "")))
-        return _CN_DIGITS[n // 100] + "百" + tail
-    return str(n)
 
 
 def _roman(n: int) -> str:
@@ -55,13 +37,13 @@ def format_number(n: int, fmt: str | None) -> str:
     fmt = fmt or "decimal"
     if fmt in ("chineseCounting", "chineseCountingThousand", "chineseLegalSimplified", "ideographLegalTraditional",
                "taiwaneseCounting", "taiwaneseCountingThousand"):
-        return _chinese_counting(n)
+        return int_to_chinese(n) if n > 0 else str(n)  # 12 → 十二; 0 and below as digits
     if fmt in ("ideographDigital", "taiwaneseDigital"):
-        return "".join(_CN_DIGITS[int(d)] for d in str(n))
+        return int_to_chinese_digits(n)
     if fmt in ("decimalEnclosedCircle", "decimalEnclosedCircleChinese") and 1 <= n <= 20:
         return chr(0x2460 + n - 1)
     if fmt == "decimalFullWidth":
-        return "".join(chr(0xFF10 + int(d)) for d in str(n))
+        return "".join(FULLWIDTH_DIGITS[d] for d in str(n))
     if fmt in ("lowerLetter", "upperLetter"):
         s = chr(ord("a") + (n - 1) % 26) * ((n - 1) // 26 + 1)
         return s if fmt == "lowerLetter" else s.upper()

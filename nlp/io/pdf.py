@@ -29,8 +29,9 @@ from typing import Any
 
 from nlp.errors import ReadError
 from nlp.io.base import ReadResult
-from nlp.io.limits import DEFAULT_LIMITS, ReadLimits, check_file_size
+from nlp.io.limits import DEFAULT_LIMITS, ReadLimits, check_file_size, check_pdf_streams
 from nlp.io.pdf_tables import RuledTable, TextLine, find_ruled_tables, text_lines
+from nlp.text.headings import CELL_ROW_MARK
 
 SCANNED_MESSAGE = "no text layer: scanned PDF, OCR not supported"
 
@@ -138,7 +139,6 @@ def _remove_page_furniture(pages: list[_Page]) -> int:
     return removed
 
 
-_ROW_MARK = re.compile(r"^[（(]?[一二三四五六七八九十\d]+[)）、.．]")
 _NUMBER = re.compile(r"^[-+]?\d[\d,]*(?:\.\d+)?$")
 
 
@@ -163,7 +163,7 @@ def _join_split_labels(pages: list[_Page]) -> None:
             continue
         first, second = b.rows[0], b.rows[1]
         for col, frag in enumerate(first):
-            if frag is None or not frag.text or _ROW_MARK.match(frag.text) or _NUMBER.match(frag.text):
+            if frag is None or not frag.text or CELL_ROW_MARK.match(frag.text) or _NUMBER.match(frag.text):
                 continue
             if col >= len(second) or second[col] is not None:
                 continue
@@ -211,6 +211,7 @@ def read_pdf_file(path: Path, *, limits: ReadLimits = DEFAULT_LIMITS) -> ReadRes
     """Read a PDF report; raise ReadError (naming the file) when it is corrupt, scanned or too big."""
     path = Path(path)
     check_file_size(path, limits)
+    check_pdf_streams(path, limits)
     pages: list[_Page] = []
     with _open(path) as pdf:
         try:

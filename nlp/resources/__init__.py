@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import importlib.resources
+from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 RESOURCES = Path(__file__).resolve().parent
 
@@ -16,18 +18,27 @@ def resource_path(name: str) -> Path:
 
 def models_root() -> Path:
     """The directory of the shipped models: the package ``nlp.models`` (top-level ``models/`` mapped
-    into the package by ``pyproject.toml``, in wheels and editable installs alike).
+    into the package by ``pyproject.toml``), as installed from a wheel.
 
-    A source tree put on ``PYTHONPATH`` without being installed has no ``nlp.models`` package; its
-    ``models/`` then sits beside ``nlp/`` and is used from there (the only case where it is looked
-    up by position, and only when the package is not installed).
+    Code running from a source checkout (``pyproject.toml`` beside ``nlp/``: an editable install, or
+    a tree put on ``PYTHONPATH``) uses that checkout's own ``models/``, so that a second checkout
+    never reads the models of the one installed in the environment.
     """
-    try:
-        return Path(str(importlib.resources.files("nlp.models")))
-    except ModuleNotFoundError:
-        return RESOURCES.parents[1] / "models"
+    checkout = RESOURCES.parents[1]
+    if (checkout / "pyproject.toml").is_file() and (checkout / "models").is_dir():
+        return checkout / "models"
+    return Path(str(importlib.resources.files("nlp.models")))
 
 
 def model_dir(name: str) -> Path:
     """The directory of the shipped model ``name`` (e.g. ``themes-default``)."""
     return models_root() / name
+
+
+@lru_cache(maxsize=1)
+def thresholds() -> dict[str, dict[str, Any]]:
+    """The research thresholds of ``thresholds.yaml`` (similarity, follow-up, copying)."""
+    import yaml
+
+    with open(resource_path("thresholds.yaml"), encoding="utf-8") as fh:
+        return yaml.safe_load(fh)

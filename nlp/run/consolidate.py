@@ -7,71 +7,13 @@ content share one ``doc_id`` (their analysis rows appear once); the later ones c
 from __future__ import annotations
 
 import base64
-import contextlib
-import os
 from pathlib import Path
 from typing import Any
 
-import pyarrow as pa
-import pyarrow.csv as pacsv
-import pyarrow.parquet as pq
-
+from nlp.outputs import TableWriter
 from nlp.run.schema import SCHEMAS, TABLE_NAMES
 from nlp.run.shards import ShardStore
 from nlp.similarity.features import FEATURES_SCHEMA
-
-_BATCH_ROWS = 5_000  # rows buffered per table before a write: bounds memory whatever the corpus size
-
-
-class TableWriter:
-    """Append rows to ``<name>.parquet`` and/or ``<name>.csv`` through temporary files."""
-
-    def __init__(self, outdir: Path, name: str, schema: pa.Schema, formats: tuple[str, ...]):
-        self.schema = schema
-        self.rows: list[dict[str, Any]] = []
-        self.n_rows = 0
-        self.final = {fmt: outdir / f"{name}.{fmt}" for fmt in formats}
-        self.tmp = {fmt: outdir / f".{name}.{fmt}.{os.getpid()}.tmp" for fmt in formats}
-        self._parquet = pq.ParquetWriter(self.tmp["parquet"], schema, compression="zstd") if "parquet" in formats else None
-        self._csv = pacsv.CSVWriter(str(self.tmp["csv"]), schema) if "csv" in formats else None
-
-    def add(self, rows: list[dict[str, Any]]) -> None:
-        self.rows.extend(rows)
-        if len(self.rows) >= _BATCH_ROWS:
-            self.flush()
-
-    def flush(self) -> None:
-        if not self.rows:
-            return
-        table = pa.Table.from_pylist(self.rows, schema=self.schema)
-        if self._parquet is not None:
-            self._parquet.write_table(table)
-        if self._csv is not None:
-            self._csv.write_table(table)
-        self.n_rows += len(self.rows)
-        self.rows = []
-
-    def close(self) -> None:
-        self.flush()
-        if self.n_rows == 0:  # an empty table still gets its header/schema
-            empty = self.schema.empty_table()
-            if self._parquet is not None:
-                self._parquet.write_table(empty)
-            if self._csv is not None:
-                self._csv.write_table(empty)
-        for writer in (self._parquet, self._csv):
-            if writer is not None:
-                writer.close()
-        for fmt, tmp in self.tmp.items():
-            os.replace(tmp, self.final[fmt])
-
-    def abort(self) -> None:
-        for writer in (self._parquet, self._csv):
-            with contextlib.suppress(OSError, pa.ArrowException):  # already failing: just release the file
-                if writer is not None:
-                    writer.close()
-        for tmp in self.tmp.values():
-            tmp.unlink(missing_ok=True)
 
 
 def _missing_row(path: str, doc_id: str) -> dict[str, Any]:
@@ -80,7 +22,7 @@ def _missing_row(path: str, doc_id: str) -> dict[str, Any]:
     return row
 
 
-def consolidate(outdir: str | Path, entries: list[tuple[str, str]], formats: tuple[str, ...] = ("parquet", "csv")
+def consolidate(outdir: str | Path, entries: list[tuple[str, str]], formats: tuple[str, ...] = ("parquet",)
                 ) -> tuple[dict[str, int], list[dict[str, str]], dict[str, str]]:
     """Write the six run tables from the shards of ``entries`` = [(path, doc_id)] in order.
 

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import hashlib
-import json
 import platform
 import resource
 from datetime import UTC, datetime
@@ -11,8 +10,8 @@ from pathlib import Path
 from typing import Any
 
 from nlp import __version__
+from nlp.outputs import atomic_write_text, dumps_json
 from nlp.resources import RESOURCES
-from nlp.run.shards import atomic_write_text
 
 _LIBRARIES = ("rjieba", "jieba", "spacy", "scikit-learn", "numpy", "pandas", "pyarrow", "datasketch",
               "pdfplumber", "cn2an")
@@ -69,6 +68,7 @@ def write_manifest(outdir: Path, summary: Any, components: list[str], signature:
             **{f"rows.{k}": v for k, v in summary.counts.items()},
         },
         "errors": summary.errors,
+        "skipped_inputs": summary.skipped_inputs,
         "timings_seconds": {
             "total": round(summary.seconds, 3),
             "processing": round(process_seconds, 3),
@@ -83,5 +83,5 @@ def write_manifest(outdir: Path, summary: Any, components: list[str], signature:
         },
     }
     path = Path(outdir) / "manifest.json"
-    atomic_write_text(path, json.dumps(manifest, ensure_ascii=False, indent=2))
+    atomic_write_text(path, dumps_json(manifest, indent=2))
     return path

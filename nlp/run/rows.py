@@ -10,10 +10,10 @@ from typing import Any
 
 from nlp.model import Report
 from nlp.run.schema import SCHEMAS, SECTION_LENGTH_COLUMNS
+from nlp.text.numbers import plain_number
 
 Rows = dict[str, list[dict[str, Any]]]
 
-_REGION_HEAD_CHARS = 400  # title + first lines name the place far more often than the agency field
 
 
 _ENCODER = json.JSONEncoder(ensure_ascii=False, sort_keys=True, default=str)  # json.dumps would build one per call
@@ -31,10 +31,8 @@ def _num(value: Any) -> float | None:
     if isinstance(value, (int, float)):
         return float(value)
     if isinstance(value, str):
-        try:
-            return float(value.replace(",", ""))
-        except ValueError:
-            return None
+        number = plain_number(value)
+        return None if number is None else float(number)
     return None
 
 
@@ -146,7 +144,10 @@ def statement_rows(report: Report, doc_id: str) -> list[dict[str, Any]]:
         text = s.get("text")
         if text is None and start is not None and end is not None:
             text = report.text[start:end]
-        rows.append({"doc_id": doc_id, "index": i, "role": _text(s.get("role")), "status": _text(s.get("status")),
+        conf = s.get("role_confidence")
+        rows.append({"doc_id": doc_id, "index": i, "role": _text(s.get("role")),
+                     "role_confidence": float(conf) if isinstance(conf, (int, float)) else None,
+                     "status": _text(s.get("status")),
                      "themes": ";".join(str(t) for t in themes), "scores": _json(s.get("scores")),
                      "pair": _json(s.get("pair")), "start": start, "end": end, "text": _text(text)})
     return rows
@@ -154,8 +155,6 @@ def statement_rows(report: Report, doc_id: str) -> list[dict[str, Any]]:
 
 def document_row(report: Report, doc_id: str, path: str, sha256: str | None, seconds: float,
                  pipeline: str, counts: dict[str, int], checks: list[dict[str, Any]]) -> dict[str, Any]:
-    from nlp.compare.regions import region_of
-
     meta = report.meta
     row: dict[str, Any] = {c: None for c in SCHEMAS["documents"].names}
     row.update({"doc_id": doc_id, "path": path, "ok": report.ok, "error": report.error, "sha256": sha256,
@@ -163,8 +162,7 @@ def document_row(report: Report, doc_id: str, path: str, sha256: str | None, sec
     if meta is not None:
         row.update({"file_format": meta.file_format, "encoding": meta.encoding, "n_chars": meta.n_chars,
                     "agency": meta.agency, "year": _int(meta.year), "level": meta.level,
-                    "format_version": meta.format_version, "title": meta.title})
-        row["region"] = region_of(meta.agency, (meta.title or "") + "\n" + report.text[:_REGION_HEAD_CHARS])
+                    "format_version": meta.format_version, "title": meta.title, "region": meta.region})
     if report.ok:
         row["n_sections"] = len(report.sections)
         row["missing_sections"] = _json(list(report.missing_sections))

@@ -21,14 +21,15 @@ from typing import Any
 
 from tqdm import tqdm
 
-from nlp.io import SUPPORTED_SUFFIXES
+from nlp.io.inputs import find_inputs
+from nlp.outputs import remove_temporary_files
 from nlp.pipeline import Pipeline, error_report, pipeline_names
+from nlp.run.lock import outdir_lock
 from nlp.run.rows import report_rows
-from nlp.run.shards import ShardStore, content_hash
+from nlp.run.shards import ShardStore, document_id
 from nlp.run.worker import DocResult, init_worker, pipeline_signature, process_in_worker
 
-_WINDOW_PER_JOB = 8
-_NOT_REPORTS = ("README", "SOURCES", "LICENSE")  # corpus documentation found in report folders  # documents queued per worker: enough to keep workers busy, bounded memory
+_WINDOW_PER_JOB = 8  # documents queued per worker: enough to keep workers busy, bounded memory
 
 
 @dataclass
@@ -44,26 +45,20 @@ class RunSummary:
     seconds: float
     timings: dict[str, float] = field(default_factory=dict)
     files: dict[str, str] = field(default_factory=dict)
+    skipped_inputs: list[dict[str, str]] = field(default_factory=list)  # passed over inside input folders
 
 
-def discover_inputs(inputs: Iterable[str | Path]) -> list[str]:
+def discover_inputs(inputs: Iterable[str | Path], skipped: list[tuple[str, str]] | None = None) -> list[str]:
     """Files named on the command line (kept even if unreadable, so they get an error row) plus the
-    supported files found recursively under named directories, in sorted order (skipping hidden
-    files and README/SOURCES/LICENSE files, which document a corpus rather than being reports)."""
-    paths: list[str] = []
-    for item in inputs:
-        p = Path(item)
-        if p.is_dir():
-            paths.extend(str(f) for f in sorted(p.rglob("*"))
-                         if f.is_file() and f.suffix.lower() in SUPPORTED_SUFFIXES
-                         and not f.name.startswith(".") and not f.name.upper().startswith(_NOT_REPORTS))
-        else:
-            paths.append(str(p))
-    seen: set[str] = set()
-    return [p for p in paths if not (p in seen or seen.add(p))]
+    supported files found recursively under named folders, in sorted order (see :mod:`nlp.io.inputs`).
+    What was passed over inside folders is appended to ``skipped`` as (path, reason)."""
+    found = find_inputs(inputs)
+    if skipped is not None:
+        skipped.extend(found.skipped)
+    return [str(p) for p in found.files]
 
 
-def _crash_shard(store: ShardStore, path: str, doc_id: str, signature: str, message: str) -> DocResult:
+def crash_shard(store: ShardStore, path: str, doc_id: str, signature: str, message: str) -> DocResult:
     report = error_report(path, message)
     rows = report_rows(report, doc_id, path, None, 0.0, signature)
     store.write(doc_id, {"doc_id": doc_id, "signature": signature, "ok": False, "error": message,
@@ -130,16 +125,28 @@ def process_documents(tasks: list[tuple[str, str]], outdir: Path, components: li
             if doc_id not in suspects:
                 rest.append((path, doc_id))
             elif _run_pool([(path, doc_id)], 1, init_args, on_done):
-                on_done(_crash_shard(store, path, doc_id, signature,
+                on_done(crash_shard(store, path, doc_id, signature,
                                      f"{path}: worker process crashed while processing this document"))
         remaining = rest
 
 
 def run_corpus(inputs: Iterable[str | Path], outdir: str | Path, components: str | list[str] = "run",
                jobs: int | None = None, force: bool = False, progress: bool = True, similarity: bool = True,
-               config: dict[str, dict[str, Any]] | None = None, formats: tuple[str, ...] = ("parquet", "csv"),
-               ) -> RunSummary:
-    """Run the pipeline over every input and write the tables, shards and manifest.json to ``outdir``."""
+               config: dict[str, dict[str, Any]] | None = None, formats: tuple[str, ...] = ("parquet",),
+               scheduler: str | None = None) -> RunSummary:
+    """Run the pipeline over every input and write the tables, shards and manifest.json to ``outdir``.
+
+    ``scheduler``: process the documents on a Dask cluster (``local:N`` or a scheduler address) instead
+    of local worker processes; the outputs are the same (see :mod:`nlp.run.cluster`).
+    """
+    with outdir_lock(outdir):
+        return _run_locked(inputs, Path(outdir), components, jobs, force, progress, similarity, config, formats,
+                           scheduler)
+
+
+def _run_locked(inputs: Iterable[str | Path], outdir: Path, components: str | list[str], jobs: int | None,
+                force: bool, progress: bool, similarity: bool, config: dict[str, dict[str, Any]] | None,
+                formats: tuple[str, ...], scheduler: str | None) -> RunSummary:
     from nlp.run.consolidate import consolidate
     from nlp.run.manifest import write_manifest
 
@@ -151,10 +158,14 @@ def run_corpus(inputs: Iterable[str | Path], outdir: str | Path, components: str
     signature = pipeline_signature(names)
     store = ShardStore(outdir)
     store.clean_temporary()
+    remove_temporary_files(outdir)  # tables of a consolidation that was killed half-way
     store.clear_running()
 
-    paths = discover_inputs(inputs)
-    entries = [(p, content_hash(p)) for p in paths]
+    skipped: list[tuple[str, str]] = []
+    paths = discover_inputs(inputs, skipped)
+    for path, reason in skipped:
+        print(f"warning: skipped {path}: {reason}", file=sys.stderr)
+    entries = [(p, document_id(p)) for p in paths]
     unique: dict[str, str] = {}
     for path, doc_id in entries:
         unique.setdefault(doc_id, path)
@@ -176,7 +187,13 @@ def run_corpus(inputs: Iterable[str | Path], outdir: str | Path, components: str
         bar.update(1)
 
     try:
-        process_documents(tasks, outdir, names, jobs or os.cpu_count() or 1, config, on_done)
+        if scheduler:
+            from nlp.run.cluster import process_on_dask
+
+            Pipeline(names, config)  # fail here, once, on an unknown or broken component
+            process_on_dask(tasks, outdir, names, scheduler, config, on_done)
+        else:
+            process_documents(tasks, outdir, names, jobs or os.cpu_count() or 1, config, on_done)
     finally:
         bar.close()
         store.clear_running()
@@ -198,6 +215,7 @@ def run_corpus(inputs: Iterable[str | Path], outdir: str | Path, components: str
     summary = RunSummary(outdir=outdir, n_inputs=len(entries), n_processed=len(tasks),
                          n_skipped=len(unique) - len(tasks), n_ok=len(entries) - len(errors), n_errors=len(errors),
                          counts=counts, errors=errors, seconds=time.perf_counter() - started,
-                         timings={k: round(v, 4) for k, v in timings.items()}, files=files)
+                         timings={k: round(v, 4) for k, v in timings.items()}, files=files,
+                         skipped_inputs=[{"path": p, "reason": r} for p, r in skipped])
     write_manifest(outdir, summary, names, signature, process_seconds=process_seconds, n_bytes=n_bytes)
     return summary

@@ -42,8 +42,8 @@ SCHEMAS: dict[str, pa.Schema] = {
          ("record", _S)]
     ),
     "statements": pa.schema(
-        [("doc_id", _S), ("index", _I), ("role", _S), ("status", _S), ("themes", _S), ("scores", _S),
-         ("pair", _S), ("start", _I), ("end", _I), ("text", _S)]
+        [("doc_id", _S), ("index", _I), ("role", _S), ("role_confidence", _F), ("status", _S), ("themes", _S),
+         ("scores", _S), ("pair", _S), ("start", _I), ("end", _I), ("text", _S)]
     ),
 }
 

@@ -5,14 +5,19 @@ moment leaves only finished documents behind and a re-run neither loses nor dupl
 """
 from __future__ import annotations
 
+import gzip
 import hashlib
 import json
 import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
+from nlp.io import reader_kind
+from nlp.outputs import atomic_write_bytes, dumps_json
+
 SHARD_DIR = "shards"
+SHARD_SUFFIX = ".json.gz"
+UNREADABLE = "unreadable-"
 RUNNING_DIR = ".running"  # a marker per document being processed (crash attribution)
 
 
@@ -24,27 +29,21 @@ def content_hash(path: str | Path) -> str:
             for chunk in iter(lambda: fh.read(1 << 20), b""):
                 h.update(chunk)
     except OSError:
-        return "unreadable-" + hashlib.sha256(os.path.abspath(path).encode("utf-8")).hexdigest()[:40]
+        return UNREADABLE + hashlib.sha256(os.path.abspath(path).encode("utf-8")).hexdigest()[:40]
     return h.hexdigest()
 
 
-def atomic_write_bytes(path: str | Path, data: bytes) -> None:
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.chmod(tmp, 0o644)  # mkstemp creates 0600; outputs are meant to be shared
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+def document_id(path: str | Path) -> str:
+    """The identity of an input: its bytes *and* the reader its name sends it to (``<sha256>-pdf``), so
+    an HTML page saved as .txt is not merged with the .html copy, nor a .docx with a .txt of the same
+    bytes. Inputs with the same identity are analysed once."""
+    digest = content_hash(path)
+    return digest if digest.startswith(UNREADABLE) else f"{digest}-{reader_kind(path)}"
 
 
-def atomic_write_text(path: str | Path, text: str) -> None:
-    atomic_write_bytes(path, text.encode("utf-8"))
+def file_sha256(doc_id: str) -> str | None:
+    """The sha256 of the file's bytes, from its document id (None for an unreadable file)."""
+    return None if doc_id.startswith(UNREADABLE) else doc_id.split("-", 1)[0]
 
 
 class ShardStore:
@@ -55,16 +54,18 @@ class ShardStore:
         self.running = Path(outdir) / RUNNING_DIR
 
     def path(self, doc_id: str) -> Path:
-        return self.root / doc_id[:2] / f"{doc_id}.json"
+        return self.root / doc_id[:2] / f"{doc_id}{SHARD_SUFFIX}"
 
     def write(self, doc_id: str, shard: dict[str, Any]) -> None:
-        atomic_write_text(self.path(doc_id), json.dumps(shard, ensure_ascii=False))
+        # gzip: a shard is mostly repeated keys and section text; compressed it is a tenth of the size,
+        # which keeps a run directory within a small multiple of the input (mtime 0: same bytes each run)
+        atomic_write_bytes(self.path(doc_id), gzip.compress(dumps_json(shard).encode("utf-8"), compresslevel=6,
+                                                            mtime=0))
 
     def read(self, doc_id: str) -> dict[str, Any] | None:
         try:
-            with open(self.path(doc_id), encoding="utf-8") as fh:
-                return json.load(fh)
-        except (OSError, ValueError):
+            return json.loads(gzip.decompress(self.path(doc_id).read_bytes()))
+        except (OSError, ValueError, EOFError):  # absent, or cut short by a kill before the rename
             return None
 
     def is_done(self, doc_id: str, signature: str) -> bool:

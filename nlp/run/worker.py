@@ -15,8 +15,9 @@ from nlp.errors import GovnlpError
 from nlp.io import read_document
 from nlp.model import Report
 from nlp.pipeline import Pipeline, error_report, report_from_read
+from nlp.run.lock import die_with_parent
 from nlp.run.rows import report_rows
-from nlp.run.shards import ShardStore
+from nlp.run.shards import ShardStore, file_sha256
 from nlp.similarity.features import FEATURES_VERSION, document_features
 
 
@@ -72,10 +73,9 @@ class DocumentProcessor:
         except Exception as exc:  # noqa: BLE001 — a bug or a pathological file must not stop a batch
             report = error_report(path, f"{path}: internal error while processing: {type(exc).__name__}: {exc}")
         if report.meta is not None:
-            report.meta.sha256 = None if doc_id.startswith("unreadable-") else doc_id
+            report.meta.sha256 = file_sha256(doc_id)
         seconds = time.perf_counter() - start
-        rows = report_rows(report, doc_id, path, None if doc_id.startswith("unreadable-") else doc_id,
-                           seconds, self.signature)
+        rows = report_rows(report, doc_id, path, file_sha256(doc_id), seconds, self.signature)
         if report.ok:  # similarity features are computed here, in parallel, for `govnlp similarity`
             t = time.perf_counter()
             features = document_features(doc_id, rows["sections"], rows["statements"])
@@ -95,6 +95,7 @@ _PROCESSOR: DocumentProcessor | None = None
 
 def init_worker(components: list[str], outdir: str, config: dict[str, dict[str, Any]] | None) -> None:
     global _PROCESSOR
+    die_with_parent()  # a killed `govnlp run` must not leave workers writing behind it
     _PROCESSOR = DocumentProcessor(components, outdir, config)
 
 

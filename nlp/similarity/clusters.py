@@ -12,6 +12,7 @@ from functools import lru_cache
 import numpy as np
 from datasketch import MinHashLSH
 
+from nlp.resources import thresholds
 from nlp.similarity.shingles import Signer, estimate_many
 
 
@@ -30,9 +31,11 @@ class NearDuplicateClusters:
     ``query_threshold``: LSH threshold for "similar" candidates in :meth:`similar`.
     """
 
-    def __init__(self, signer: Signer, duplicate_threshold: float = 0.9, query_threshold: float = 0.5):
+    def __init__(self, signer: Signer, duplicate_threshold: float, query_threshold: float | None = None):
         self.signer = signer
         self.duplicate_threshold = duplicate_threshold
+        if query_threshold is None:
+            query_threshold = thresholds()["similarity"]["candidate_query"]
         self.lsh = MinHashLSH(num_perm=signer.num_perm, params=band_params(query_threshold, signer.num_perm))
         self.rep_rows: list[int] = []  # cluster id -> row of its representative
         self.members: list[list[int]] = []  # cluster id -> rows

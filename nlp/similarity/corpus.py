@@ -22,7 +22,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from nlp.run.consolidate import TableWriter
+from nlp.outputs import TableWriter
+from nlp.resources import thresholds
 from nlp.similarity.agencies import canonical_agencies
 from nlp.similarity.clusters import NearDuplicateClusters
 from nlp.similarity.features import (
@@ -36,8 +37,8 @@ from nlp.similarity.followup import FOLLOWUP_SCHEMA, FollowupCollector
 from nlp.similarity.shingles import NUM_PERM, Signer, estimate, estimate_many
 from nlp.similarity.statute import default_statute_index
 
-SECTION_DUPLICATE = 0.9  # estimated Jaccard for "near-duplicate section"
-STATEMENT_DUPLICATE = 0.8
+SECTION_DUPLICATE = thresholds()["similarity"]["section_duplicate"]
+STATEMENT_DUPLICATE = thresholds()["similarity"]["statement_duplicate"]
 MAX_COMPARED_PER_CLUSTER = 20  # bounded exact comparisons per candidate cluster keeps cost linear
 _BATCH = 2048
 
@@ -256,7 +257,7 @@ def _statement_duplicates(outdir: Path, docs: dict[str, DocInfo], followup: Foll
     writer.add(rows)
 
 
-def run_similarity(outdir: str | Path, formats: tuple[str, ...] = ("parquet", "csv")
+def run_similarity(outdir: str | Path, formats: tuple[str, ...] = ("parquet",)
                    ) -> tuple[dict[str, int], dict[str, str]]:
     """Write similarity, near_duplicates and followup tables into a run directory."""
     outdir = Path(outdir)

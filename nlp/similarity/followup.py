@@ -17,9 +17,10 @@ from typing import Any
 import numpy as np
 import pyarrow as pa
 
+from nlp.resources import thresholds
 from nlp.similarity.shingles import estimate_many
 
-RECURRENCE_THRESHOLD = 0.7
+RECURRENCE_THRESHOLD = thresholds()["followup"]["recurrence"]
 PROBLEM_ROLES = {"problem"}
 RESPONSE_ROLES = {"measure", "rectification_result", "result"}
 _RECTIFICATION = re.compile(

@@ -13,7 +13,7 @@ from typing import Any
 
 from nlp.component import factory, require
 from nlp.model import Report
-from nlp.statements.locate import find_problems_span
+from nlp.statements.locate import extend_over_measures, find_problems_span
 from nlp.statements.pairing import pair_statements
 from nlp.statements.split import Statement, split_statements
 
@@ -22,17 +22,20 @@ def problems_span(report: Report) -> tuple[int, int, str] | None:
     """(start, end, how) of section 五's body: the segmenter's ``problems`` section, else our own search."""
     sec = report.section("problems")
     if sec is not None and sec.end > sec.start:
-        return sec.start, sec.end, "segment"
-    return find_problems_span(report.text)
+        return sec.start, extend_over_measures(report.text, sec.end), "segment"
+    span = find_problems_span(report.text)
+    if span is None:
+        return None
+    return span[0], extend_over_measures(report.text, span[1]), span[2]
 
 
-def report_statements(report: Report) -> list[Statement]:
-    """The statements of one report (no themes yet)."""
+def report_statements(report: Report, roles: str = "model", model: Any = None) -> list[Statement]:
+    """The statements of one report (no themes yet); ``roles``/``model`` as in ``split_statements``."""
     span = problems_span(report)
     if span is None:
         return []
     year = report.meta.year if report.meta else None
-    return split_statements(report.text, span[0], span[1], report_year=year)
+    return split_statements(report.text, span[0], span[1], report_year=year, roles=roles, model=model)
 
 
 def statements_from_text(text: str, year: int | None = None) -> list[Statement]:
@@ -59,9 +62,18 @@ class StatementsComponent:
 
     name = "statements"
 
+    def __init__(self, roles: str = "model", model: str | None = None):
+        if roles not in ("model", "markers"):
+            raise ValueError(f"statements: roles must be 'model' or 'markers', not {roles!r}")
+        self.roles = roles  # model: the trained role model; markers: the keyword/position baseline
+        self.model = model  # a role model directory (default: models/roles-default)
+
     def __call__(self, report: Report) -> Report:
+        from nlp.statements.roles import default_model
+
         span = problems_span(report)
-        report.statements = report_statements(report) if span else []
+        model = default_model(self.model) if self.roles == "model" else None
+        report.statements = report_statements(report, self.roles, model) if span else []
         report.statements_source = span[2] if span else None
         return report
 
@@ -88,8 +100,8 @@ class PairingComponent:
 
 
 @factory("statements", requires=["sections", "meta"], assigns=["statements"])
-def make_statements() -> StatementsComponent:
-    return StatementsComponent()
+def make_statements(roles: str = "model", model: str | None = None) -> StatementsComponent:
+    return StatementsComponent(roles, model)
 
 
 @factory("pairing", requires=["statements"], follows=["statement.themes"],

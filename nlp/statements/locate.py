@@ -7,25 +7,38 @@ from __future__ import annotations
 
 import re
 
-_TOP_CN = "一二三四五六七八九十"
-# A top-level heading line: "五、存在的主要问题及改进情况", "## 5、存在问题…", "七、存在的主要问题和改进措施"
-_SECTION_HEAD = re.compile(
-    rf"^[ \t\u3000#]*(?P<num>[{_TOP_CN}]{{1,2}}|\d{{1,2}})[ \t]*[、.．][ \t]*(?P<title>[^\n]{{0,60}})$", re.MULTILINE)
-_PROBLEM_TITLE = re.compile(r"(?:存在的?主要问题|存在问题|存在的问题|存在的不足|问题[和及与]|主要问题|不足[和及与])")
-_SUBHEAD = re.compile(
-    r"^[ \t\u3000#]*[（(][一1][)）][ \t]*(?:(?:19|20)\d\d[ \t]*年[度]?(?:工作中)?)?"
+from nlp.text.enumerators import CLOSE, OPEN, ORDINAL_DIGITS, SEP, ordinal_class, ordinal_value
+from nlp.text.headings import SECTION_HEADING_LINE
+
+_PROBLEM_TITLE = re.compile(r"(?:困难和问题|困难与问题|问题和困难|存在的?主要问题|存在问题|存在的问题|存在的不足|问题[和及与]|主要问题|不足[和及与])")
+_SUBHEAD = re.compile(  # "（一）存在的主要问题" or "(1)…": only the sub-heading survives
+    rf"^[ \t\u3000#]*{OPEN}[{ORDINAL_DIGITS[0]}1]{CLOSE}[ \t]*(?:(?:19|20)\d\d[ \t]*年[度]?(?:工作中)?)?"
     r"[^\n]{0,6}(?:存在的?主要问题|存在问题|主要问题|存在的问题|存在不足)", re.MULTILINE)
-_OTHER_HEAD = re.compile(r"^[ \t\u3000#]*(?:[六七八九十]|\d{1,2})?[ \t]*[、.．]?[ \t]*其他需要(?:报告|汇报)的?事项", re.MULTILINE)
+_OTHER_HEAD = re.compile(  # 六、其他需要报告的事项 (numbered 六 or later, or not at all)
+    rf"^[ \t\u3000#]*(?:{ordinal_class(6, 10)}|\d{{1,2}})?[ \t]*{SEP}?[ \t]*其他需要(?:报告|汇报)的?事项", re.MULTILINE)
 
 
 def _num(token: str) -> int:
-    if token.isdigit():
-        return int(token)
-    if token == "十":
-        return 10
-    if token.startswith("十"):
-        return 10 + _TOP_CN.index(token[1]) + 1
-    return _TOP_CN.index(token[0]) + 1
+    return ordinal_value(token) or 0
+
+
+def extend_over_measures(text: str, end: int) -> int:
+    """Legacy reports number the measures as a section of their own ("五、存在问题" then "六、改进措施"):
+    the section 五 body then runs on to the heading after the measures heading."""
+    from nlp.statements.split import markers
+
+    measure_title = re.compile(markers()["heading_measure"])
+    heads = [m for m in SECTION_HEADING_LINE.finditer(text) if m.start() >= end]
+    if not heads or text[end:heads[0].start()].strip():
+        return end
+    first = heads[0]
+    title = first.group("title")
+    if not measure_title.match(re.sub(r"^[ \t\u3000]*(?:存在的?问题)?(?:的|及|和)?", "", title)) \
+            or _OTHER_HEAD.match(text, first.start()):
+        return end
+    nxt = heads[1].start() if len(heads) > 1 else len(text)
+    other = _OTHER_HEAD.search(text, first.end())
+    return min(nxt, other.start()) if other else nxt
 
 
 def find_problems_span(text: str) -> tuple[int, int, str] | None:
@@ -34,7 +47,7 @@ def find_problems_span(text: str) -> tuple[int, int, str] | None:
     ``how`` is "heading" (a numbered 存在的主要问题… heading) or "subheading" (only the
     （一）主要问题 sub-heading survives).
     """
-    heads = list(_SECTION_HEAD.finditer(text))
+    heads = list(SECTION_HEADING_LINE.finditer(text))
     for i, m in enumerate(heads):
         title = m.group("title")
         if not _PROBLEM_TITLE.search(title) or re.search(r"[|]", title):

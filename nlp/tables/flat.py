@@ -21,9 +21,12 @@ from typing import Any
 from nlp.tables import table2 as t2
 from nlp.tables import table3 as t3
 from nlp.tables import table4 as t4
-from nlp.tables.labels import detect_format, find_marker, label_body, nfkc
+from nlp.tables.labels import detect_format, find_marker, label_body
 from nlp.tables.rows import MISSING, Cell, RowCandidate
 from nlp.tables.runtogether import group_candidates, split_candidates
+from nlp.text.enumerators import printed_enumerator
+from nlp.text.numbers import plain_number
+from nlp.text.width import nfkc
 
 _GAP = r"[\s()（）、.．,，:：;；\"“”'‘’]*"  # punctuation a printed label may carry between its letters
 _CLOSE = re.compile(r"[ \t\u3000)）\"”'’]*")  # punctuation closing a label before its numbers
@@ -50,11 +53,8 @@ def _enum_start(norm: str, pos: int, enum: str | None) -> int | None:
     if not enum:
         return None
     head = norm[max(0, pos - 8) : pos]
-    if enum.isdigit():
-        # The enumerator's digits follow the previous row's digits directly: match it exactly.
-        m = re.search(re.escape(enum) + r"\s*[.．、]\s*$", head)
-    else:
-        m = re.search(r"(?:[(（]\s*" + enum + r"\s*[)）]|" + enum + r"\s*、)\s*$", head)
+    # A digit enumerator follows the previous row's digits directly: it is matched exactly.
+    m = re.search(printed_enumerator(enum) + r"\s*$", head)
     return pos - (len(head) - m.start()) if m else None
 
 
@@ -132,7 +132,7 @@ def _runs(
 def _number(raw: str) -> int | float | None:
     if raw[0] == "0" and len(raw.split(".")[0]) > 1:  # "05": a lost cell boundary, not a number
         return None
-    return float(raw) if "." in raw else int(raw)
+    return plain_number(raw)
 
 
 def split_row(

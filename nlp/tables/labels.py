@@ -9,7 +9,6 @@ with extra noise ("办 (三)不 4.保护第三方合法权益", "本年度止件
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 from functools import lru_cache
@@ -19,54 +18,18 @@ from typing import Any
 import yaml
 
 from nlp.resources import resource_path
+from nlp.text.enumerators import LABEL_ENUMERATOR
+from nlp.text.width import nfkc, nfkc_char  # noqa: F401 — table readers import them from here
 
-_CN_ENUM = "一二三四五六七八九十"
-# Enumerators printed before labels; several may precede one label ("(三) 不予公开 1.属于…").
-_ENUM = re.compile(
-    r"([一二三四五六七八九十]{1,2})\s*、|[(（]\s*([一二三四五六七八九十]{1,2})\s*[)）]|(?<![\d.])(\d{1,2})\s*[.．、](?!\d)"
-)
 _KEEP = re.compile(r"[\u4e00-\u9fff0-9A-Za-z]")
 MIN_MATCH = 4  # a fragment shorter than this never identifies a row on its own
-
-
-class _NfkcTable(dict):
-    """str.translate table: NFKC of a character when it stays one character (offsets stay 1:1)."""
-
-    def __missing__(self, code: int) -> str:
-        ch = chr(code)
-        n = unicodedata.normalize("NFKC", ch)
-        self[code] = value = n if len(n) == 1 else ch
-        return value
-
-
-_NFKC = _NfkcTable()
-
-
-def nfkc_char(ch: str) -> str:
-    return ch.translate(_NFKC)
-
-
-_LONG = 2000  # texts this long are whole reports, normalised again by every marker search: keep the last ones
-_recent: list[tuple[str, str]] = []
-
-
-def nfkc(text: str) -> str:
-    if len(text) < _LONG:
-        return text.translate(_NFKC)
-    for src, norm in _recent:
-        if src is text:
-            return norm
-    norm = text.translate(_NFKC)
-    _recent.insert(0, (text, norm))
-    del _recent[2:]
-    return norm
 
 
 def label_body(text: str) -> tuple[str, list[str]]:
     """(body, enumerators): the comparable letters of a label cell and its printed enumerators."""
     t = nfkc(text)
-    enums = [next(g for g in m.groups() if g) for m in _ENUM.finditer(t)]
-    t = _ENUM.sub(" ", t)
+    enums = [next(g for g in m.groups() if g) for m in LABEL_ENUMERATOR.finditer(t)]
+    t = LABEL_ENUMERATOR.sub(" ", t)
     return "".join(_KEEP.findall(t)), enums
 
 
@@ -95,11 +58,14 @@ class LabelMatcher:
 
     def __init__(self, templates: list[Template]):
         self.templates = templates
+        # A cell many times longer than every label cannot be one (in-order matching is quadratic
+        # in the cell's length: a megabyte digit run after a row label would take minutes).
+        self.max_cell_chars = 4 * max((len(t.body) for t in templates), default=0) + 40
 
     @lru_cache(maxsize=4096)  # noqa: B019 — matchers are few and long-lived
     def match(self, text: str) -> LabelMatch:
         body, enums = label_body(text)
-        if not body:
+        if not body or len(body) > self.max_cell_chars:
             return LabelMatch(None, 0)
         scored: list[tuple[int, Template]] = []
         chars = set(body)

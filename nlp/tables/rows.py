@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from nlp.tables.runtogether import group_candidates, split_candidates
 from nlp.tables.tokens import Line, Token
+from nlp.text.numbers import parse_cell
 
 VALUE_KINDS = ("value", "digits")
 
@@ -48,9 +49,7 @@ def token_cell(tok: Token) -> Cell:
 
 
 def _int(text: str) -> int | None:
-    from nlp.tables.tokens import parse_number
-
-    v = parse_number(text)
+    v = parse_cell(text)
     return v if isinstance(v, int) else None
 
 

@@ -12,17 +12,17 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from nlp.tables.labels import LabelMatcher, nfkc
+from nlp.tables.labels import LabelMatcher
+from nlp.text.numbers import is_cell_number, parse_cell
+from nlp.text.width import nfkc
 
 PAGE_NUMBER = re.compile(r"^\s*(?:[-—–－]{1,2}\s*\d{1,4}\s*[-—–－]{1,2}|第\s*\d{1,4}\s*页.*)\s*$")
 MD_RULE = re.compile(r"^[\s|:\-]+$")
 _WORD = re.compile(r"\S+")
-_NUMBER = re.compile(r"^[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?$|^[+-]?\d+(?:\.\d+)?$")
 _PLACEHOLDER = re.compile(r"^(?:/|／|[-—–－―]{1,3}|\\)$")
 _TRAILING_DIGITS = re.compile(r"^(.*[^\d\s.,+-])(\d{2,})$")
 _SEP = re.compile(r"[\t|]")
 _DIGIT_STRING = re.compile(r"\d{8,}|0\d+")  # an identifier or digits run together, not a count
-_UNIT_SUFFIX = re.compile(r"^([+-]?\d+(?:\.\d+)?)(?:万元|元|件|个|项)$")
 
 
 @dataclass
@@ -41,21 +41,6 @@ class Line:
     index: int
     tokens: list[Token] = field(default_factory=list)
     delimited: bool = False  # cells separated by tabs or pipes (empty fields are blank cells)
-
-
-def parse_number(text: str) -> int | float | None:
-    t = nfkc(text).replace(",", "")
-    m = _UNIT_SUFFIX.match(t)
-    if m:
-        t = m.group(1)
-    try:
-        return int(t)
-    except ValueError:
-        pass
-    try:
-        return float(t)
-    except ValueError:
-        return None
 
 
 class _LineMemo:
@@ -138,10 +123,10 @@ def _split_cell(cell: str, norm_cell: str, offset: int, index: int, matcher: Lab
     for m in _WORD.finditer(cell):
         word = m.group()
         norm = norm_cell[m.start():m.end()]
-        if _NUMBER.match(norm) or _UNIT_SUFFIX.match(norm):
+        if is_cell_number(norm):
             flush()
             kind = "digits" if _DIGIT_STRING.fullmatch(norm) else "value"
-            out.append(Token(kind, word, offset + m.start(), offset + m.end(), index, parse_number(word)))
+            out.append(Token(kind, word, offset + m.start(), offset + m.end(), index, parse_cell(word)))
         elif _PLACEHOLDER.match(norm):
             flush()
             out.append(Token("value", word, offset + m.start(), offset + m.end(), index, None))

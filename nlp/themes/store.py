@@ -3,12 +3,14 @@ from __future__ import annotations
 
 import hashlib
 import json
+import zipfile
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from nlp.errors import GovnlpError
 from nlp.resources import model_dir
 from nlp.themes.classifier import ThemeClassifier
 
@@ -16,6 +18,10 @@ DEFAULT_MODEL_DIR = model_dir("themes-default")
 MODEL_JSON = "model.json"
 MODEL_ARRAYS = "arrays.npz"
 FORMAT = "govnlp-themes/1"
+
+
+class ModelError(GovnlpError):
+    """A theme model directory that cannot be used; the message names the file and the problem."""
 
 
 def content_hash(model_dir: str | Path) -> str:
@@ -48,18 +54,37 @@ def save_model(clf: ThemeClassifier, model_dir: str | Path, taxonomy: dict[str, 
 
 
 def load_model(model_dir: str | Path | None = None) -> tuple[ThemeClassifier, dict[str, Any]]:
-    """(classifier, model.json document). Arrays load with ``allow_pickle=False``."""
+    """(classifier, model.json document). Arrays load with ``allow_pickle=False``.
+
+    A damaged model (truncated arrays, a missing key, not a JSON object, non-finite weights) is a
+    :class:`ModelError` naming the file and the problem, never a traceback or NaN scores."""
     model_dir = Path(model_dir) if model_dir else DEFAULT_MODEL_DIR
     path = model_dir / MODEL_JSON
     if not path.is_file():
         raise FileNotFoundError(f"{model_dir}: no theme model here (expected {MODEL_JSON} and {MODEL_ARRAYS}); "
                                 "train one with `govnlp train --data FILE... -o DIR`")
-    doc = json.loads(path.read_text(encoding="utf-8"))
+    try:
+        doc = json.loads(path.read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, ValueError) as exc:
+        raise ModelError(f"{path}: not valid JSON ({exc})") from None
+    if not isinstance(doc, dict):
+        raise ModelError(f"{path}: expected a JSON object, found {type(doc).__name__}")
     if doc.get("format") != FORMAT:
-        raise ValueError(f"{path}: unknown model format {doc.get('format')!r} (expected {FORMAT})")
-    with np.load(model_dir / MODEL_ARRAYS, allow_pickle=False) as npz:
-        arrays = {k: npz[k] for k in npz.files}
-    return ThemeClassifier.from_state(doc["classifier"], arrays), doc
+        raise ModelError(f"{path}: unknown model format {doc.get('format')!r} (expected {FORMAT})")
+    arrays_path = model_dir / MODEL_ARRAYS
+    try:
+        with np.load(arrays_path, allow_pickle=False) as npz:
+            arrays = {k: npz[k] for k in npz.files}
+    except (OSError, ValueError, EOFError, zipfile.BadZipFile) as exc:
+        raise ModelError(f"{arrays_path}: cannot read the model arrays ({type(exc).__name__}: {exc})") from None
+    for key, array in arrays.items():
+        if array.dtype.kind in "fc" and not np.isfinite(array).all():
+            raise ModelError(f"{arrays_path}: array {key!r} holds NaN or infinite values; refusing the model")
+    try:
+        return ThemeClassifier.from_state(doc["classifier"], arrays), doc
+    except (KeyError, IndexError, TypeError, ValueError, AttributeError) as exc:
+        raise ModelError(f"{path}: the model is incomplete or inconsistent with {MODEL_ARRAYS} "
+                         f"({type(exc).__name__}: {exc})") from None
 
 
 @lru_cache(maxsize=4)

@@ -1,6 +1,6 @@
 """Best-effort province-level region of a report from its agency name and opening text.
 
-Place names come from ``resources/regions.tsv``. Prefecture names must be followed by 市
+Place names come from ``resources/provinces.tsv``. Prefecture names must be followed by 市
 (淮安市) and province names by 省/市/自治区 (or open the agency name) so that common
 words are not mistaken for places; county-level names (…区/县) match as written. The
 earliest place named wins.
@@ -22,7 +22,7 @@ _END_CHARS = frozenset("省市区县旗州盟")
 def _names() -> tuple[dict[str, str], int]:
     """Every place name as it must be written (新乡市, 河南省, 红旗区, …) → province; and the longest length."""
     names: dict[str, str] = {}
-    with open(resource_path("regions.tsv"), encoding="utf-8") as fh:
+    with open(resource_path("provinces.tsv"), encoding="utf-8") as fh:
         for line in fh:
             if not line.strip() or line.startswith("#"):
                 continue
@@ -56,7 +56,7 @@ def _first_place(text: str) -> str | None:
 def english_names() -> dict[str, str]:
     """Province → ASCII name, for chart labels that need no CJK font."""
     out = {UNKNOWN: UNKNOWN}
-    with open(resource_path("regions.tsv"), encoding="utf-8") as fh:
+    with open(resource_path("provinces.tsv"), encoding="utf-8") as fh:
         for line in fh:
             if line.strip() and not line.startswith("#"):
                 province, english, _ = line.rstrip("\n").split("\t")

@@ -6,10 +6,10 @@ import re
 from dataclasses import dataclass
 from itertools import pairwise
 
+from nlp.text.headings import TOP_HEADING_LINE
+
 TABLE_KEYS = frozenset({"active_disclosure", "applications", "review_litigation"})
 
-# Fallback when no segmentation is available: a top-level heading naming a statutory table.
-_TOP_HEADING = re.compile(r"^[ \t#*]*(?:第)?([一二三四五六七八九十]{1,2}|\d{1,2})\s*[、.．,，]\s*(\S[^\n]{0,40})$", re.MULTILINE)
 _TABLE_TITLE = re.compile(r"主动公开政府信息情况|收到和处理政府信息公开申请|行政复议[^\n]{0,8}行政诉讼[^\n]{0,4}情况$|行政复议和行政诉讼情况")
 _NUMBERS_ONLY = re.compile(r"^[\s\d.,%/\-—–+|:：]*$")
 _NUMBER_RUN = re.compile(r"\d+(?:\.\d+)?(?:\s+\d+(?:\.\d+)?){2,}")
@@ -43,7 +43,7 @@ def _has_table_line(text: str) -> bool:
 
 def regions_from_headings(text: str) -> list[Region]:
     """Narrative regions of a whole report found with a light heading regex (no segmenter needed)."""
-    heads = [(m.start(), m.end(), bool(_TABLE_TITLE.search(m.group(2)))) for m in _TOP_HEADING.finditer(text)]
+    heads = [(m.start(), m.end(), bool(_TABLE_TITLE.search(m.group(2)))) for m in TOP_HEADING_LINE.finditer(text)]
     regions: list[Region] = []
     pos = 0
     for i, (hs, he, is_table) in enumerate(heads):

@@ -1,0 +1,245 @@
+"""Problem or measure: a trained role model over each statement's wording and structure.
+
+Features of a unit: its character uni/bigrams (enumerator stripped), its first two characters, whether
+it opens with a measure verb (加强/完善/建立健全 …) or carries a problem cue (不够/有待/欠缺 …), the
+role named by its governing heading or opener, the kind of that cue, its position in section 五 and
+in its block, and the wording of its neighbours. A logistic regression scores every unit; a constrained
+decoding over the section then keeps problems before measures inside a block (a measure may be
+followed by a problem only where a new problem heading or a new enumerated item starts), and the
+posterior of the chosen label is reported as ``role_confidence``.
+
+The shipped model lives in ``models/roles-default/`` (installed as ``nlp.models``) (model.json + arrays.npz, no pickle).
+"""
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Sequence
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from sklearn.base import BaseEstimator, ClassifierMixin
+
+from nlp.resources import model_dir
+from nlp.statements.split import Unit, patterns, strip_enumerator
+
+MODEL_DIR = model_dir("roles-default")
+FORMAT = "govnlp-roles/1"
+ROLES = ("problem", "measure")
+
+
+def _grams(text: str) -> list[str]:
+    t = re.sub(r"[\s\d]", "", strip_enumerator(text))
+    return [f"c:{c}" for c in set(t)] + [f"b:{t[i:i + 2]}" for i in range(len(t) - 1)]
+
+
+def _cues(text: str, prefix: str) -> dict[str, float]:
+    pats = patterns()
+    core = strip_enumerator(text)
+    core = re.sub(r"^(?:(?:19|20)\d\d年度?|下一?步|今后|对此|为此|接下来|同时|另外|此外)[，,]?", "", core)
+    core = re.sub(r"^(?:我们|我[局镇乡委办县区市]|本(?:单位|部门|机关))", "", core)
+    return {
+        f"{prefix}measure_verb": float(bool(pats["measure_verb"].search(core))),
+        f"{prefix}problem_cue": min(len(pats["problem_cue"].findall(text)), 3) / 3,
+        f"{prefix}will": float("将" in text),
+        f"{prefix}done": float(bool(pats["done"].search(text))),
+        f"{prefix}planned": float(bool(pats["planned"].search(text))),
+    }
+
+
+def unit_features(units: Sequence[Unit]) -> list[dict[str, float]]:
+    """One sparse feature dict per unit (wording, structure, neighbours)."""
+    n = len(units)
+    out = []
+    for i, u in enumerate(units):
+        f: dict[str, float] = {g: 1.0 for g in _grams(u.text)}
+        core = strip_enumerator(u.text)
+        f[f"first2:{core[:2]}"] = 1.0
+        f.update(_cues(u.text, ""))
+        f[f"block_role:{u.block_role}"] = 1.0
+        f[f"block_kind:{u.block_kind}"] = 1.0
+        f[f"block_role_kind:{u.block_role}:{u.block_kind}"] = 1.0
+        f["first_block"] = float(u.block == units[0].block)
+        f["pos"] = i / max(1, n - 1)
+        f["first_in_block"] = float(i == 0 or units[i - 1].block != u.block)
+        f["item"] = float(u.item)
+        f["merged"] = float(u.merged)
+        f["lead_will"] = float("将" in u.lead)
+        if i > 0:
+            f.update(_cues(units[i - 1].text, "prev_"))
+        if i + 1 < n:
+            f.update(_cues(units[i + 1].text, "next_"))
+        f["bias_doc"] = 1.0
+        out.append(f)
+    return out
+
+
+def isolated_features(text: str) -> dict[str, float]:
+    """Features of a statement seen without its report (synthetic training data): wording only."""
+    f: dict[str, float] = {g: 1.0 for g in _grams(text)}
+    f[f"first2:{strip_enumerator(text)[:2]}"] = 1.0
+    f.update(_cues(text, ""))
+    f["isolated"] = 1.0
+    return f
+
+
+class RoleModel(BaseEstimator, ClassifierMixin):
+    """Binary logistic regression (measure vs problem) over feature dicts; deterministic."""
+
+    def __init__(self, C: float = 1.0, min_df: int = 2, switch_penalty: float = 6.0,
+                 item_switch_penalty: float = 2.0, random_state: int = 0) -> None:
+        self.C = C
+        self.min_df = min_df
+        self.switch_penalty = switch_penalty  # cost (nats) of a measure → problem switch mid-block
+        self.item_switch_penalty = item_switch_penalty  # … where a new enumerated item starts
+        self.random_state = random_state
+
+    def _matrix(self, feats: Sequence[dict[str, float]]) -> np.ndarray:
+        X = np.zeros((len(feats), len(self.vocabulary_)), dtype=np.float64)
+        for r, f in enumerate(feats):
+            for k, v in f.items():
+                j = self.vocabulary_.get(k)
+                if j is not None:
+                    X[r, j] = v
+        return X
+
+    def fit(self, feats: Sequence[dict[str, float]], y: Sequence[str]) -> RoleModel:
+        from sklearn.linear_model import LogisticRegression
+
+        df: dict[str, int] = {}
+        for f in feats:
+            for k in f:
+                df[k] = df.get(k, 0) + 1
+        names = sorted(k for k, c in df.items() if c >= self.min_df)
+        self.vocabulary_ = {k: j for j, k in enumerate(names)}
+        clf = LogisticRegression(C=self.C, solver="liblinear", random_state=self.random_state, max_iter=1000)
+        clf.fit(self._matrix(feats), np.array([r == "measure" for r in y], dtype=int))
+        self.coef_ = clf.coef_[0].astype(np.float64)
+        self.intercept_ = float(clf.intercept_[0])
+        return self
+
+    def predict_proba(self, feats: Sequence[dict[str, float]]) -> np.ndarray:
+        """P(measure) per unit, before decoding."""
+        z = self._matrix(feats) @ self.coef_ + self.intercept_
+        return 1.0 / (1.0 + np.exp(-z))
+
+    def predict(self, feats: Sequence[dict[str, float]]) -> list[str]:
+        return ["measure" if p >= 0.5 else "problem" for p in self.predict_proba(feats)]
+
+    def decode(self, units: Sequence[Unit]) -> tuple[list[str], list[float]]:
+        """Constrained labelling of one section's units and the posterior of each label."""
+        if not units:
+            return [], []
+        p = np.clip(self.predict_proba(unit_features(units)), 1e-6, 1 - 1e-6)
+        emit = np.log(np.stack([1 - p, p], axis=1))  # column 0 problem, 1 measure
+        trans = [self._transitions(units, i) for i in range(len(units))]
+        labels = _viterbi(emit, trans)
+        post = _posteriors(emit, trans)
+        return [ROLES[k] for k in labels], [round(float(post[i, k]), 3) for i, k in enumerate(labels)]
+
+    def _transitions(self, units: Sequence[Unit], i: int) -> np.ndarray:
+        """Log transition matrix into unit i: [from][to], states 0 problem / 1 measure."""
+        t = np.zeros((2, 2))
+        if i == 0:
+            return t
+        u = units[i]
+        new_problem_block = u.block != units[i - 1].block and u.block_role in ("problem", None) \
+            and u.block_kind == "heading"
+        # a clause cut before its own measure ("…单一，今后将…") pairs with it: problem-measure pairs
+        # may follow each other ("一是P，对此将M；二是P，下步将M")
+        pair_start = i + 1 < len(units) and units[i + 1].merged
+        # a rectification already done ("针对上年度…问题，已…") may come before this year's problems
+        after_done = bool(patterns()["done"].search(units[i - 1].text))
+        if not new_problem_block and not pair_start:
+            t[1, 0] = -(self.item_switch_penalty if u.item or after_done else self.switch_penalty)
+        return t
+
+    def state(self) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
+        meta = {"params": self.get_params(), "vocabulary": sorted(self.vocabulary_, key=self.vocabulary_.get),
+                "intercept": self.intercept_}
+        return meta, {"coef": self.coef_}
+
+    @classmethod
+    def from_state(cls, meta: dict[str, Any], arrays: dict[str, np.ndarray]) -> RoleModel:
+        m = cls(**meta["params"])
+        m.vocabulary_ = {k: j for j, k in enumerate(meta["vocabulary"])}
+        m.coef_ = np.asarray(arrays["coef"], dtype=np.float64)
+        m.intercept_ = float(meta["intercept"])
+        return m
+
+
+def _viterbi(emit: np.ndarray, trans: list[np.ndarray]) -> list[int]:
+    n = len(emit)
+    score = emit[0].copy()
+    back = np.zeros((n, 2), dtype=int)
+    for i in range(1, n):
+        cand = score[:, None] + trans[i]  # [from, to]
+        back[i] = np.argmax(cand, axis=0)
+        score = cand[back[i], [0, 1]] + emit[i]
+    path = [int(np.argmax(score))]
+    for i in range(n - 1, 0, -1):
+        path.append(int(back[i][path[-1]]))
+    return path[::-1]
+
+
+def _logsumexp(a: np.ndarray, axis: int) -> np.ndarray:
+    m = np.max(a, axis=axis, keepdims=True)
+    return (m + np.log(np.sum(np.exp(a - m), axis=axis, keepdims=True))).squeeze(axis)
+
+
+def _posteriors(emit: np.ndarray, trans: list[np.ndarray]) -> np.ndarray:
+    n = len(emit)
+    fw = np.zeros((n, 2))
+    bw = np.zeros((n, 2))
+    fw[0] = emit[0]
+    for i in range(1, n):
+        fw[i] = _logsumexp(fw[i - 1][:, None] + trans[i], axis=0) + emit[i]
+    for i in range(n - 2, -1, -1):
+        bw[i] = _logsumexp(trans[i + 1] + (emit[i + 1] + bw[i + 1])[None, :], axis=1)
+    z = _logsumexp(fw[-1], axis=0)
+    return np.exp(fw + bw - z)
+
+
+def marker_roles(units: Sequence[Unit]) -> list[str]:
+    """The keyword/position baseline: the role the governing heading or opener names; problem before any."""
+    return [u.block_role or "problem" for u in units]
+
+
+def save_model(model: RoleModel, model_dir: str | Path, extra: dict[str, Any] | None = None) -> None:
+    model_dir = Path(model_dir)
+    model_dir.mkdir(parents=True, exist_ok=True)
+    meta, arrays = model.state()
+    doc = {"format": FORMAT, "model": meta, **(extra or {})}
+    (model_dir / "model.json").write_text(json.dumps(doc, ensure_ascii=False, sort_keys=True, indent=1) + "\n",
+                                          encoding="utf-8")
+    np.savez(model_dir / "arrays.npz", **arrays)
+
+
+def load_model(model_dir: str | Path | None = None) -> RoleModel:
+    model_dir = Path(model_dir) if model_dir else MODEL_DIR
+    path = model_dir / "model.json"
+    if not path.is_file():
+        raise FileNotFoundError(f"{model_dir}: no role model here (expected model.json and arrays.npz); "
+                                "train one with `python -m nlp.statements.train_roles`")
+    doc = json.loads(path.read_text(encoding="utf-8"))
+    if doc.get("format") != FORMAT:
+        raise ValueError(f"{path}: unknown role model format {doc.get('format')!r} (expected {FORMAT})")
+    with np.load(model_dir / "arrays.npz", allow_pickle=False) as npz:
+        arrays = {k: npz[k] for k in npz.files}
+    return RoleModel.from_state(doc["model"], arrays)
+
+
+@lru_cache(maxsize=2)
+def default_model(model_dir: str | None = None) -> RoleModel:
+    return load_model(model_dir)
+
+
+def assign_roles(units: Sequence[Unit], method: str = "model",
+                 model: RoleModel | None = None) -> tuple[list[str], list[float | None]]:
+    """Roles and confidences of one section's units (``method``: model | markers)."""
+    if method == "markers":
+        return marker_roles(units), [None] * len(units)
+    labels, conf = (model or default_model()).decode(units)
+    return labels, list(conf)
