@@ -164,7 +164,7 @@ def render_card(card: dict[str, Any]) -> str:
              "5–18 examples moves by 0.05–0.2 with a single statement."), ""]
     blind = card.get("blind_evaluation")
     if blind:
-        lines += ["## Blind set (scored once, after the design was fixed)", "", blind["description"], "",
+        lines += ["## Blind set (scored after the design was fixed; never used for a choice)", "", blind["description"], "",
                   *_summary_rows(blind["model"], blind["baseline"]), "",
                   *_score_table(blind["model"], blind["baseline"]), ""]
     designs = card.get("design_comparison")
