@@ -22,6 +22,8 @@ SECTION_KEYS: tuple[str, ...] = (
     "problems",
     "other",
 )
+# Sections of the pre-2019 form only (domain.md §1.6b): absent from 2019/2021 reports, never "missing".
+LEGACY_SECTION_KEYS: tuple[str, ...] = ("fees", "legacy_stats")
 OVERALL_SUBKEYS: tuple[str, ...] = (
     "overall.active",
     "overall.on_request",
@@ -125,7 +127,8 @@ class Report:
     read: ReadResult | None = field(default=None, repr=False)
     # normalize: the normalised text with its exact offset map; never serialised.
     norm: NormalizedText | None = field(default=None, repr=False)
-    # tables: {table2|table3|table4: {format, cells|rows} or None} and the same nesting of provenance.
+    # tables: {table2|table3|table4: {format, cells|rows} or None} (+ legacy_stats when a pre-2019 annex is found)
+    # and the same nesting of provenance.
     tables: dict[str, Any] | None = None
     table_provenance: dict[str, Any] | None = None
     # facts: fact records (nlp.facts.FACT_FIELDS); checks: rule results (nlp.rules.RuleResult.to_dict()).

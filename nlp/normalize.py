@@ -33,6 +33,8 @@ _ONE_TO_ONE = str.maketrans({c: v for c, v in _CHAR_MAP.items() if len(v) == 1 a
 _PAGE_NUMBER = re.compile(r"^[ \t]*(?:[-—–]{1,2}[ \t]*\d{1,4}[ \t]*[-—–]{1,2}|第[ \t]*\d{1,4}[ \t]*页(?:[ \t]*[,，/]?[ \t]*共[ \t]*\d{1,4}[ \t]*页)?|\d{1,4}[ \t]*/[ \t]*\d{1,4})[ \t]*$")
 # A line that starts a heading or an enumerated item must not be glued to the previous line.
 _BLOCK_START = re.compile(r"^\s*" + LINE_START_ITEM)
+_TITLE_END = re.compile(r"(?:情况|事项|措施|打算|计划|安排|概述|报告|年报)$")
+_CLAUSE = re.compile(r"[，,。；;：:]")
 _SENTENCE_END = set("。！？；：:;!?)）】」』\"”")
 _MIN_WRAPPED_LINE = 20  # PDF-wrapped prose lines are long; table cells and titles are short
 _MAX_HEADING_LINE = 30
@@ -90,6 +92,10 @@ def _continues(pline: str, nline: str) -> bool:
         return False
     # A heading line is short; a long line that starts like one ("一是…") is wrapped prose.
     if _BLOCK_START.match(pline) and len(pline.strip()) < _MAX_HEADING_LINE:
+        return False
+    # An unnumbered section title of older reports ("因政府信息公开申请行政复议、提起行政诉讼的情况"):
+    # no clause punctuation and a title ending; wrapped prose of that length has commas.
+    if len(pline.strip()) < 40 and _TITLE_END.search(pline.rstrip()) and not _CLAUSE.search(pline):
         return False
     ends_open = _is_cjk_letter(pline[-1]) or pline[-1] in "，、“\"(（《"
     starts_inside = _is_cjk_letter(nline[0]) or nline[0] in "，、。；：”\"）)》"

@@ -20,7 +20,7 @@ from nlp.model import SECTION_KEYS, Report, Section
 from nlp.normalize import NormalizedText, normalize
 from nlp.resources import resource_path
 from nlp.text.enumerators import ordinal_class, ordinal_value
-from nlp.text.headings import INLINE_SUB_NUMBER, INLINE_TOP_NUMBER, SUB_NUMBER, TOP_NUMBER
+from nlp.text.headings import BARE_TOP_NUMBER, INLINE_SUB_NUMBER, INLINE_TOP_NUMBER, PART_NUMBER, SUB_NUMBER, TOP_NUMBER
 
 _LEAD = re.compile(r"^[\s#*>|]*")
 _TABLE_WORDS = re.compile(r"本年|上年|结转|办理结果|新收|不予|无法提供|其他处理|总计|\d\s*$")
@@ -36,6 +36,8 @@ def _spec() -> dict[str, Any]:
     # inside running text an end anchor ("^概述$") cannot hold; drop it there
     spec["_inline"] = {k: [re.compile(p.pattern.rstrip("$")) for p in v] for k, v in spec["_compiled"].items()}
     spec["_unmapped"] = [re.compile(p) for p in spec.get("unmapped_patterns", [])]
+    spec["_measures"] = [re.compile(p) for p in spec.get("measures_patterns", [])]
+    spec["_orders"] = [{k: i for i, k in enumerate(order)} for order in spec.get("orders") or [list(spec["sections"])]]
     spec["_sub_title"] = re.compile(spec["overall_subsections"]["inline_title"])
     spec["_sub_kw"] = [(k, re.compile(p)) for k, p in spec["overall_subsections"]["keywords"]]
     return spec
@@ -79,7 +81,10 @@ def _find_headings(norm: str) -> tuple[list[_Heading], list[_Heading]]:
             continue
         lead = _LEAD.match(line).end()
         body = line[lead:]
-        m = TOP_NUMBER.match(body)
+        m = TOP_NUMBER.match(body) or PART_NUMBER.match(body)
+        bare = False
+        if m is None:
+            m, bare = BARE_TOP_NUMBER.match(body), True
         number = m.group("num") if m else None
         rest_off = lead + (m.end() if m else 0)
         rest = line[rest_off:].rstrip("*# ")
@@ -102,8 +107,11 @@ def _find_headings(norm: str) -> tuple[list[_Heading], list[_Heading]]:
                 break
             if found:
                 break
-        if not found and number and len(rest) <= 30 and not _TABLE_WORDS.search(rest) and not re.search(r"[，。；]", rest):
-            others.append(_Heading(None, number, rest.rstrip("：:。"), start, start + len(line.rstrip()), 0))
+        if not found and number and not bare and len(rest) <= 30 and not _TABLE_WORDS.search(rest) \
+                and not re.search(r"[，。；]", rest):
+            title = rest.rstrip("：:。")
+            key = "measures" if any(p.match(title) for p in spec["_measures"]) else None
+            others.append(_Heading(key, number, title, start, start + len(line.rstrip()), 0))
     return mapped, others
 
 
@@ -133,15 +141,31 @@ def _find_inline_headings(norm: str) -> list[_Heading]:
 
 
 def _best_chain(cands: list[_Heading]) -> list[_Heading]:
-    """Longest chain of headings in statutory order (ties: higher score, then later position).
+    """Longest chain of headings in one of the allowed orders (resources/sections.yaml ``orders``).
 
-    A dynamic programme over the candidates in text order. Candidates become available as
-    predecessors once the text has passed their end; for each key only the best available one
-    matters, so each step looks at six entries instead of every earlier heading (linear, where the
-    pairwise form was quadratic on a text of many repeated headings).
+    Ties: higher score, then later position. A heading numbered one more than its predecessor in
+    the chain scores a point more, so a section's own "一、…" items never displace its heading.
     """
-    order = {k: i for i, k in enumerate(SECTION_KEYS)}
-    cands = sorted(cands, key=lambda h: h.line_start)
+    best: list[_Heading] = []
+    best_key: tuple[int, int] = (0, 0)
+    for order in _spec()["_orders"]:
+        chain, score = _chain_in_order(cands, order)
+        if (len(chain), score) > best_key:
+            best, best_key = chain, (len(chain), score)
+    return best
+
+
+def _step_bonus(g: _Heading, h: _Heading) -> int:
+    a, b = ordinal_value(g.number), ordinal_value(h.number)
+    return 1 if a is not None and b is not None and b > a else 0
+
+
+def _chain_in_order(cands: list[_Heading], order: dict[str, int]) -> tuple[list[_Heading], int]:
+    """A dynamic programme over the candidates in text order. Candidates become available as
+    predecessors once the text has passed their end; for each key only the best available one
+    matters, so each step looks at a few entries instead of every earlier heading (linear, where the
+    pairwise form was quadratic on a text of many repeated headings)."""
+    cands = sorted((h for h in cands if h.key in order), key=lambda h: h.line_start)
     best: list[tuple[int, int, int]] = []  # (count, score, prev index)
     by_end = sorted(range(len(cands)), key=lambda j: (cands[j].end, j))
     best_of_key: dict[str, tuple[int, int, int]] = {}  # key -> (count, score, index), available ones only
@@ -154,19 +178,20 @@ def _best_chain(cands: list[_Heading]) -> list[_Heading]:
             if entry_j >= best_of_key.get(cands[j].key, (0, 0, -1)):
                 best_of_key[cands[j].key] = entry_j
         entry = (1, h.score, -1)
-        preds = [v for k, v in best_of_key.items() if order[k] < order[h.key]]
+        preds = [(cnt + 1, sc + h.score + _step_bonus(cands[j], h), j)
+                 for k, (cnt, sc, j) in best_of_key.items() if order[k] < order[h.key]]
         if preds:
-            cnt, sc, j = max(preds)
-            entry = (cnt + 1, sc + h.score, j)
+            entry = max(preds)
         best.append(entry)
     if not best:
-        return []
+        return [], 0
     i = max(range(len(best)), key=lambda k: (best[k][0], best[k][1], k))
+    total = best[i][1]
     chain = []
     while i != -1:
         chain.append(cands[i])
         i = best[i][2]
-    return chain[::-1]
+    return chain[::-1], total
 
 
 _PROBLEMS_ITEM = re.compile(rf"^[\s#*]*[(]{ordinal_class(1, 2)}[)].{{0,24}}?(?:问题|不足|改进|整改)")
@@ -190,16 +215,49 @@ def _inferred_problems(norm: str, chain: list[_Heading]) -> _Heading | None:
 def _unmapped_boundaries(chain: list[_Heading], others: list[_Heading]) -> list[_Heading]:
     """Numbered top-level headings of older formats that fit the numbering between mapped ones."""
     spec = _spec()
-    out = []
-    for h in others:
+    out: list[_Heading] = []
+    for h in sorted(others, key=lambda g: g.line_start):
         n = ordinal_value(h.number)
-        prev = [g for g in chain if g.line_start < h.line_start]
+        # the previous boundary may itself be an unmapped part ("九、保密审查…" then "十、…")
+        prev = sorted([g for g in chain + out if g.line_start < h.line_start], key=lambda g: g.line_start)
         nxt = [g for g in chain if g.line_start > h.line_start]
         prev_n = ordinal_value(prev[-1].number) if prev else 0
         next_n = ordinal_value(nxt[0].number) if nxt else None
         fits = prev_n is not None and n == prev_n + 1 and (next_n is None or next_n > n)
         if fits or any(p.search(h.title) for p in spec["_unmapped"]):
             out.append(h)
+    return out
+
+
+# The statistics annex starts where its title is followed by its header (统计指标 / 指标名称) — in
+# scraped pages without line breaks it has no line of its own (domain.md §1.6b).
+_ANNEX_START = re.compile(
+    r"(?:附(?:件|表)\d?[：:]?)?[^，。；\s]{0,20}?(?:政府信息公开|信息公开)[^，。；\s]{0,10}?统计(?:报)?表"
+    r"(?=[^。；]{0,30}?(?:统计指标|指标名称|指标))"
+)
+
+
+def _annex_start(norm: str, chain: list[_Heading]) -> _Heading | None:
+    """The annex as a boundary when no heading line announced it (only after the last section)."""
+    if any(h.key == "legacy_stats" for h in chain) or not chain:
+        return None
+    last = max(h.end for h in chain)
+    m = _ANNEX_START.search(norm, last)
+    if m is None:
+        return None
+    # the title is cut at the last sentence end before it ("…无。附件：政府信息公开情况统计表")
+    start = max(m.start(), norm.rfind("。", 0, m.end()) + 1, norm.rfind("\n", 0, m.end()) + 1)
+    return _Heading("legacy_stats", None, norm[start: m.end()], start, m.end(), 0)
+
+
+def _merge_measures(boundaries: list[_Heading]) -> list[_Heading]:
+    """Problems and measures written as two top-level sections ("四、存在问题" then "五、下步工作计划"):
+    the measures heading is no boundary, so `problems` spans both."""
+    out: list[_Heading] = []
+    for h in boundaries:
+        if h.key == "measures" and out and out[-1].key == "problems":
+            continue
+        out.append(h)
     return out
 
 
@@ -220,7 +278,10 @@ def _sub_candidates(body: str) -> list[tuple[str, int, int, str, int]]:
     return cands
 
 
-def _subsections(norm: NormalizedText, original: str, body_start: int, body_end: int) -> list[Section]:
+def _subsections(norm: NormalizedText, original: str, body_start: int, body_end: int,
+                 by_position: bool = True) -> list[Section]:
+    """Sub-items of 一. ``by_position``: an item whose title names no sub-key takes the key of its
+    position — only in the 2019/2021 总体情况, whose five items are fixed; a pre-2019 概述 lists its own."""
     spec = _spec()
     subs: list[tuple[str, str, str, int, int]] = []
     used: set[str] = set()
@@ -243,7 +304,7 @@ def _subsections(norm: NormalizedText, original: str, body_start: int, body_end:
             stop = comma.start() if comma and comma.start() <= _MAX_HEADING else 0
             title, h_end = rest[:stop], rest_start + stop
         key = next((k for k, pat in spec["_sub_kw"] if pat.search(title) and k not in used), None)
-        if key is None and ordinal[n - 1] not in used:
+        if key is None and by_position and ordinal[n - 1] not in used:
             key = ordinal[n - 1]
         if key is None:
             continue
@@ -282,23 +343,32 @@ def segment(text: str, norm: NormalizedText | None = None) -> tuple[list[Section
         inline_chain = _best_chain(_find_inline_headings(norm.text))
         if len(inline_chain) > len(chain):
             chain, others = inline_chain, []
+    elif len(chain) < len(SECTION_KEYS):
+        # partly scraped pages: some headings on their own line, others glued to their text
+        mixed = _best_chain(mapped + [h for h in _find_inline_headings(norm.text)
+                                      if not any(g.line_start <= h.line_start < g.end for g in mapped)])
+        if len(mixed) > len(chain):
+            chain = mixed
+    annex = _annex_start(norm.text, chain)
+    if annex is not None:
+        chain = chain + [annex]
     inferred = _inferred_problems(norm.text, chain)
     if inferred is not None:
         chain = sorted(chain + [inferred], key=lambda h: h.line_start)
     extra = _unmapped_boundaries(chain, others)
-    boundaries = sorted(chain + extra, key=lambda h: h.line_start)
+    boundaries = _merge_measures(sorted(chain + extra, key=lambda h: h.line_start))
     sections: list[Section] = []
     unmapped: list[dict] = []
     for i, h in enumerate(boundaries):
         end = boundaries[i + 1].line_start if i + 1 < len(boundaries) else len(norm.text)
-        if h.key is None:
+        if h.key is None or h.key == "measures":
             s = _make_section(norm, text, "unmapped", h.number, h.title, h.line_start, h.end, end)
             unmapped.append({"number": h.number, "title": h.title, "heading_start": s.heading_start,
                              "start": s.start, "end": s.end})
             continue
         sec = _make_section(norm, text, h.key, h.number, h.title, h.line_start, h.end, end)
         if h.key == "overall":
-            sec.subsections = _subsections(norm, text, h.end, end)
+            sec.subsections = _subsections(norm, text, h.end, end, by_position="总体情况" in h.title)
         sections.append(sec)
     if boundaries:
         first = norm.orig_offset(boundaries[0].line_start)

@@ -152,9 +152,30 @@ def test_table2_decimal_amount_and_ambiguous_counts() -> None:
     assert not prov["regulation.made"]["ambiguous"]
     assert cells["licensing.decisions"] == 12 and not prov["licensing.decisions"]["ambiguous"]
     assert cells["admin_fee.amount"] == 96171.6
-    # "8018" is 8/0/18, 80/1/8 or 8/01/8-like splits: no identity decides, so it is marked.
-    assert all(prov[f"normative_doc.{c}"]["ambiguous"] for c in ("made", "repealed", "valid"))
+    # "8018" is 8/0/18 or 80/1/8 (no leading zeros); 80 made with 8 in force and 1 repealed is
+    # impossible, so plausibility (valid + repealed >= made) decides and says so.
+    assert [cells[f"normative_doc.{c}"] for c in ("made", "repealed", "valid")] == [8, 0, 18]
+    assert prov["normative_doc.valid"]["decided_by"].startswith("plausibility")
     assert cells["coercion.decisions"] is None  # absent row stays null, never borrowed from elsewhere
+
+
+def test_table2_run_with_several_plausible_splits_is_null_with_candidates() -> None:
+    """"82666" (the Huaian 2024 row 8 / 26 / 66 without whitespace): three splits are plausible."""
+    text = (
+        "二、主动公开政府信息情况第二十条第（一）项信息内容本年制发件数本年废止件数现行有效件数"
+        "规章1011行政规范性文件82666第二十条第（五）项信息内容本年处理决定数量行政许可12"
+        "三、收到和处理政府信息公开申请情况一、本年新收政府信息公开申请数量0000000"
+    )
+    t2 = parse_tables(text)["table2"]
+    cells, prov = t2["cells"], t2["provenance"]
+    assert cells["normative_doc.made"] == 8  # the same in every split: kept
+    assert prov["normative_doc.made"]["decided_by"] == "same in every split"
+    for col in ("repealed", "valid"):
+        p = prov[f"normative_doc.{col}"]
+        assert cells[f"normative_doc.{col}"] is None and p["ambiguous"]
+        assert [8, 26, 66] in p["candidates"] and [8, 2, 666] in p["candidates"]
+        assert [82, 6, 66] not in p["candidates"]  # 66 + 6 < 82: implausible
+        assert text[p["start"] : p["end"]] == p["raw"] == "82666"
 
 
 def test_blank_cells_are_not_read_wrong() -> None:

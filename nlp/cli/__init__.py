@@ -10,6 +10,7 @@ COMMAND_MODULES = (
     "nlp.cli.parse",
     "nlp.cli.run",
     "nlp.cli.compare",
+    "nlp.cli.export",
     "nlp.cli.check",
     "nlp.cli.facts",
     "nlp.cli.statements",

@@ -12,8 +12,10 @@ from nlp.cli.app import app
 def compare_cmd(
     rundir: Path = typer.Argument(..., help="A directory written by `govnlp run`."),
     by: str = typer.Option("year", "--by", help="Grouping: year, level, region or agency."),
-    metric: list[str] = typer.Option([], "--metric", help="A numeric fact metric to summarise by group, "
-                                     "e.g. active_disclosure.total (repeatable)."),
+    metric: list[str] = typer.Option([], "--metric", help="What to summarise by group (repeatable): a numeric "
+                                     "fact metric (active_disclosure.total), an indicator of indicators.yaml "
+                                     "(substantive_disclosure_rate or 实质公开率) or a table cell "
+                                     "(table3.new_received.total)."),
     output: Path | None = typer.Option(None, "-o", "--output", help="Output folder (default RUNDIR/compare_BY)."),
     top: int = typer.Option(8, "--top", help="Charts show the TOP largest groups (tables show all)."),
 ) -> None:

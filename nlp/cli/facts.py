@@ -93,6 +93,8 @@ def evaluate_facts_cmd(
                                           "next to GOLD, when present)."),
     as_json: bool = typer.Option(False, "--json", help="Print the full result (scores and every error) as JSON."),
     max_errors: int = typer.Option(50, "--max-errors", help="Errors listed in the text report."),
+    baseline: str | None = typer.Option(None, "--baseline", help="Score a simple baseline instead: nearest_cue "
+                                        "(the metric of the cue nearest to the left of each number in its clause)."),
 ) -> None:
     """Precision / recall / F1 of fact extraction (span, value+unit, value, unit), metric accuracy on found
     facts, must-not false positives, and the list of errors.
@@ -112,14 +114,14 @@ def evaluate_facts_cmd(
         raise typer.Exit(1)
     warnings: list[str] = []
     if "sentence" in records[0]:
-        items = sentence_items(records, FactExtractor())
+        items = sentence_items(records, FactExtractor(), baseline=baseline)
     else:
         from nlp.themes.data import default_doc_dirs
 
         dirs = list(docs or default_doc_dirs())
         neg_path = negatives or gold.with_name("facts_negatives.jsonl")
         neg = read_jsonl(neg_path) if neg_path.exists() else []
-        items, warnings = document_items(records, dirs, neg)
+        items, warnings = document_items(records, dirs, neg, baseline=baseline)
     for w in warnings:
         typer.echo(f"warning: {w}", err=True)
     result = score(items)

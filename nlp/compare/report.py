@@ -12,6 +12,7 @@ from nlp.compare.copying import copying_by_group
 from nlp.compare.data import documents
 from nlp.compare.metrics import metric_by_group
 from nlp.compare.prevalence import ROLE_GROUPS, theme_prevalence
+from nlp.indicators import indicator
 from nlp.outputs import atomic_write_text
 from nlp.provinces import english_names
 
@@ -75,6 +76,8 @@ def compare(rundir: str | Path, by: str, metrics: list[str] | None = None, outdi
         result.files.append(_save_csv(copying_by_group(rundir, by), out / "copying.csv"))
     test_rows = []
     for metric in metrics or []:
+        ind = indicator(metric)
+        metric = ind.name if ind is not None else metric  # 实质公开率 -> substantive_disclosure_rate (ASCII files)
         summary, test, values = metric_by_group(rundir, by, metric)
         result.files.append(_save_csv(summary, out / f"metric_{_slug(metric)}.csv"))
         result.files.append(metric_chart(values, metric, chart_labels, out / f"metric_{_slug(metric)}.png",

@@ -163,13 +163,30 @@ def _best_cue(text: str, lo: int, hi: int, unit: str | None, sentence: str, lex:
     return cue, m
 
 
+def _before_fillers(text: str, lo: int, pos: int, lex: Lexicon) -> int:
+    """``pos`` moved left over coordination fillers ("被提起行政诉讼": the join stands before 被提起)."""
+    fillers = lex.structure_words.get("coordination_fillers", ())
+    if not fillers or pos <= lo or not any(text[pos - 1] == f[-1] for f in fillers):
+        return pos  # (the common case: no filler ends here)
+    moved = True
+    while moved:
+        moved = False
+        for f in fillers:
+            if text.endswith(f, lo, pos):
+                pos -= len(f)
+                moved = True
+                break
+    return pos
+
+
 def _coordinated(text: str, clause_lo: int, cue_m: CueMatch, cand: Candidate, unit: str | None,
                  sentence: str, lex: Lexicon) -> tuple[tuple[str, ...], bool, int]:
-    """Metrics of a coordinated cue list right before the number: "行政复议、行政诉讼0件" → both.
+    """Metrics of a coordinated cue list right before the number: "行政复议、行政诉讼0件" → both;
+    "被申请行政复议、被提起行政诉讼均为0件" → both (coordination fillers, metrics.yaml ``structure``).
 
     Returns (metrics, is_sum): a non-zero number without 均/各 after "予以公开及部分公开" is one
     combined count (is_sum), not one fact per cue."""
-    if not text.endswith(_COORD_JOIN, clause_lo, cue_m.start):
+    if not text.endswith(_COORD_JOIN, clause_lo, _before_fillers(text, clause_lo, cue_m.start, lex)):
         return (), False, cue_m.start
     gap = text[cue_m.end:cand.start]
     if not _COORD_GAP.match(gap):
@@ -177,6 +194,7 @@ def _coordinated(text: str, clause_lo: int, cue_m: CueMatch, cand: Candidate, un
     metrics: list[str] = []
     left_end = cue_m.start
     while True:
+        left_end = _before_fillers(text, clause_lo, left_end, lex)
         head = text[clause_lo:left_end]
         join = next((j for j in _COORD_JOIN if head.endswith(j)), None)
         if not join:
@@ -201,7 +219,7 @@ def _channel(found: tuple[list[int], list[str]], lo: int, hi: int, pos: int, rig
     """The channel named nearest to the left of ``pos`` in ``[lo, hi)`` (else the first to its right).
 
     ``found``: the sentence's channel mentions as (sorted starts, channel names), searched by bisection."""
-    starts, names = found
+    starts, names = found[0], found[1]
     if not starts:
         return None
     first, last = bisect_left(starts, lo), bisect_left(starts, hi)
@@ -212,13 +230,15 @@ def _channel(found: tuple[list[int], list[str]], lo: int, hi: int, pos: int, rig
 
 
 def attach(text: str, cands: list[Candidate], lex: Lexicon, sent_points: list[int], clause_points: list[int],
-           lo: int, hi: int, sentence_of: dict[int, Span] | None = None) -> list[MetricCue | None]:
+           lo: int, hi: int, sentence_of: dict[int, Span] | None = None,
+           channels: dict[int, tuple[list[int], list[str], list[int]]] | None = None) -> list[MetricCue | None]:
     """Fill metric/channel/scope of ``cands`` (all inside ``text[lo:hi]``); returns the cue used per candidate.
 
     ``sentence_of``, when given, receives the sentence span of each candidate start (for reuse)."""
     used: list[MetricCue | None] = []
     sentences: dict[int, str] = {}
-    channels: dict[int, tuple[list[int], list[str]]] = {}
+    if channels is None:  # sentence start → channel mentions (starts, names, ends); the caller may keep them
+        channels = {}
     cumulative: dict[int, int] = {}
     _CTX_CACHE.clear()
     for i, c in enumerate(cands):
@@ -259,7 +279,8 @@ def attach(text: str, cands: list[Candidate], lex: Lexicon, sent_points: list[in
                 c.metric = chosen.name
                 # (_coordinated's own first test, inline: most cues follow no 、/和/及 list)
                 coord, is_sum, list_start = _coordinated(text, clause_lo, cue_m, c, c.unit, sentence, lex) \
-                    if chosen.name and text.endswith(_COORD_JOIN, clause_lo, cue_m.start) else ((), False, 0)
+                    if chosen.name and text.endswith(_COORD_JOIN, clause_lo, _before_fillers(text, clause_lo, cue_m.start, lex)) \
+                    else ((), False, 0)
                 if coord:
                     c.coordinated = coord + (chosen.name,)
                 elif is_sum:
@@ -282,7 +303,8 @@ def attach(text: str, cands: list[Candidate], lex: Lexicon, sent_points: list[in
         found = channels.get(sent_lo)
         if found is None:
             mentions = list(lex.channel_regex.finditer(text, sent_lo, sent_hi))
-            found = channels[sent_lo] = ([m.start() for m in mentions], [lex.channels[m.group()] for m in mentions])
+            found = channels[sent_lo] = ([m.start() for m in mentions], [lex.channels[m.group()] for m in mentions],
+                                         [m.end() for m in mentions])
         c.channel = (_channel(found, clause_lo, clause_hi, c.start)
                      or _channel(found, sent_lo, c.start, c.start, right=False)) if found[0] else None
         near = c.start - 6 if c.start - 6 > clause_lo else clause_lo  # noqa: FURB136

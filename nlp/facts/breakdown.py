@@ -13,6 +13,7 @@ TRIGGER = re.compile(r"其中(?:包括|包含|含)?|含(?<!包含)(?!义|量|金
 RATIO_UNITS = ("%", "个百分点")
 _SCOPE_STOP = re.compile(r"[；;]")
 _ADDITION = re.compile(r"另有|此外|另外|同时")
+_NEW_TOTAL = re.compile(r"共|累计|总计|全年|\n")  # "；视频号共发布短视频584条" opens a new total, not an item
 _OPEN = "（("
 _CLOSE = "）)"
 
@@ -38,6 +39,27 @@ def _scope_end(text: str, trig: re.Match[str], sent: Span, in_bracket: bool) -> 
         return sent.end
     m = _SCOPE_STOP.search(text, trig.end(), sent.end)
     return m.start() if m else sent.end
+
+
+def _parallel_end(text: str, end: int, sent: Span, cands: list[Candidate], starts: list[int], lex: Lexicon,
+                  parent_metric: str | None) -> int:
+    """Extend a breakdown over ；-separated items that continue it ("其中咨询类14203件，占53.2%；求助类8410件…"):
+    the next segment starts with a short label and a number, with no cue of another metric family."""
+    fam = parent_metric.split(".", 1)[0] if parent_metric else None
+    while end < sent.end and text[end] in "；;":
+        k = bisect.bisect_left(starts, end + 1)
+        if k >= len(starts) or starts[k] >= sent.end:
+            break
+        prefix = text[end + 1:cands[k].num_start]
+        if len(prefix) > 24 or TRIGGER.search(prefix) or _ADDITION.search(prefix) or _NEW_TOTAL.search(prefix):
+            break
+        families = [{cu.name.split(".", 1)[0] for cu in lex.cues[m.group()] if cu.name and not cu.name.startswith("~")}
+                    for m in lex.cue_regex.finditer(prefix)]
+        if any(f and fam not in f for f in families):
+            break
+        m = _SCOPE_STOP.search(text, end + 1, sent.end)
+        end = m.start() if m else sent.end
+    return end
 
 
 def link_breakdowns(text: str, cands: list[Candidate], lex: Lexicon, sent_points: list[int], lo: int, hi: int) -> None:
@@ -70,6 +92,8 @@ def link_breakdowns(text: str, cands: list[Candidate], lex: Lexicon, sent_points
         between = text[cands[parent].end:trig.start()]
         in_bracket = sum(between.count(o) for o in _OPEN) > sum(between.count(c) for c in _CLOSE)
         end = _scope_end(text, trig, sent, in_bracket)
+        if not in_bracket:
+            end = _parallel_end(text, end, sent, cands, starts, lex, cands[parent].metric)
         fam = unit_family(cands[parent].unit, lex)
         stop = _ADDITION.search(text, trig.end(), end)  # "另有103件顺延…" is not part of the whole
         limit = stop.start() if stop else end

@@ -9,8 +9,14 @@ Two gold formats (one JSON object per line):
 
 A predicted fact is *found* when its span overlaps a gold span (one-to-one; same metric preferred, so the
 two facts of "行政复议、行政诉讼0件" pair up). Scores: span P/R/F1; value+unit, value, unit P/R/F1 (a found fact
-counts only if the field also matches); metric accuracy on found facts; must-not false positives (predictions
-overlapping a hard negative, or any prediction on a sentence whose ``expected`` is empty).
+counts only if the field also matches); metric accuracy on found facts, and on the found facts whose metric
+the text determines (gold metric not null); category accuracy on found breakdown items whose gold gives a
+category; must-not false positives (predictions overlapping a hard negative, or any prediction on a sentence
+whose ``expected`` is empty). Sentence gold may list hard negatives of its own: ``"negatives": [{"text",
+"occurrence", "kind"}]`` (corpus/annotations/facts_passages.jsonl: report parts, slogans).
+
+``baseline="nearest_cue"`` re-labels every predicted fact with the metric of the cue phrase nearest to the left
+of its number in its clause (no priorities, no clause structure): the simple baseline shown beside the extractor.
 """
 from __future__ import annotations
 
@@ -61,6 +67,21 @@ def match(gold: list[dict[str, Any]], pred: list[dict[str, Any]]) -> list[tuple[
     return sorted(out)
 
 
+_LABEL_NOISE = str.maketrans("", "", "“”\"'‘’《》〈〉「」 \t\n")
+
+
+def same_category(gold: str, pred: str | None) -> bool:
+    """Labels as written, compared without quotes and spaces, and without a trailing 信息/类 (机构职能类信息 =
+    机构职能类)."""
+    if pred is None:
+        return False
+    a, b = gold.translate(_LABEL_NOISE), pred.translate(_LABEL_NOISE)
+    for suffix in ("类信息", "信息", "类"):
+        a = a.removesuffix(suffix)
+        b = b.removesuffix(suffix)
+    return a == b
+
+
 def _prf(tp: int, n_pred: int, n_gold: int) -> dict[str, float]:
     p = tp / n_pred if n_pred else 1.0
     r = tp / n_gold if n_gold else 1.0
@@ -71,6 +92,7 @@ def _prf(tp: int, n_pred: int, n_gold: int) -> dict[str, float]:
 def score(items: Iterable[Item]) -> dict[str, Any]:
     """Scores and the list of errors over all items."""
     n_gold = n_pred = found = vu = v = u = metric_ok = qual_ok = parent_ok = scope_ok = scope_n = 0
+    det_n = det_ok = cat_n = cat_ok = 0
     errors: list[dict[str, Any]] = []
     must_not: list[dict[str, Any]] = []
     for it in items:
@@ -86,6 +108,12 @@ def score(items: Iterable[Item]) -> dict[str, Any]:
             u += ok_u
             vu += ok_v and ok_u
             metric_ok += g.get("metric") == p.get("metric")
+            if g.get("metric") is not None:
+                det_n += 1
+                det_ok += g.get("metric") == p.get("metric")
+            if g.get("category"):
+                cat_n += 1
+                cat_ok += same_category(g["category"], p.get("category"))
             qual_ok += g.get("qualifier", "exact") == p.get("qualifier")
             if "scope" in g:
                 scope_n += 1
@@ -114,6 +142,9 @@ def score(items: Iterable[Item]) -> dict[str, Any]:
         "unit": _prf(u, n_pred, n_gold),
         "metric_accuracy_on_found": round(metric_ok / found, 4) if found else None,
         "metric_f1": _prf(metric_ok, n_pred, n_gold),
+        "metric_accuracy_determined": round(det_ok / det_n, 4) if det_n else None,
+        "n_determined": det_n,
+        "category_accuracy_on_found": round(cat_ok / cat_n, 4) if cat_n else None,
         "qualifier_accuracy_on_found": round(qual_ok / found, 4) if found else None,
         "parent_accuracy_on_found": round(parent_ok / found, 4) if found else None,
         "scope_accuracy_on_found": round(scope_ok / scope_n, 4) if scope_n else None,
@@ -176,7 +207,16 @@ def read_jsonl(path: str | Path) -> list[dict[str, Any]]:
         return [json.loads(line) for line in fh if line.strip()]
 
 
-def sentence_items(records: list[dict[str, Any]], extractor: FactExtractor) -> list[Item]:
+def _locate(text: str, needle: str, occ: int, rid: Any) -> int:
+    start = -1
+    for _ in range(occ + 1):
+        start = text.find(needle, start + 1)
+    if start < 0:
+        raise ValueError(f"{rid}: expected text {needle!r} not in sentence")
+    return start
+
+
+def sentence_items(records: list[dict[str, Any]], extractor: FactExtractor, baseline: str | None = None) -> list[Item]:
     """Items of a sentence gold file; expected facts are located by their text in the sentence."""
     items = []
     for rec in records:
@@ -191,9 +231,43 @@ def sentence_items(records: list[dict[str, Any]], extractor: FactExtractor) -> l
                 raise ValueError(f"{rec.get('id')}: expected text {exp['text']!r} not in sentence")
             cursor[exp["text"]] = start
             gold.append({**exp, "start": start, "end": start + len(exp["text"])})
-        pred = _indexed(extractor.extract(text))
-        items.append(Item(str(rec.get("id")), text, gold, pred, must_be_empty=not rec.get("expected")))
+        negs = []
+        for neg in rec.get("negatives", []):
+            s = _locate(text, neg["text"], neg.get("occurrence", 0), rec.get("id"))
+            negs.append((s, s + len(neg["text"]), neg.get("kind", "negative")))
+        facts = extractor.extract(text)
+        if baseline:
+            facts = relabel_baseline(text, facts, extractor.lexicon, baseline)
+        items.append(Item(str(rec.get("id")), text, gold, _indexed(facts), negs, must_be_empty=not rec.get("expected")))
     return items
+
+
+def relabel_baseline(text: str, facts: list[dict[str, Any]], lex, kind: str = "nearest_cue") -> list[dict[str, Any]]:
+    """The facts with the metric a nearest-cue baseline gives: the cue phrase ending nearest to the left of the
+    number within its clause (rate cues for %), its first listed metric; negations keep theirs."""
+    if kind != "nearest_cue":
+        raise ValueError(f"unknown baseline {kind!r}")
+    from nlp.facts.attach import CLAUSE_BREAK, cue_matches
+
+    out = []
+    for f in facts:
+        if f.get("qualifier") == "negation":
+            out.append(f)
+            continue
+        s = f["start"]
+        lo = s
+        while lo > 0 and not CLAUSE_BREAK.match(text, lo - 1):
+            lo -= 1
+        is_rate = f.get("unit") in ("%", "个百分点")
+        rx, table = (lex.rate_regex, lex.rates) if is_rate else (lex.cue_regex, lex.cues)
+        found = [m for m in cue_matches(rx, text, lo, s)]
+        best = max(found, key=lambda m: (m.end, m.end - m.start), default=None)
+        names = [c.name for c in table[best.phrase] if c.name] if best else []
+        metric = names[0] if names else None
+        if metric and metric.startswith("~."):
+            metric = None
+        out.append({**f, "metric": metric, "category": None})
+    return out
 
 
 def _indexed(facts: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -201,7 +275,8 @@ def _indexed(facts: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def document_items(records: list[dict[str, Any]], doc_dirs: list[Path],
-                   negatives: list[dict[str, Any]] | None = None) -> tuple[list[Item], list[str]]:
+                   negatives: list[dict[str, Any]] | None = None,
+                   baseline: str | None = None) -> tuple[list[Item], list[str]]:
     """Items of a document gold file: each doc is run through the "facts" pipeline. Returns (items, warnings)."""
     from nlp.pipeline import parse_report
 
@@ -228,7 +303,12 @@ def document_items(records: list[dict[str, Any]], doc_dirs: list[Path],
             negs, lost_neg = _realigned_negatives(report.text, [r for r in negatives or [] if r["doc"] == doc])
             warnings.append(f"{doc}: reader text changed since annotation; re-found spans by anchor "
                             f"({lost} gold and {lost_neg} negative spans lost)")
-        items.append(Item(doc, report.text, gold, _indexed(report.facts or []), negs))
+        facts = report.facts or []
+        if baseline:
+            from nlp.facts.lexicon import default_lexicon
+
+            facts = relabel_baseline(report.text, facts, default_lexicon(), baseline)
+        items.append(Item(doc, report.text, gold, _indexed(facts), negs))
     return items, warnings
 
 
@@ -267,8 +347,8 @@ def format_report(result: dict[str, Any], max_errors: int = 50) -> str:
     for key in ("span", "value_unit", "value", "unit"):
         s = result[key]
         lines.append(f"{key:24}{s['precision']:>10.3f}{s['recall']:>10.3f}{s['f1']:>10.3f}")
-    for key in ("metric_accuracy_on_found", "qualifier_accuracy_on_found", "parent_accuracy_on_found",
-                "scope_accuracy_on_found"):
+    for key in ("metric_accuracy_on_found", "metric_accuracy_determined", "category_accuracy_on_found",
+                "qualifier_accuracy_on_found", "parent_accuracy_on_found", "scope_accuracy_on_found"):
         lines.append(f"{key:32}{result[key] if result[key] is not None else '-'}")
     lines.append(f"{'must_not_false_positives':32}{result['must_not_false_positives']}")
     for m in result["must_not"][:max_errors]:

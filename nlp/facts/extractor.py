@@ -16,10 +16,21 @@ from nlp.facts.candidates import Candidate, find_candidates
 from nlp.facts.lexicon import Lexicon, default_lexicon
 from nlp.facts.negatives import NegativeMask
 from nlp.facts.spans import Region, narrative_lines, regions_from_headings, regions_from_sections
+from nlp.facts.structure import (
+    Mentions,
+    categories,
+    channel_counts,
+    coordinated_rates,
+    document_heads,
+    drop_structure_counts,
+    family_breakdowns,
+    respective_values,
+    zero_statements,
+)
 from nlp.text.width import fold_number_chars
 
 FACT_FIELDS = ("source", "section", "sentence_start", "sentence_end", "start", "end", "text", "value",
-               "value_min", "value_max", "qualifier", "unit", "metric", "channel", "scope", "parent", "group")
+               "value_min", "value_max", "qualifier", "unit", "metric", "category", "channel", "scope", "parent", "group")
 
 
 class _Identity:
@@ -79,27 +90,44 @@ class FactExtractor:
                       source: str | None, offset: int) -> list[dict[str, Any]]:
         lex = self.lexicon
         mask = NegativeMask(work, lex, lo, hi)
-        cands = find_candidates(work, lo, hi, lex, mask)
+        cands = drop_structure_counts(work, find_candidates(work, lo, hi, lex, mask), lex, lo, hi)
         sent_points, clause_points = sentence_and_clause_breaks(work, lo, hi)
         sentence_of: dict[int, Span] = {}  # candidate start → sentence span, filled by attach
-        used = attach(work, cands, lex, sent_points, clause_points, lo, hi, sentence_of)
+        channels: dict = {}  # sentence start → channel mentions, found by attach and read again below
+        used = attach(work, cands, lex, sent_points, clause_points, lo, hi, sentence_of, channels)
         # A lone 一 with no metric is idiom, not a count ("一个窗口", "一批案例").
         keep = [i for i, c in enumerate(cands) if not (work[c.num_start:c.num_end] == "一" and c.metric is None)]
         cands = [cands[i] for i in keep]
         used = [used[i] for i in keep]
         link_breakdowns(work, cands, lex, sent_points, lo, hi)
-        self._child_metrics(work, cands, clause_points, lo, hi)
+        # Clause structure (nlp/facts/structure.py): heads, parents' families, channels, coordinated rates.
+        document_heads(work, cands, lex, lo)
+        mentions = Mentions(channels)
+        channel_counts(work, cands, lex, clause_points, lo, hi, items=False, mentions=mentions)
+        labels: dict = {}  # candidate index → label span, shared by the two passes that read labels
+        family_breakdowns(work, cands, used, lex, lo, labels)
         for c in cands:
+            if c.parent is not None and cands[c.parent].scope == "cumulative" and c.scope == "annual":
+                c.scope = "cumulative"  # parts of a stock are stocks
             if c.metric and c.metric.startswith("~."):
                 c.metric = None  # a relative metric (结果维持) outside a breakdown names nothing
+        channel_counts(work, cands, lex, clause_points, lo, hi, items=True, mentions=mentions)
+        respective_values(work, cands, lex, sent_points, clause_points, lo, hi)
+        coordinated_rates(work, cands, lex, sent_points, clause_points, lo, hi)
         for c in cands:  # a share follows its count's final metric: "不予公开20件(1.68%)"
             if c.share_of is not None:
                 c.metric = f"{c.share_of.metric}_share" if c.share_of.metric else None
+        category_of = {id(c): cat for c, cat in zip(cands, categories(work, cands, lex, lo, labels))}
         facts: list[tuple[Candidate, str | None]] = []
         for c in cands:
             for metric in c.coordinated or (c.metric,):
                 facts.append((c, metric))
-        facts.extend(self._negations(work, lo, hi, sent_points, cands, mask))
+        negated = self._negations(work, lo, hi, sent_points, cands, mask)
+        zeros = zero_statements(work, lo, hi, cands, lex, mask, sent_points, clause_points)
+        # A zero in words and a negation word in one sentence state the same zero once.
+        zero_keys = {(enclosing(sent_points, c.start, lo, hi).start, m) for c, m in zeros}
+        facts.extend(f for f in negated if (enclosing(sent_points, f[0].start, lo, hi).start, f[1]) not in zero_keys)
+        facts.extend(zeros)
         facts.sort(key=lambda f: (f[0].start, f[0].end))
         # Candidate parent indices → indices of the emitted facts (first fact of that candidate).
         index_of: dict[int, int] = {}
@@ -120,35 +148,12 @@ class FactExtractor:
                 "source": source, "section": section, "sentence_start": ss, "sentence_end": se,
                 "start": s, "end": e, "text": original[s:e], "value": c.value, "value_min": c.value_min,
                 "value_max": c.value_max, "qualifier": c.qualifier, "unit": c.unit, "metric": metric,
-                "channel": c.channel, "scope": c.scope, "parent": parent,
+                "category": _category(original, orig_span, category_of.get(id(c))), "channel": c.channel, "scope": c.scope, "parent": parent,
                 # Children of one 其中/含 share a group (the offset of that word in Report.text): a parent
                 # can have two breakdowns ("办结1191件(含结转189件)。其中予以公开…"), each summing on its own.
                 "group": orig_span(c.group, c.group + 1)[0] if c.group is not None else None,
             })
         return out
-
-    def _child_metrics(self, work: str, cands: list[Candidate], clause_points: list[int], lo: int, hi: int) -> None:
-        """Children without a cue of their own (or repeating the parent's) are breakdown items."""
-        lex = self.lexicon
-        for c in cands:
-            if c.parent is None:
-                continue
-            parent = cands[c.parent]
-            if parent.scope == "cumulative" and c.scope == "annual":
-                c.scope = "cumulative"  # parts of a stock are stocks
-            spec = lex.metrics.get(parent.metric or "")
-            if c.metric and c.metric.startswith("~."):
-                c.metric = f"{parent.metric.rsplit('.', 1)[0]}{c.metric[1:]}" if parent.metric else None
-            elif c.metric is None or c.metric == parent.metric:
-                # No cue of its own, or the parent's again: a breakdown item, or a subset of the same
-                # quantity when the parent's metric has no breakdown name (原创文章294篇 of 编发文章1640篇).
-                c.metric = spec.breakdown if spec and spec.breakdown else parent.metric
-            if c.metric and c.metric.startswith("active_disclosure.") and not c.metric.startswith("active_disclosure.by_channel"):
-                clause = enclosing(clause_points, c.start, lo, hi)
-                for m in lex.channel_regex.finditer(work, clause.start, c.start):
-                    key = lex.by_channel.get(lex.channels[m.group()])
-                    if key:
-                        c.metric = f"active_disclosure.by_channel.{key}"
 
     def _negations(self, work: str, lo: int, hi: int, sent_points: list[int], cands: list[Candidate],
                    mask: NegativeMask) -> list[tuple[Candidate, str]]:
@@ -179,6 +184,15 @@ class FactExtractor:
             c = Candidate(m.start(), m.end(), m.start(), m.end(), 0, 0, 0, "negation", None, metric=neg.metric)
             out.append((c, neg.metric))
         return out
+
+
+def _category(original: str, orig_span, span: tuple[int, int] | None) -> str | None:
+    """A breakdown item's label as written in the original text (line breaks of a PDF dropped)."""
+    if span is None:
+        return None
+    s, e = orig_span(*span)
+    label = "".join(original[s:e].split("\n")).strip()
+    return label or None
 
 
 def extract_facts(text: str, source: str | None = None, sections: list | None = None,

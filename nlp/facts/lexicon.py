@@ -66,6 +66,15 @@ class Lexicon:
     negative_name_list: tuple[str, ...] = ()
     negative_patterns: dict[str, re.Pattern[str]] = field(default_factory=dict)
     negative_requires: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    weak_channels: frozenset[str] = frozenset()  # channels named only when no other is (专栏 is on a website)
+    structure: dict[str, Any] = field(default_factory=dict)  # metrics.yaml ``structure``: clause words
+    structure_words: dict[str, tuple[str, ...]] = field(default_factory=dict)  # its word lists, longest first
+    # The same lists indexed by first and by last character (a label is trimmed with a dict look-up per step).
+    structure_by_first: dict[str, dict[str, tuple[str, ...]]] = field(default_factory=dict)
+    structure_by_last: dict[str, dict[str, tuple[str, ...]]] = field(default_factory=dict)
+    structure_regex: dict[str, re.Pattern[str]] = field(default_factory=dict)  # each list as one alternation
+    structure_counts: re.Pattern[str] | None = None  # fact_negatives.yaml ``structures``: report parts, slogans
+    zero_statement: re.Pattern[str] | None = None
     # Tables and memos derived from this lexicon (character flags, guarded negative patterns, look-ups
     # per span), built on first use and owned by the lexicon: never shared with another lexicon.
     derived: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
@@ -148,6 +157,24 @@ def _regex(entry: str | dict[str, Any]) -> str:
     return expand(entry["regex"] if isinstance(entry, dict) else entry)
 
 
+def _structure_counts(neg: dict[str, Any]) -> re.Pattern[str] | None:
+    spec = neg.get("structures") or {}
+    if not spec.get("patterns"):
+        return None
+    num = expand(spec.get("numeral", "[0-9{numeral_digits}十]{1,3}"))
+    return re.compile("|".join(f"(?:{expand(p).replace('{num}', num)})" for p in spec["patterns"]))
+
+
+def _by_char(words: dict[str, tuple[str, ...]], at: int) -> dict[str, dict[str, tuple[str, ...]]]:
+    out: dict[str, dict[str, tuple[str, ...]]] = {}
+    for key, ws in words.items():
+        index: dict[str, list[str]] = {}
+        for w in ws:  # longest first, as in ``words``
+            index.setdefault(w[at], []).append(w)
+        out[key] = {ch: tuple(v) for ch, v in index.items()}
+    return out
+
+
 def build_lexicon(metrics_path: str | Path, negatives_path: str | Path) -> Lexicon:
     with open(metrics_path, encoding="utf-8") as fh:
         spec = yaml.safe_load(fh)
@@ -158,6 +185,8 @@ def build_lexicon(metrics_path: str | Path, negatives_path: str | Path) -> Lexic
     rate_regex, rates, _ = _index(spec.get("rates", []))
     channels = {str(p): name for name, phrases in spec["channels"].items() for p in phrases}
     negations = [Negation(n["metric"], re.compile(n["pattern"])) for n in spec.get("negations", [])]
+    structure_words = {k: tuple(sorted((str(w) for w in v), key=len, reverse=True))
+                       for k, v in spec.get("structure", {}).items() if isinstance(v, list)}
     return Lexicon(
         unit_family=unit_family,
         units_pattern=trie_pattern(list(unit_family)),
@@ -180,6 +209,15 @@ def build_lexicon(metrics_path: str | Path, negatives_path: str | Path) -> Lexic
         negative_patterns={k: re.compile(_regex(v), re.MULTILINE) for k, v in neg.get("patterns", {}).items()},
         negative_requires={k: tuple(str(r) for r in v.get("requires", ())) for k, v in neg.get("patterns", {}).items()
                            if isinstance(v, dict)},
+        weak_channels=frozenset(str(c) for c in spec.get("weak_channels", [])),
+        structure=dict(spec.get("structure", {})),
+        structure_words=structure_words,
+        structure_by_first=_by_char(structure_words, 0),
+        structure_by_last=_by_char(structure_words, -1),
+        structure_regex={k: re.compile(_alternation(list(v))) for k, v in structure_words.items() if v},
+        structure_counts=_structure_counts(neg),
+        zero_statement=re.compile(spec["structure"]["zero_statement"]) if spec.get("structure", {}).get("zero_statement")
+        else None,
     )
 
 

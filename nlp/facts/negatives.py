@@ -38,6 +38,8 @@ class NegativeMask:
         if names and not any_name.search(text, s - longest if s > longest else 0, e + longest):
             names = ()
         for name in names:
+            if has_unit and name == number:
+                continue  # a hotline's number is no count, but "发布信息110条" counts 110 items
             k = text.find(name, max(0, s - len(name)), e + len(name))
             while 0 <= k < e:
                 if k + len(name) > s:

@@ -9,6 +9,8 @@ from itertools import pairwise
 from nlp.text.headings import TOP_HEADING_LINE
 
 TABLE_KEYS = frozenset({"active_disclosure", "applications", "review_litigation"})
+# The pre-2019 statistics annex is a table whatever its layout (scraped pages glue its cells into one line).
+ANNEX_KEYS = frozenset({"legacy_stats"})
 
 _TABLE_TITLE = re.compile(r"主动公开政府信息情况|收到和处理政府信息公开申请|行政复议[^\n]{0,8}行政诉讼[^\n]{0,4}情况$|行政复议和行政诉讼情况")
 _NUMBERS_ONLY = re.compile(r"^[\s\d.,%/\-—–+|:：]*$")
@@ -67,7 +69,7 @@ def regions_from_sections(text: str, sections, to_work) -> list[Region]:
     labelled: list[tuple[int, int, str]] = []
     for sec in sections:
         s, e = to_work(sec.heading_start), to_work(sec.end)
-        if sec.key in TABLE_KEYS and _has_table_line(text[s:e]):
+        if sec.key in ANNEX_KEYS or (sec.key in TABLE_KEYS and _has_table_line(text[s:e])):
             excluded.append((s, e))
             continue
         for sub in sec.subsections or []:

@@ -40,6 +40,11 @@ class ChecksComponent:
         require(report, self.name, self.requires)
         if previous is not None:
             require(previous, self.name, ("tables", "table_provenance"))
+            from nlp.tables.crossyear import resolve_pair
+
+            # Cells left ambiguous by their own report may be decided by the year before (B6, B7);
+            # each settled cell records it in its provenance (decided_by).
+            resolve_pair(previous, report)
         return [r.to_dict() for r in run_rules(report, previous, book=self.book)]
 
     def __call__(self, report: Report) -> Report:

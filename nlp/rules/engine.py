@@ -141,7 +141,9 @@ class Context:
                 return out
             out.update(value=cells[path], present=True)
             p = (prov_t.get("cells") or {}).get(path) or {}
-        out.update(start=p.get("start"), end=p.get("end"), raw=p.get("raw"))
+        out.update(start=p.get("start"), end=p.get("end"), raw=p.get("raw"), ambiguous=bool(p.get("ambiguous")))
+        if p.get("candidates"):
+            out["candidates"] = p["candidates"]
         return out
 
     def outcome_rows(self) -> list[str]:
@@ -166,7 +168,13 @@ class Context:
 
 
 def cell_record(c: dict[str, Any]) -> dict[str, Any]:
-    return {"ref": c["ref"], "value": c["value"], "raw": c["raw"], "start": c["start"], "end": c["end"]}
+    rec = {"ref": c["ref"], "value": c["value"], "raw": c["raw"], "start": c["start"], "end": c["end"]}
+    if c.get("ambiguous") and c["value"] is None:
+        # A run-together cell with several splits that fit every identity: null, never a guess.
+        rec["ambiguous"] = True
+        if c.get("candidates"):
+            rec["candidates"] = c["candidates"]
+    return rec
 
 
 def _for_each(spec: dict[str, Any], ctx: Context) -> list[Any]:
@@ -247,6 +255,7 @@ def run_rules(
     book: RuleBook | None = None,
 ) -> list[RuleResult]:
     """Evaluate every rule on one report; results in rule order, deterministic."""
+    import nlp.rules.legacy_rules
     import nlp.rules.table_rules
     import nlp.rules.text_rules  # noqa: F401
 

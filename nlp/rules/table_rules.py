@@ -19,7 +19,7 @@ from nlp.rules.engine import (
     make,
 )
 
-TABLE_NAMES = {"table2": "table 二", "table3": "table 三", "table4": "table 四"}
+TABLE_NAMES = {"table2": "table 二", "table3": "table 三", "table4": "table 四", "legacy_stats": "the statistics annex"}
 PLACEHOLDERS = {"/", "／", "—", "-", "－", "——", "–", "―", "\\"}
 
 
@@ -66,6 +66,9 @@ def sum_equation(rule: Rule, ctx: Context) -> Iterator[RuleResult]:
     status, e, a, cells, blanks = equation(ctx, rule.params["expected"], rule.params["actual"])
     if status == UNCERTAIN:
         msg = f"{rule.description['en']}: unknown; " + _blank_note(e, a, blanks)
+        amb = [c["ref"] for c in cells if c.get("ambiguous")]
+        if amb:
+            msg += f"; {len(amb)} of them ambiguous (several digit splits fit): " + ", ".join(amb[:4])
     elif status == PASS:
         msg = f"{rule.description['en']}: {e} = {a}"
     else:
@@ -122,11 +125,18 @@ def _all_refs(ctx: Context, table: str, previous: bool = False) -> list[str]:
     return [f"{table}.{k}" for k in (t.get("cells") or {})]
 
 
+def _legacy(ctx: Context) -> bool:
+    meta = ctx.report.meta
+    return meta is not None and meta.format_version == "legacy"
+
+
 @evaluator("table_presence")
 def table_presence(rule: Rule, ctx: Context) -> Iterator[RuleResult]:
     table = rule.item
     if ctx.has_table(table):
         yield make(rule, PASS, f"{TABLE_NAMES[table]} found ({ctx.table_format(table)} format)")
+    elif _legacy(ctx):
+        yield make(rule, NOT_ASSESSABLE, f"pre-2019 report: {TABLE_NAMES[table]} did not exist (see legacy_stats)")
     else:
         yield make(rule, FAIL, f"{TABLE_NAMES[table]} not found", "present", "missing")
 
@@ -137,11 +147,13 @@ def section_presence(rule: Rule, ctx: Context) -> Iterator[RuleResult]:
     if not rep.sections and not rep.missing_sections:
         yield make(rule, NOT_ASSESSABLE, "sections were not segmented")
         return
-    missing = [k for k in rule.params["sections"] if rep.section(k) is None]
+    # pre-2019 reports answer to the 2007 条例 第三十二条, whose contents differ (domain.md §0)
+    wanted = rule.params["legacy_sections"] if _legacy(ctx) and "legacy_sections" in rule.params else rule.params["sections"]
+    missing = [k for k in wanted if rep.section(k) is None]
     if missing:
-        yield make(rule, FAIL, f"missing section(s): {', '.join(missing)}", rule.params["sections"], missing)
+        yield make(rule, FAIL, f"missing section(s): {', '.join(missing)}", wanted, missing)
     else:
-        yield make(rule, PASS, "all six sections present")
+        yield make(rule, PASS, f"all {len(wanted)} required sections present")
 
 
 def _needs_previous(rule: Rule, ctx: Context, table: str) -> str | None:
@@ -298,7 +310,7 @@ def blank_cells(rule: Rule, ctx: Context) -> Iterator[RuleResult]:
         return
     kinds: dict[str, int] = {}
     for c in nulls:
-        k = cell_semantics(c["raw"], c["start"])
+        k = "AMBIGUOUS" if c.get("ambiguous") and c.get("candidates") else cell_semantics(c["raw"], c["start"])
         kinds[k] = kinds.get(k, 0) + 1
     summary = ", ".join(f"{k} {n}" for k, n in sorted(kinds.items()))
     failing = _failing_when_zero(ctx, table)

@@ -22,9 +22,13 @@ def _missing_row(path: str, doc_id: str) -> dict[str, Any]:
     return row
 
 
-def consolidate(outdir: str | Path, entries: list[tuple[str, str]], formats: tuple[str, ...] = ("parquet",)
+def consolidate(outdir: str | Path, entries: list[tuple[str, str]], formats: tuple[str, ...] = ("parquet",),
+                patches: dict[str, dict[str, list[dict[str, Any]]]] | None = None,
                 ) -> tuple[dict[str, int], list[dict[str, str]], dict[str, str]]:
-    """Write the six run tables from the shards of ``entries`` = [(path, doc_id)] in order.
+    """Write the run tables from the shards of ``entries`` = [(path, doc_id)] in order.
+
+    ``patches``: doc_id -> {table: rows} replacing that document's rows of those tables (the
+    cross-year indicators of nlp/run/crossyear.py).
 
     Returns (row counts per table, errors [{path, error}], written files per table).
     """
@@ -39,6 +43,8 @@ def consolidate(outdir: str | Path, entries: list[tuple[str, str]], formats: tup
         for path, doc_id in entries:
             shard = store.read(doc_id)
             rows = shard["rows"] if shard else {"documents": [_missing_row(path, doc_id)]}
+            if patches and doc_id in patches:
+                rows = {**rows, **patches[doc_id]}
             doc = dict(rows["documents"][0])
             doc["path"] = path
             if doc_id in first_path:

@@ -71,7 +71,8 @@ def _cell_row(doc_id: str, table: str, fmt: Any, row: str, column: str, value: A
         raw = str(value)
     return {"doc_id": doc_id, "table": table, "format": _text(fmt), "row": row, "column": column,
             "value": _num(value), "raw": _text(raw), "start": _int(prov.get("start")), "end": _int(prov.get("end")),
-            "ambiguous": bool(prov.get("ambiguous")) if "ambiguous" in prov else None}
+            "ambiguous": bool(prov.get("ambiguous")) if "ambiguous" in prov else None,
+            "candidates": _json(prov.get("candidates")), "decided_by": _text(prov.get("decided_by"))}
 
 
 def table_cell_rows(report: Report, doc_id: str) -> list[dict[str, Any]]:
@@ -83,7 +84,7 @@ def table_cell_rows(report: Report, doc_id: str) -> list[dict[str, Any]]:
         return rows
     for name in sorted(tables):
         table = tables[name]
-        if not isinstance(table, dict):
+        if name == "legacy_stats" or not isinstance(table, dict):  # its own table: legacy_stat_rows
             continue
         prov_t = provenance.get(name) if isinstance(provenance, dict) else None
         prov_t = prov_t if isinstance(prov_t, dict) else {}
@@ -103,6 +104,37 @@ def table_cell_rows(report: Report, doc_id: str) -> list[dict[str, Any]]:
                 prov = prov_cells.get(key) if isinstance(prov_cells, dict) else None
                 rows.append(_cell_row(doc_id, name, fmt, row_key or key, col, value, prov))
     return rows
+
+
+def legacy_stat_rows(report: Report, doc_id: str) -> list[dict[str, Any]]:
+    """The pre-2019 statistics annex in long form, with each indicator's 2021 counterpart."""
+    from nlp.tables.legacy import counterparts
+
+    table = (report.tables or {}).get("legacy_stats")
+    if not isinstance(table, dict) or not isinstance(table.get("cells"), dict):
+        return []
+    prov = ((report.table_provenance or {}).get("legacy_stats") or {}).get("cells") or {}
+    units = table.get("units") or {}
+    info = counterparts()
+    rows = []
+    for key, value in table["cells"].items():
+        p = prov.get(key) if isinstance(prov.get(key), dict) else {}
+        meta = info.get(key, {})
+        rows.append({"doc_id": doc_id, "schema": _text(table.get("schema")), "key": key, "name": meta.get("name"),
+                     "unit": _text(units.get(key) or meta.get("unit")), "value": _num(value), "raw": _text(p.get("raw")),
+                     "start": _int(p.get("start")), "end": _int(p.get("end")), "ambiguous": bool(p.get("ambiguous")),
+                     "label": _text(p.get("label")), "metric": meta.get("metric"),
+                     "counterpart": ";".join(meta.get("counterpart") or []) or None, "comparable": meta.get("comparable")})
+    return rows
+
+
+def indicator_rows(report: Report, doc_id: str, previous: Report | None = None,
+                   prev_doc_id: str | None = None) -> list[dict[str, Any]]:
+    """One row per indicator of resources/indicators.yaml (null with the reason when not computable).
+    Indicators against last year need the previous report: the run fills them in (nlp/run/crossyear.py)."""
+    from nlp.indicators import report_indicators
+
+    return [{"doc_id": doc_id, **r, "prev_doc_id": prev_doc_id} for r in report_indicators(report, previous)]
 
 
 def check_rows(report: Report, doc_id: str) -> list[dict[str, Any]]:
@@ -126,7 +158,7 @@ def fact_rows(report: Report, doc_id: str) -> list[dict[str, Any]]:
         rows.append({"doc_id": doc_id, "metric": _text(f.get("metric")), "value": _num(f.get("value")),
                      "value_min": _num(f.get("value_min")), "value_max": _num(f.get("value_max")),
                      "qualifier": _text(f.get("qualifier")), "unit": _text(f.get("unit")),
-                     "scope": _text(f.get("scope")), "parent": _text(f.get("parent")),
+                     "category": _text(f.get("category")), "scope": _text(f.get("scope")), "parent": _text(f.get("parent")),
                      "section": _text(f.get("section")), "start": start, "end": end, "text": _text(text),
                      "record": _json(f)})
     return rows
@@ -180,11 +212,13 @@ def report_rows(report: Report, doc_id: str, path: str, sha256: str | None, seco
     rows: Rows = {
         "sections": section_rows(report, doc_id) if report.ok else [],
         "table_cells": table_cell_rows(report, doc_id) if report.ok else [],
+        "legacy_stats": legacy_stat_rows(report, doc_id) if report.ok else [],
         "checks": check_rows(report, doc_id) if report.ok else [],
         "facts": fact_rows(report, doc_id) if report.ok else [],
         "statements": statement_rows(report, doc_id) if report.ok else [],
+        "indicators": indicator_rows(report, doc_id) if report.ok else [],
     }
-    counts = {k: len(v) for k, v in rows.items()}
+    counts = {k: len(v) for k, v in rows.items() if k != "indicators"}
     rows["documents"] = [document_row(report, doc_id, path, sha256, seconds, pipeline, counts,
                                       report.checks or [])]
     return rows

@@ -201,8 +201,13 @@ def _run_locked(inputs: Iterable[str | Path], outdir: Path, components: str | li
             store.running.rmdir()
     process_seconds = time.perf_counter() - started
 
+    from nlp.run.crossyear import crossyear_pass
+
     t = time.perf_counter()
-    counts, errors, files = consolidate(outdir, entries, formats=formats)
+    patches, _ = crossyear_pass(outdir, entries, names, config)
+    timings["crossyear"] = time.perf_counter() - t
+    t = time.perf_counter()
+    counts, errors, files = consolidate(outdir, entries, formats=formats, patches=patches)
     timings["consolidate"] = time.perf_counter() - t
     if similarity:
         from nlp.similarity import run_similarity

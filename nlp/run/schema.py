@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import pyarrow as pa
 
-from nlp.model import OVERALL_SUBKEYS, SECTION_KEYS
+from nlp.model import LEGACY_SECTION_KEYS, OVERALL_SUBKEYS, SECTION_KEYS
 
 # section key -> documents column holding its length in characters (0 when absent)
-SECTION_LENGTH_COLUMNS = {k: f"len_{k.replace('.', '_')}" for k in SECTION_KEYS + OVERALL_SUBKEYS}
+SECTION_LENGTH_COLUMNS = {k: f"len_{k.replace('.', '_')}" for k in SECTION_KEYS + LEGACY_SECTION_KEYS + OVERALL_SUBKEYS}
 
 _S, _I, _F, _B = pa.string(), pa.int64(), pa.float64(), pa.bool_()
 
@@ -30,7 +30,18 @@ SCHEMAS: dict[str, pa.Schema] = {
     ),
     "table_cells": pa.schema(
         [("doc_id", _S), ("table", _S), ("format", _S), ("row", _S), ("column", _S), ("value", _F), ("raw", _S),
-         ("start", _I), ("end", _I), ("ambiguous", _B)]
+         ("start", _I), ("end", _I), ("ambiguous", _B), ("candidates", _S), ("decided_by", _S)]
+    ),
+    "indicators": pa.schema(
+        [("doc_id", _S), ("indicator", _S), ("zh", _S), ("en", _S), ("kind", _S), ("value", _F), ("reason", _S),
+         ("formula", _S), ("prev_doc_id", _S)]
+    ),
+    # pre-2019 statistics annex, long form: one row per indicator printed (resources/tables/legacy_stats.yaml);
+    # metric / counterpart / comparable say how the quantity continues in 2019/2021 reports
+    "legacy_stats": pa.schema(
+        [("doc_id", _S), ("schema", _S), ("key", _S), ("name", _S), ("unit", _S), ("value", _F), ("raw", _S),
+         ("start", _I), ("end", _I), ("ambiguous", _B), ("label", _S), ("metric", _S), ("counterpart", _S),
+         ("comparable", _S)]
     ),
     "checks": pa.schema(
         [("doc_id", _S), ("source", _S), ("rule", _S), ("status", _S), ("severity", _S), ("message", _S),
@@ -38,8 +49,8 @@ SCHEMAS: dict[str, pa.Schema] = {
     ),
     "facts": pa.schema(
         [("doc_id", _S), ("metric", _S), ("value", _F), ("value_min", _F), ("value_max", _F), ("qualifier", _S),
-         ("unit", _S), ("scope", _S), ("parent", _S), ("section", _S), ("start", _I), ("end", _I), ("text", _S),
-         ("record", _S)]
+         ("unit", _S), ("category", _S), ("scope", _S), ("parent", _S), ("section", _S), ("start", _I), ("end", _I),
+         ("text", _S), ("record", _S)]
     ),
     "statements": pa.schema(
         [("doc_id", _S), ("index", _I), ("role", _S), ("role_confidence", _F), ("status", _S), ("themes", _S),

@@ -5,6 +5,7 @@ import base64
 import hashlib
 import json
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -65,11 +66,15 @@ class DocumentProcessor:
         except GovnlpError as exc:
             return error_report(path, str(exc))
 
-    def __call__(self, path: str, doc_id: str) -> DocResult:
+    def __call__(self, path: str, doc_id: str, adjust: Callable[[Report], None] | None = None) -> DocResult:
+        """Process one document into its shard; ``adjust`` (optional) may change the finished
+        report before its rows are made (the run's cross-year pass settles cells with it)."""
         start = time.perf_counter()
         timings: dict[str, float] = {}
         try:
             report = self._process(path, timings)
+            if adjust is not None and report.ok:
+                adjust(report)
         except Exception as exc:  # noqa: BLE001 — a bug or a pathological file must not stop a batch
             report = error_report(path, f"{path}: internal error while processing: {type(exc).__name__}: {exc}")
         if report.meta is not None:

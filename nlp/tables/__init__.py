@@ -19,14 +19,20 @@ from nlp.tables import table3 as _t3
 from nlp.tables import table4 as _t4
 from nlp.tables.flat import flat_table2, flat_table3, flat_table4, map_back, reflow_pipes
 from nlp.tables.labels import find_marker
+from nlp.tables.legacy import parse_legacy_stats
 from nlp.tables.table2 import parse_table2
 from nlp.tables.table3 import parse_table3
 from nlp.tables.table4 import parse_table4
 
 T3_BODY_START = _t3.spec()["body_start"]
 SECTION_OF = {"table2": "active_disclosure", "table3": "applications", "table4": "review_litigation"}
-# Without table 三 to start from, table 四 is looked for only after its own heading words.
-_TABLE4_HEADINGS = ["行政复议、行政诉讼情况", "行政复议和行政诉讼情况", "行政复议行政诉讼情况"]
+
+
+def _table4_start(text: str) -> int:
+    """Without table 三 to start from: table 四's heading, or its own column words when the heading
+    was lost (table4.yaml ``headings``, ``content_markers``); -1 when neither is there."""
+    head = find_marker(text, _t4.spec()["headings"])
+    return head if head >= 0 else find_marker(text, _t4.spec()["content_markers"])
 
 
 def _span(sections: Any, key: str) -> tuple[int, int] | None:
@@ -83,6 +89,19 @@ def _or_flat(res: dict[str, Any] | None, flat: Any, text: str, start: int = 0, e
 
 
 def parse_tables(text: str, sections: Any = None) -> dict[str, dict[str, Any] | None]:
+    """Parse tables 二, 三 and 四 of a report text, and the pre-2019 statistics annex.
+
+    The annex (``legacy_stats``, see :mod:`nlp.tables.legacy`) is added only when one is found.
+    """
+    out = _parse_statutory(text, sections)
+    span = _span(sections, "legacy_stats")
+    legacy = (parse_legacy_stats(text, span[0]) if span else None) or parse_legacy_stats(text)
+    if legacy is not None:
+        out["legacy_stats"] = legacy
+    return out
+
+
+def _parse_statutory(text: str, sections: Any = None) -> dict[str, dict[str, Any] | None]:
     """Parse tables 二, 三 and 四 of a report text.
 
     ``sections`` (optional): a list of :class:`~nlp.model.Section` or a dict key -> Section or
@@ -109,7 +128,7 @@ def parse_tables(text: str, sections: Any = None) -> dict[str, dict[str, Any] | 
     if t3 is not None:
         t4 = _best(text, _t4, span4, t3["span"][1] if t3["span"][1] < len(text) else t3_start)
     else:
-        head = find_marker(text, _TABLE4_HEADINGS)
+        head = _table4_start(text)
         t4 = (
             _best(text, _t4, span4, head)
             if head >= 0
@@ -118,14 +137,14 @@ def parse_tables(text: str, sections: Any = None) -> dict[str, dict[str, Any] | 
     if t3 is not None:
         t4 = _or_flat(t4, flat_table4, text, t3["span"][1] if t3["span"][1] < len(text) else t3_start)
     else:
-        head = find_marker(text, _TABLE4_HEADINGS)
+        head = _table4_start(text)
         t4 = _or_flat(t4, flat_table4, text, head) if head >= 0 else t4
     if t4 is not None and t3 is not None:
         t4["format"] = t3["format"]  # table 四 is the same in both formats; report the document's
     out["table4"] = t4
     reflowed = reflow_pipes(text) if any(_nulls(r) for r in out.values()) else None
     if reflowed is not None:  # flattened Markdown: parse again with its row breaks put back
-        alt = parse_tables(reflowed[0])
+        alt = _parse_statutory(reflowed[0])
         for name, res in alt.items():
             if _nulls(res) < _nulls(out[name]):
                 out[name] = map_back(res, reflowed[1])
@@ -143,6 +162,8 @@ def tables_to_json(parsed: dict[str, dict[str, Any] | None]) -> tuple[dict[str, 
             continue
         field = "rows" if name == "table3" else "cells"
         tables[name] = {"format": res["format"], field: res[field]}
+        if name == "legacy_stats":
+            tables[name].update(schema=res["schema"], units=res["units"])
         prov[name] = {field: res["provenance"]}
     return tables, prov
 
@@ -196,6 +217,7 @@ def _add_pdf_boxes(prov: dict[str, Any], boxes: list[list[float]]) -> None:
 __all__ = [
     "TablesComponent",
     "make_tables",
+    "parse_legacy_stats",
     "parse_table2",
     "parse_table3",
     "parse_table4",

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from dataclasses import replace
 from functools import lru_cache
 from itertools import pairwise
 from typing import Any
@@ -22,7 +23,7 @@ from nlp.tables import table2 as t2
 from nlp.tables import table3 as t3
 from nlp.tables import table4 as t4
 from nlp.tables.labels import detect_format, find_marker, label_body
-from nlp.tables.rows import MISSING, Cell, RowCandidate
+from nlp.tables.rows import MISSING, Cell, RowCandidate, settle
 from nlp.tables.runtogether import group_candidates, split_candidates
 from nlp.text.enumerators import printed_enumerator
 from nlp.text.numbers import plain_number
@@ -95,10 +96,36 @@ def find_labels(
                 pos = m.start() + 1
             if hit:
                 break
+        if hit is None and ordered and enum:
+            hit = _damaged_label(norm, cursor, end, bodies[0], enum)
         if hit:
             found[key] = hit
             cursor = hit[1] if ordered else cursor
     return found
+
+
+_KEEP_HEAD, _KEEP_TAIL = 4, 2  # letters of a damaged label that must survive
+
+
+def _damaged_label(norm: str, cursor: int, end: int, body: str, enum: str) -> tuple[int, int, int] | None:
+    """A row label printed with letters lost or changed ("2.其他法律行政止公开" for
+    "…行政法规禁止公开"): its first and last letters with no digit between, right after the
+    previous row's digits and behind its own enumerator. Looked for only next to the cursor,
+    so prose further on is never taken for a row."""
+    if len(body) < _KEEP_HEAD + _KEEP_TAIL + 2:
+        return None
+    head, tail = body[:_KEEP_HEAD], body[-_KEEP_TAIL:]
+    pat = re.compile(
+        _GAP.join(re.escape(c) for c in head) + rf"[^0-9]{{0,{len(body)}}}?" + _GAP.join(re.escape(c) for c in tail)
+    )
+    limit = min(end, cursor + MAX_RUN + 8 + 2 * len(body))
+    m = pat.search(norm, cursor, limit)
+    if m is None:
+        return None
+    es = _enum_start(norm, m.start(), enum)
+    if es is None or es < cursor:
+        return None
+    return es, m.end(), _CLOSE.match(norm, m.end()).end()
 
 
 def _runs(
@@ -202,7 +229,7 @@ def flat_table3(text: str, start: int = 0, end: int | None = None) -> dict[str, 
             unreadable[key] = _unreadable(text, spans[0][0], spans[-1][1], len(cols))
     if not placed and not unreadable:
         return None
-    t3._resolve_runtogether(placed, fmt)
+    t3._resolve_runtogether(placed, fmt, text)
     rows: dict[str, dict[str, Any]] = {}
     prov: dict[str, dict[str, Any]] = {}
     for key in t3.row_keys(fmt):
@@ -224,7 +251,7 @@ def flat_table2(text: str, start: int = 0, end: int | None = None) -> dict[str, 
     norm = nfkc(text)
     spec = t2.spec()
     fmt = detect_format(text[s:e], spec["signatures"], spec["default_format"])
-    rows = spec["formats"][fmt]["rows"]
+    rows = [{**r, "format": fmt} for r in spec["formats"][fmt]["rows"]]
     templates = [
         (r["key"], [label_body(x)[0] for x in [r["label"], *r.get("aliases", [])]], None) for r in rows
     ]
@@ -237,7 +264,7 @@ def flat_table2(text: str, start: int = 0, end: int | None = None) -> dict[str, 
         ncols = len(r["columns"])
         decimal = ncols == 1 and bool(r.get("decimal"))
         run = _runs(norm, {r["key"]: found[r["key"]]}, e, decimal) if r["key"] in found else {}
-        vals = _row2(text, norm, run.get(r["key"]), ncols)
+        vals = _row2(text, norm, run.get(r["key"]), r)
         for col, cell in zip(r["columns"], vals):
             cells[f"{r['key']}.{col}"] = cell.value
             prov[f"{r['key']}.{col}"] = cell.provenance()
@@ -246,15 +273,16 @@ def flat_table2(text: str, start: int = 0, end: int | None = None) -> dict[str, 
     return {"format": fmt, "cells": cells, "provenance": prov, "span": [s, e]}
 
 
-def _row2(text: str, norm: str, spans: list[tuple[int, int]] | None, ncols: int) -> list[Cell]:
+def _row2(text: str, norm: str, spans: list[tuple[int, int]] | None, row: dict[str, Any]) -> list[Cell]:
+    ncols = len(row["columns"])
     if not spans:
         return [MISSING] * ncols
     options = split_row(text, norm, spans, ncols, None)
     if not options:
         return _unreadable(text, spans[0][0], spans[-1][1], ncols)
-    if len(options) > 1:
-        return [Cell(c.value, c.raw, c.start, c.end, True) for c in options[0]]
-    return options[0]
+    if len(spans) >= ncols > 1:  # separated numbers: read as they stand
+        return options[0]
+    return t2.choose(options, row, text)
 
 
 def flat_table4(text: str, start: int = 0, end: int | None = None) -> dict[str, Any] | None:
@@ -265,19 +293,30 @@ def flat_table4(text: str, start: int = 0, end: int | None = None) -> dict[str, 
         return None
     s, e = span
     norm = nfkc(text)
+    first_run = None
     for m in _T4_RUN.finditer(norm, s, e):
         spans = [(x.start(), x.end()) for x in _DIGITS.finditer(norm, m.start(), m.end())]
         if len(spans) == 1 and not t4.NCELLS <= len(m.group()) <= MAX_RUN:
             continue
+        first_run = first_run or (m.start(), m.end())
         options = split_row(text, norm, spans, t4.NCELLS, [5, 5, 5])
         if not options:
             continue
-        vals = [Cell(c.value, c.raw, c.start, c.end, len(options) > 1) for c in options[0]]
+        vals = options[0] if len(spans) >= t4.NCELLS else settle(options, t4.BLOCK_SUMS, text)
         keys = t4.cell_keys()
         return {
             "format": "2021",
             "cells": {k: c.value for k, c in zip(keys, vals)},
             "provenance": {k: c.provenance() for k, c in zip(keys, vals)},
+            "span": [s, e],
+        }
+    if first_run is not None:  # the data row is there but no split satisfies the block sums
+        vals = _unreadable(text, first_run[0], first_run[1], t4.NCELLS)
+        keys = t4.cell_keys()
+        return {
+            "format": "2021",
+            "cells": {k: None for k in keys},
+            "provenance": {k: replace(c, candidates=[]).provenance() for k, c in zip(keys, vals)},
             "span": [s, e],
         }
     return None

@@ -8,7 +8,7 @@ monotone alignment with the template order, helped by the bare labels printed ne
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from nlp.tables.runtogether import group_candidates, split_candidates
 from nlp.tables.tokens import Line, Token
@@ -24,9 +24,18 @@ class Cell:
     start: int | None
     end: int | None
     ambiguous: bool = False
+    # Run-together digits: the splits of the cell's group (row; table 四 whole) that survived every
+    # constraint (set only when more than one did), and the constraint that decided a split cell.
+    candidates: list[list[int | float]] | None = None
+    decided_by: str | None = None
 
     def provenance(self) -> dict:
-        return {"raw": self.raw, "start": self.start, "end": self.end, "ambiguous": self.ambiguous}
+        p = {"raw": self.raw, "start": self.start, "end": self.end, "ambiguous": self.ambiguous}
+        if self.candidates is not None:
+            p["candidates"] = self.candidates
+        if self.decided_by is not None:
+            p["decided_by"] = self.decided_by
+        return p
 
 
 MISSING = Cell(None, "", None, None)
@@ -40,6 +49,42 @@ class RowCandidate:
     before: list[str] = field(default_factory=list)  # bare labels between the previous row and this one
     after: list[str] = field(default_factory=list)
     options: list[list[Cell]] = field(default_factory=list)  # run-together splits (>1: ambiguous)
+
+
+MAX_CANDIDATES = 16  # splits kept in the provenance of an ambiguous cell
+
+
+def settle(options: list[list[Cell]], decided_by: str, text: str | None = None) -> list[Cell]:
+    """One group's cells from the splits that survived every constraint.
+
+    One split: its cells, ``decided_by`` recorded. Several: a cell keeps a value only when every
+    split gives it the same one (decided by "same in every split"); any other cell is null,
+    ambiguous, with the surviving splits as candidates — never the first split's guess. The raw
+    text of a null cell is the group's whole digit run (``text`` given) or its first reading.
+    """
+    if not options:
+        return []
+    if len(options) == 1:
+        return [replace(c, ambiguous=False, candidates=None, decided_by=decided_by) for c in options[0]]
+    splits = [[c.value for c in opt] for opt in options]
+    cand = splits[:MAX_CANDIDATES]
+    lo = min(c.start for opt in options for c in opt if c.start is not None) if text is not None else None
+    hi = max(c.end for opt in options for c in opt if c.end is not None) if text is not None else None
+    out = []
+    for i, first in enumerate(options[0]):
+        values = {s[i] for s in splits}
+        spans = {(opt[i].start, opt[i].end) for opt in options}
+        if len(values) == 1:  # every split agrees on this cell's value (its digits may shift)
+            cell = replace(first, ambiguous=False, candidates=None, decided_by="same in every split")
+            if len(spans) > 1 and text is not None:
+                a, b = min(x for x, _ in spans), max(y for _, y in spans)
+                cell = replace(cell, raw=text[a:b], start=a, end=b)
+            out.append(cell)
+        elif lo is not None and hi is not None:
+            out.append(Cell(None, text[lo:hi], lo, hi, True, cand))
+        else:
+            out.append(Cell(None, first.raw, first.start, first.end, True, cand))
+    return out
 
 
 def token_cell(tok: Token) -> Cell:

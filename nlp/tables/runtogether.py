@@ -70,13 +70,15 @@ def resolve_sum_table(
     total: str,
     inflow: tuple[str, str],
     outflow: str,
-) -> dict[str, tuple[int, bool]]:
+) -> dict[str, list[int]]:
     """Choose a split for each run-together row of table 三 with the identities A2 and A1.
 
     ``options``: row -> candidate value tuples (rows with several splits); ``fixed``: row -> values
     (None = unknown) of the other rows; ``parts`` sum to ``total`` (A2) and
     inflow[0] + inflow[1] = total + outflow (A1). A dynamic programme over the part rows keyed by
-    their partial column sums keeps this linear in practice. Returns row -> (choice, ambiguous).
+    their partial column sums keeps this linear in practice. Returns row -> the indices of its
+    options that take part in at least one assignment satisfying both identities (all of them when
+    none does, or when paths to a fitting state were dropped: then nothing is decided).
     """
     ncols = len(next(iter(options.values()))[0])
 
@@ -87,19 +89,26 @@ def resolve_sum_table(
     a1_cols = [c for c in range(ncols) if all(known(r, c) for r in (*inflow, total, outflow))]
     base = [sum(fixed[r][c] for r in parts if r not in options and fixed.get(r)) for c in a2_cols]
     states: dict[tuple[int, ...], list[tuple[int, ...]]] = {tuple(base): [()]}
+    every = {r: list(range(len(options[r]))) for r in options}
+    dropped: set[tuple[int, ...]] = set()  # states some of whose paths were dropped (MAX_PATHS)
     amb_parts = [r for r in parts if r in options]
     for r in amb_parts:
         new: dict[tuple[int, ...], list[tuple[int, ...]]] = {}
+        new_dropped: set[tuple[int, ...]] = set()
         for vec, paths in states.items():
             for i, cand in enumerate(options[r]):
                 key = tuple(v + cand[c] for v, c in zip(vec, a2_cols))
                 bucket = new.setdefault(key, [])
+                if vec in dropped:
+                    new_dropped.add(key)
                 for p in paths:
                     if len(bucket) < MAX_PATHS:
                         bucket.append(p + (i,))
-        states = new
+                    else:
+                        new_dropped.add(key)
+        states, dropped = new, new_dropped
         if len(states) > MAX_STATES:
-            return {r: (0, True) for r in options}
+            return every
     outer = [r for r in (*inflow, total, outflow) if r in options]
     fits: list[dict[str, int]] = []
     for choice in product(*(range(len(options[r])) for r in outer)):
@@ -111,16 +120,18 @@ def resolve_sum_table(
         if any(val(inflow[0], c) + val(inflow[1], c) != val(total, c) + val(outflow, c) for c in a1_cols):
             continue
         need = tuple(val(total, c) for c in a2_cols)
+        if need in dropped:
+            return every
         for path in states.get(need, []):
             fits.append({**pick, **dict(zip(amb_parts, path))})
             if len(fits) >= 64:
                 break
         if len(fits) >= 64:
             break
-    if not fits:
-        return {r: (0, True) for r in options}
-    first = fits[0]
-    return {r: (first[r], any(f[r] != first[r] for f in fits)) for r in options}
+    if not fits or len(fits) >= 64:
+        # Nothing fits (the source is inconsistent) or some fits were dropped: decide nothing.
+        return every
+    return {r: sorted({f[r] for f in fits}) for r in options}
 
 
 def group_candidates(

@@ -5,8 +5,9 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any
 
+from nlp.formula import evaluate
 from nlp.tables.labels import LabelMatcher, Template, detect_format, label_body, load_yaml, locate_between
-from nlp.tables.rows import MISSING, Cell, line_values, runtogether_options
+from nlp.tables.rows import MISSING, Cell, line_values, runtogether_options, settle
 from nlp.tables.tokens import tokenize
 
 SPEC = "table2.yaml"
@@ -43,7 +44,7 @@ def parse_table2(text: str, start: int = 0, end: int | None = None) -> dict[str,
 def parse_region(text: str, s: int, e: int) -> dict[str, Any] | None:
     """Parse the table whose region :func:`locate` found at ``text[s:e]``."""
     fmt = detect_format(text[s:e], spec()["signatures"], spec()["default_format"])
-    rows = {r["key"]: r for r in spec()["formats"][fmt]["rows"]}
+    rows = {r["key"]: {**r, "format": fmt} for r in spec()["formats"][fmt]["rows"]}
     lines = tokenize(text, s, e, matcher(fmt))
     found: dict[str, tuple[list[Cell], bool]] = {}
     current: str | None = None
@@ -52,7 +53,7 @@ def parse_region(text: str, s: int, e: int) -> dict[str, Any] | None:
     def close() -> None:
         nonlocal current, collected
         if current and current not in found:
-            found[current] = _fit(collected, rows[current])
+            found[current] = _fit(collected, rows[current], text)
         current, collected = None, []
 
     for line in lines:
@@ -87,7 +88,32 @@ def parse_region(text: str, s: int, e: int) -> dict[str, Any] | None:
     return {"format": fmt, "cells": cells, "provenance": prov, "span": [s, e]}
 
 
-def _fit(collected: list[Cell], row: dict[str, Any]) -> tuple[list[Cell], bool]:
+TEMPLATE = "template (the row's number of columns)"
+PLAUSIBILITY = "plausibility (现行有效件数 + 本年废止件数 ≥ 本年制发件数)"
+
+
+def plausible(row: dict[str, Any], values: list[Any]) -> bool:
+    """Whether one split of a table 二 row passes the row's plausibility formulas (table2.yaml)."""
+    rules = (spec().get("plausible") or {}).get(row.get("format", ""), {}).get(row["key"], [])
+    env = dict(zip(row["columns"], values))
+    return all(evaluate(f, env)[0] is not False for f in rules)
+
+
+def choose(options: list[list[Cell]], row: dict[str, Any], text: str | None = None) -> list[Cell]:
+    """Settle a run-together table 二 row: the template's column count, then plausibility.
+
+    Table 二 rows have no sum identity, so a run with several plausible splits stays null
+    (ambiguous, with its candidates) unless the previous report decides it (tables/crossyear.py).
+    """
+    if len(options) == 1:
+        return settle(options, TEMPLATE, text)
+    kept = [o for o in options if plausible(row, [c.value for c in o])]
+    if len(kept) == 1:
+        return settle(kept, PLAUSIBILITY, text)
+    return settle(kept or options, PLAUSIBILITY, text)
+
+
+def _fit(collected: list[Cell], row: dict[str, Any], text: str | None = None) -> tuple[list[Cell], bool]:
     """The row's cells; (cells, ambiguous). Too few numbers: all null, since the lost column is unknown."""
     n = len(row["columns"])
     if len(collected) == n:
@@ -95,7 +121,7 @@ def _fit(collected: list[Cell], row: dict[str, Any]) -> tuple[list[Cell], bool]:
     if collected and len(collected) < n:
         options = runtogether_options(collected, n, None)
         if options:
-            return options[0], len(options) > 1
+            return choose(options, row, text), False
         raw = " ".join(c.raw for c in collected)
         start, end = collected[0].start, collected[-1].end
         return [Cell(None, raw, start, end, True) for _ in range(n)], True

@@ -14,7 +14,7 @@ from nlp.tables.labels import (
     load_yaml,
     squeeze,
 )
-from nlp.tables.rows import MISSING, Cell, RowCandidate, align_rows, build_rows
+from nlp.tables.rows import MISSING, Cell, RowCandidate, align_rows, build_rows, settle
 from nlp.tables.runtogether import resolve_sum_table
 from nlp.tables.tokens import tokenize
 
@@ -89,27 +89,41 @@ def parse_region(text: str, s: int, e: int) -> dict[str, Any] | None:
     lines = tokenize(text, s, e, matcher(fmt))
     candidates = build_rows(lines, len(cols), [len(cols)])
     placed = align_rows(candidates, keys)
-    _resolve_runtogether(placed, fmt)
+    _resolve_runtogether(placed, fmt, text)
     rows: dict[str, dict[str, Any]] = {}
     prov: dict[str, dict[str, Any]] = {}
     for key in keys:
         row, ambiguous = placed.get(key, (None, False))
-        cells = row.cells if row else [MISSING] * len(cols)
+        cells = [_cell(c, ambiguous) for c in row.cells] if row else [MISSING] * len(cols)
         rows[key] = {c: cell.value for c, cell in zip(cols, cells)}
-        prov[key] = {c: _prov(cell, ambiguous) for c, cell in zip(cols, cells)}
+        prov[key] = {c: cell.provenance() for c, cell in zip(cols, cells)}
     used = {id(r) for r, _ in placed.values()}
     unplaced = [{"line": r.line, "raw": [c.raw for c in r.cells]} for r in candidates if id(r) not in used]
     return {"format": fmt, "rows": rows, "provenance": prov, "unplaced": unplaced, "span": [s, e]}
 
 
-def _prov(cell: Cell, ambiguous: bool) -> dict[str, Any]:
-    p = cell.provenance()
-    p["ambiguous"] = bool(p["ambiguous"] or ambiguous)
-    return p
+def _cell(cell: Cell, misplaced: bool) -> Cell:
+    """A cell of a row whose place among the labels is uncertain is null: never a guess."""
+    if not misplaced:
+        return cell
+    return Cell(None, cell.raw, cell.start, cell.end, True, cell.candidates, "row place uncertain")
 
 
-def _resolve_runtogether(placed: dict[str, tuple[RowCandidate, bool]], fmt: str) -> None:
-    """Choose among digit splits of run-together rows with the column identities (A1, A2)."""
+ROW_SUM = "row sum (总计 = the six applicant columns)"
+COLUMN_IDENTITIES = "column identities (A1 勾稽, A2 outcome sum)"
+
+
+def _resolve_runtogether(
+    placed: dict[str, tuple[RowCandidate, bool]], fmt: str, text: str | None = None
+) -> None:
+    """Settle the digit splits of run-together rows with the row sum, then the column identities.
+
+    A row keeps a value only where every split surviving both is the same (rows.settle); the
+    constraint that decided each split row is recorded in its cells' provenance.
+    """
+    for r, _ in placed.values():
+        if len(r.options) == 1:
+            r.cells = settle(r.options, ROW_SUM)
     multi = {k: r for k, (r, _) in placed.items() if len(r.options) > 1}
     if not multi:
         return
@@ -118,7 +132,7 @@ def _resolve_runtogether(placed: dict[str, tuple[RowCandidate, bool]], fmt: str)
     for k in row_keys(fmt):
         if k not in options:
             fixed.setdefault(k, None)  # a row the parser did not find: unknown
-    chosen = resolve_sum_table(
+    kept = resolve_sum_table(
         options,
         fixed,
         outcome_keys(fmt),
@@ -126,6 +140,7 @@ def _resolve_runtogether(placed: dict[str, tuple[RowCandidate, bool]], fmt: str)
         ("new_received", "carried_over"),
         "carried_forward",
     )
-    for k, (choice, amb) in chosen.items():
+    for k, idx in kept.items():
         row = multi[k]
-        row.cells = [Cell(x.value, x.raw, x.start, x.end, amb) for x in row.options[choice]]
+        row.options = [row.options[i] for i in idx]
+        row.cells = settle(row.options, COLUMN_IDENTITIES, text)

@@ -6,11 +6,12 @@ from functools import lru_cache
 from typing import Any
 
 from nlp.tables.labels import LabelMatcher, Template, label_body, load_yaml, locate_between
-from nlp.tables.rows import MISSING, Cell, line_values, runtogether_options
+from nlp.tables.rows import MISSING, Cell, line_values, runtogether_options, settle
 from nlp.tables.tokens import tokenize
 
 SPEC = "table4.yaml"
 NCELLS = 15
+BLOCK_SUMS = "block sums (总计 = 维持 + 纠正 + 其他 + 尚未审结)"
 _PROSE_CHARS = 40  # a text cell this long is prose after the table, not a header
 
 
@@ -62,8 +63,7 @@ def parse_region(text: str, s: int, e: int) -> dict[str, Any] | None:
     if len(cells) < NCELLS and cells:
         options = runtogether_options(cells, NCELLS, [5, 5, 5])
         if options:
-            cells = options[0]
-            ambiguous = len(options) > 1
+            cells = settle(options, BLOCK_SUMS, text)
     if not cells:
         return None
     cells = cells + [MISSING] * (NCELLS - len(cells))

@@ -38,7 +38,7 @@ def ordinal_class(first: int = 1, last: int = 10) -> str:
 # (normaliser) and the line break before it is a real boundary (fact extractor): # (Markdown),
 # 一、 / （一） / 一. , (1) , 1、 / 1. (not 1.5), 一是, 第一部分 / 第三条 (an article opens a line too).
 LINE_START_ITEM = (
-    rf"(?:#|{OPEN}?{ORD}{{1,3}}{CLOSE_OR_SEP}|{OPEN}\d{{1,2}}{CLOSE}"
+    rf"(?:#|{OPEN}?{ORD}{{1,3}}\s?{CLOSE_OR_SEP}|{OPEN}\d{{1,2}}{CLOSE}"
     rf"|\d{{1,2}}{SEP}(?!\d)|{ORD}{ITEM_WORD}|第[{ORDINAL_DIGITS}\d]+[{PART_WORDS}{ARTICLE_WORD}])"
 )
 

@@ -22,6 +22,11 @@ from nlp.text.enumerators import (
 # "五、", "第五部分，", "5、", "5." (not "5.3"), "五：".
 TOP_NUMBER = re.compile(rf"^(?:第)?(?P<num>{ORD}{{1,3}}|\d{{1,2}})(?:部分)?\s*(?:[、，,]|\.(?!\d)|：|:)\s*")
 
+# Pre-2019 reports also number "第一部分 概述" (no separator once the space next to CJK is gone) and
+# glue the numeral to the title ("一概述"); the glued form is only ever accepted before a known title.
+PART_NUMBER = re.compile(rf"^第(?P<num>{ORD}{{1,3}}|\d{{1,2}})部分\s*(?:[、，,：:.]\s*)?")
+BARE_TOP_NUMBER = re.compile(rf"^(?P<num>{ORD}{{1,2}})(?=[\u4e00-\u9fff])")
+
 # The number of a sub-item line of normalised text: "(一)".
 SUB_NUMBER = re.compile(rf"^[(](?P<num>{ORD}{{1,2}})[)]\s*")
 
