@@ -115,7 +115,7 @@ def test_indicator_names_and_formulas() -> None:
     inds = load_indicators()
     assert len({i.name for i in inds}) == len(inds) >= 15
     assert indicator("实质公开率").name == "substantive_disclosure_rate"
-    assert indicator("行政复议纠错率").formula == "table4.review.corrected / table4.review.total"
+    assert indicator("行政复议纠错率").formula.split(" | ")[0] == "table4.review.corrected / table4.review.total"
     assert indicator("application_growth").needs_previous
     assert all(i.zh and i.en for i in inds)
 
@@ -134,3 +134,26 @@ def test_formula_evaluator_arithmetic() -> None:
     assert evaluate("valid + repealed >= made", {"valid": 1, "repealed": 0, "made": 2}) == (False, None)
     assert evaluate("max(a, b) - -c", {"a": 1, "b": 3, "c": 1}) == (4, None)
     assert evaluate("a / (b - b)", {"a": 1, "b": 2}) == (None, "denominator b - b is 0")
+
+
+def test_pre_2019_reports_get_the_comparable_indicators_from_their_annex():
+    """A legacy report has no table 三/四; where its statistics annex holds a comparable quantity the
+    indicator's last formula reads it (hand computation from the annex cells)."""
+    from pathlib import Path
+
+    from nlp.indicators import report_indicators
+    from nlp.pipeline import parse_report
+
+    folder = Path(__file__).parent / "data" / "legacy"
+    for name in ("01_template_tabs.txt", "06_markdown_serial_2018.txt", "24_after_city_pipes.txt"):
+        report = parse_report(folder / name)
+        c = report.tables["legacy_stats"]["cells"]
+        got = {r["indicator"]: r for r in report_indicators(report)}
+        sdr = got["substantive_disclosure_rate"]
+        assert sdr["formula"].startswith("(legacy_stats.")
+        assert sdr["value"] == pytest.approx((c["replies.granted"] + c["replies.partial"]) / c["replies.total"])
+        review = got["review_correction_rate"]
+        if c.get("review.total"):
+            assert review["value"] == pytest.approx(c["review.corrected"] / c["review.total"])
+        else:  # nothing reviewed: a denominator of 0 is a reason, never a value
+            assert review["value"] is None and review["reason"]

@@ -48,6 +48,36 @@ def test_non_standard_measure_headings(heading: str) -> None:
     assert heading not in "".join(t for _, t in got)
 
 
+@pytest.mark.parametrize("problem_head,measure_head", [("问题", "措施"), ("工作中存在的问题：", "今后打算："),
+                                                       ("问题：", "改进措施")])
+def test_bare_and_work_led_headings_govern_their_items(problem_head: str, measure_head: str) -> None:
+    # "（一）问题 / 1.… / （二）措施 / 1.…": the clean view joins the short heading line to its first item
+    body = (f"（一）{problem_head}\n1.公开内容需要进一步深化。部分事项只公开结果。\n2.平台互动功能需要加强。\n"
+            f"（二）{measure_head}\n1.推进决策执行结果全过程公开。\n2.开通留言回复功能。\n")
+    got = _roles(body)
+    assert [r for r, _ in got] == ["problem", "problem", "measure", "measure"], got
+    assert got[2][1].startswith("1.推进") and got[3][1].startswith("2.开通")
+
+
+def test_rectification_done_first_then_problem_then_plan() -> None:
+    # a done measure that names last year's problem opens the passage ("首先，针对…问题，已…")
+    body = ("首先，针对上年度报告提出的指南更新滞后问题，我局已于3月完成指南修订。"
+            "其次，本年度答复文书的说理性仍有不足。再次，明年我局将编制答复范本并开展案例培训。")
+    sts = split_statements(body, report_year=2020)
+    assert [(s.role, s.status) for s in sts] == [("measure", "done"), ("problem", None), ("measure", "planned")]
+    year_led = split_statements("2015年，我局对照上年度报告中提出的栏目更新慢的问题，制定了信息发布周报制度。"
+                                "但公开内容仍不够细化。2016年，我局将细化公开目录。", report_year=2015)
+    assert [(s.role, s.status) for s in year_led] == [("measure", "done"), ("problem", None), ("measure", "planned")]
+
+
+def test_last_sequence_item_ends_where_the_text_turns_with_but() -> None:
+    body = ("首先，本年度我厅已完成规范性文件集中清理。其次，已开通政务新媒体解读专栏。"
+            "但政策解读的互动性仍显不足。下一步，我厅将开展政策解读线上访谈。")
+    got = _roles(body)
+    assert got == [("measure", "首先，本年度我厅已完成规范性文件集中清理。"), ("measure", "其次，已开通政务新媒体解读专栏。"),
+                   ("problem", "但政策解读的互动性仍显不足。"), ("measure", "下一步，我厅将开展政策解读线上访谈。")], got
+
+
 def test_measures_only_passage_is_all_measures() -> None:
     body = ("2023年，我街道结合测评反馈，将从以下几方面持续改进：一是规范政务公开专区建设；"
             "二是加大社区事务公开力度；三是强化保密审查。")

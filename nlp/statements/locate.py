@@ -25,9 +25,9 @@ def _num(token: str) -> int:
 def extend_over_measures(text: str, end: int) -> int:
     """Legacy reports number the measures as a section of their own ("五、存在问题" then "六、改进措施"):
     the section 五 body then runs on to the heading after the measures heading."""
-    from nlp.statements.split import markers
+    from nlp.statements.split import heading_marker
 
-    measure_title = re.compile(markers()["heading_measure"])
+    measure_title = re.compile(heading_marker("measure"))
     heads = [m for m in SECTION_HEADING_LINE.finditer(text) if m.start() >= end]
     if not heads or text[end:heads[0].start()].strip():
         return end

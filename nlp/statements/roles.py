@@ -40,12 +40,17 @@ def _cues(text: str, prefix: str) -> dict[str, float]:
     core = strip_enumerator(text)
     core = re.sub(r"^(?:(?:19|20)\d\d年度?|下一?步|今后|对此|为此|接下来|同时|另外|此外)[，,]?", "", core)
     core = re.sub(r"^(?:我们|我[局镇乡委办县区市]|本(?:单位|部门|机关))", "", core)
+    answer = pats["answer"].search(core)
+    # the problem named in "针对…问题，已…" is the reference of the answer, not a claim of the statement
+    claim = core[answer.end():] if answer else text
     return {
         f"{prefix}measure_verb": float(bool(pats["measure_verb"].search(core))),
-        f"{prefix}problem_cue": min(len(pats["problem_cue"].findall(text)), 3) / 3,
+        f"{prefix}problem_cue": min(len(pats["problem_cue"].findall(claim)), 3) / 3,
         f"{prefix}will": float("将" in text),
         f"{prefix}done": float(bool(pats["done"].search(text))),
         f"{prefix}planned": float(bool(pats["planned"].search(text))),
+        # "针对上年度…问题，已…": names a problem but reports work done on it
+        f"{prefix}answer": float(bool(answer)),
     }
 
 
@@ -150,10 +155,12 @@ class RoleModel(BaseEstimator, ClassifierMixin):
         # a clause cut before its own measure ("…单一，今后将…") pairs with it: problem-measure pairs
         # may follow each other ("一是P，对此将M；二是P，下步将M")
         pair_start = i + 1 < len(units) and units[i + 1].merged
-        # a rectification already done ("针对上年度…问题，已…") may come before this year's problems
-        after_done = bool(patterns()["done"].search(units[i - 1].text))
-        if not new_problem_block and not pair_start:
-            t[1, 0] = -(self.item_switch_penalty if u.item or after_done else self.switch_penalty)
+        # the order constraint is about plans: work already done ("针对上年度…问题，已…", "首先，2017年我乡
+        # 已…") is reported before this year's problems, so a problem may follow it freely
+        after_done = bool(patterns()["done"].search(units[i - 1].text)) \
+            and not patterns()["planned"].search(units[i - 1].text)
+        if not new_problem_block and not pair_start and not after_done:
+            t[1, 0] = -(self.item_switch_penalty if u.item else self.switch_penalty)
         return t
 
     def state(self) -> tuple[dict[str, Any], dict[str, np.ndarray]]:

@@ -20,10 +20,14 @@ import yaml
 from nlp.resources import resource_path
 from nlp.statements.cleanview import CleanView, clean_view
 from nlp.text.enumerators import (
+    CLOSE,
     HEADING_PREFIX,
     ITEM_STYLES,
+    ITEM_WORD,
     LAST_WORD,
+    OPEN,
     ORD,
+    SEP,
     SEQUENCE_WORDS,
     leading_enumerator,
     ordinal_value,
@@ -83,14 +87,22 @@ def markers() -> dict[str, Any]:
         return yaml.safe_load(fh)
 
 
+def heading_marker(role: str) -> str:
+    """The regex of a problem or measure heading, with {next_item} (the enumerator of a first item right
+    after a bare heading line: （一） 一、 一是 1.) filled in from the text grammar."""
+    next_item = rf"(?:{OPEN}{ORD}{CLOSE}|{ORD}(?:、|{ITEM_WORD})|[1-9]{SEP})"
+    return markers()[f"heading_{role}"].replace("{next_item}", next_item)
+
+
 @lru_cache(maxsize=1)
 def patterns() -> dict[str, re.Pattern[str]]:
     m = markers()
     head = rf"(?:(?<=^)|(?<=[。；;！？\n]))\s*{HEADING_PREFIX}\s*{m['year_prefix']}"
+    problem, measure = heading_marker("problem"), heading_marker("measure")
     return {
         "heading": re.compile(
-            rf"{head}(?:(?P<mixed>{m['heading_mixed']})|(?P<measure>{m['heading_measure']})"
-            rf"|(?P<problem>{m['heading_problem']})){m['heading_end']}"),
+            rf"{head}(?:(?P<mixed>{m['heading_mixed']})|(?P<measure>{measure})"
+            rf"|(?P<problem>{problem})){m['heading_end']}"),
         "opener": re.compile(r"(?:(?<=^)|(?<=[。；;！？\n]))(?:" + "|".join(m["measure_openers"]) + ")"),
         "clause_opener": re.compile(r"[，,](?=" + m["clause_measure_openers"] + ")"),
         "clause_frame": re.compile(m["clause_frame"]),
@@ -100,6 +112,8 @@ def patterns() -> dict[str, re.Pattern[str]]:
         "measure_verb": re.compile("^" + m["measure_verbs"]),
         "done": re.compile(m["done_cues"]),
         "planned": re.compile(m["planned_cues"]),
+        "answer": re.compile(m["answer_cue"]),
+        "item_tail_break": re.compile(r"(?<=[。；;！？])\s*(?=" + m["item_tail_break"] + ")"),
     }
 
 
@@ -241,6 +255,12 @@ def _block_units(view: CleanView, bs: int, be: int) -> tuple[list[tuple[int, int
         for i, s in enumerate(items):
             e = bounds[i + 1]
             if i == len(items) - 1:
+                # a sentence turning to a new point ("其次，已开通…。但…仍显不足") ends the last item
+                turn = patterns()["item_tail_break"].search(text, s, e)
+                if turn and text[turn.end():e].strip():
+                    units.append((bs + s, bs + turn.start(), True))
+                    units.extend((a, b, False) for a, b in _clauses(view, bs + turn.end(), bs + e))
+                    continue
                 # a paragraph after the last item is a tail (e.g. "目前，…已开设"), not part of the item
                 para = text.find("\n", s, e - 1)
                 if para != -1 and text[para + 1:e].strip():
