@@ -17,6 +17,8 @@ install: $(STAMP)
 demo: $(STAMP)
 	$(BIN)/govnlp run corpus/samples -o out/demo
 	$(BIN)/govnlp compare out/demo --by year
+	$(BIN)/govnlp score out/demo
+	$(BIN)/govnlp report out/demo -o out/demo/html
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q

@@ -10,6 +10,7 @@ from nlp.component import factory, require
 from nlp.model import LEGACY_SECTION_KEYS, Meta, Report
 from nlp.normalize import normalize
 from nlp.provinces import region_of
+from nlp.published import publication_date
 from nlp.resources import resource_path
 
 # The report kind after the year: 政府信息公开工作年度报告, and the pre-2019 variants 信息公开年报,
@@ -128,6 +129,8 @@ class MetadataComponent:
         # sections found only in the pre-2019 form are evidence of it (when segment ran first)
         legacy = any(s.key in LEGACY_SECTION_KEYS for s in report.sections)
         report.meta = extract_metadata(report.text, meta, report.norm.text, legacy)
+        extras = report.read.extras if report.read is not None else None
+        meta.published, meta.published_source, meta.published_evidence = publication_date(report.text, extras)
         return report
 
 

@@ -67,6 +67,11 @@ class Meta:
     region: str | None = None  # province-level region (河南, 江苏, …) or "unknown"
     format_version: str | None = None  # 2021 | 2019 | legacy
     title: str | None = None
+    # publication date (ISO) and where it was read (nlp/published.py): html_meta:…, page:发布日期,
+    # page:成文日期, signature (落款), title_date, file:pdf:CreationDate, …; evidence = the text read
+    published: str | None = None
+    published_source: str | None = None
+    published_evidence: str | None = None
 
 
 # Results serialised by Report.to_dict, in this order, when their component ran.

@@ -155,3 +155,17 @@ class TableWriter:
         for writer in (self._parquet, self._csv):
             if writer is not None:
                 writer.close()
+
+
+def write_frame(df: Any, outdir: str | Path, name: str, formats: tuple[str, ...] = ("parquet", "csv")) -> list[Path]:
+    """A pandas DataFrame as ``<name>.parquet`` and/or ``<name>.csv`` in ``outdir``, each written atomically."""
+    paths = []
+    for fmt in formats:
+        path = Path(outdir) / f"{name}.{fmt}"
+        with atomic_path(path) as tmp:
+            if fmt == "parquet":
+                df.to_parquet(tmp, index=False, compression="zstd")
+            else:
+                df.to_csv(tmp, index=False)
+        paths.append(path)
+    return paths

@@ -20,7 +20,14 @@ from nlp.model import SECTION_KEYS, Report, Section
 from nlp.normalize import NormalizedText, normalize
 from nlp.resources import resource_path
 from nlp.text.enumerators import ordinal_class, ordinal_value
-from nlp.text.headings import BARE_TOP_NUMBER, INLINE_SUB_NUMBER, INLINE_TOP_NUMBER, PART_NUMBER, SUB_NUMBER, TOP_NUMBER
+from nlp.text.headings import (
+    BARE_TOP_NUMBER,
+    INLINE_SUB_NUMBER,
+    INLINE_TOP_NUMBER,
+    PART_NUMBER,
+    SUB_NUMBER,
+    TOP_NUMBER,
+)
 
 _LEAD = re.compile(r"^[\s#*>|]*")
 _TABLE_WORDS = re.compile(r"本年|上年|结转|办理结果|新收|不予|无法提供|其他处理|总计|\d\s*$")

@@ -11,7 +11,7 @@ from conftest import SEED_FILES
 from typer.testing import CliRunner
 
 from nlp.cli import app
-from nlp.compare.report import ascii_labels, compare
+from nlp.compare.report import chart_labels, compare
 from nlp.compare.stats import distribution_test, proportion_test, wilson_interval
 from nlp.provinces import region_of
 from nlp.run import run_corpus
@@ -87,12 +87,13 @@ def test_copying_indicators_by_region(rundir, tmp_path):
     assert cp.loc["河南", "share_statute_copy"] > 0 and cp.loc["河南", "share_peer_copy"] > 0
     assert cp.loc["河南", "n_with_previous"] == 1 and cp.loc["河南", "mean_sim_prev_problems"] > 0.9
     labels = pd.read_csv(tmp_path / "reg" / "group_labels.csv").set_index("group")["label"]
-    assert labels["河南"] == "Henan" and all(str(v).isascii() for v in labels)
+    assert labels["河南"] == "河南"  # groups as written
 
 
-def test_ascii_labels_and_regions():
-    assert ascii_labels(["2023", "江苏", "某局"], "agency") == {"2023": "2023", "江苏": "G2", "某局": "G3"}
-    assert ascii_labels(["江苏"], "region") == {"江苏": "Jiangsu"}
+def test_chart_labels_and_regions():
+    assert chart_labels(["2023", "江苏", "某局"], "agency") == {"2023": "2023", "江苏": "江苏", "某局": "某局"}
+    assert chart_labels(["department", "township_street", "unknown"], "level") == {
+        "department": "政府部门", "township_street": "乡镇（街道）", "unknown": "未识别"}
     assert region_of("淮安市洪泽区人民政府") == "江苏"
     assert region_of("红旗区文化街街道办事处", "2023 年度, 新乡市红旗区文化街街道通过…") == "河南"
     assert region_of("某某局", "没有地名") == "unknown"
@@ -107,3 +108,35 @@ def test_cli_compare_and_bad_grouping(rundir, tmp_path):
     assert bad.exit_code != 0
     missing = runner.invoke(app, ["compare", str(tmp_path / "nowhere")])
     assert missing.exit_code == 1
+
+
+def test_charts_use_the_shipped_cjk_font_and_miss_no_glyph(rundir, tmp_path):
+    import warnings
+
+    from matplotlib import font_manager
+
+    from nlp.compare.fonts import cjk_font, cjk_rc
+
+    family, path = cjk_font()
+    # the file comes from the installed mplfonts package, not from the system
+    assert "site-packages" in str(path) and path.name == "NotoSansCJKsc-Regular.otf"
+    assert family == "Noto Sans CJK SC"
+    assert font_manager.findfont(font_manager.FontProperties(family=cjk_rc()["font.family"]),
+                                 fallback_to_default=False) == str(path)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        compare(rundir, "level", ["active_disclosure.total"], tmp_path / "font")
+    missing = [str(w.message) for w in caught if "missing from" in str(w.message) or "Glyph" in str(w.message)]
+    assert missing == []
+    # the Chinese labels are drawn (a chart of the same data with an ASCII-only font would warn)
+    import matplotlib.pyplot as plt
+
+    from nlp.compare.charts import theme_tick
+    assert theme_tick("staff_capacity") == "队伍建设、业务能力与培训（staff_capacity）"
+    with warnings.catch_warnings(record=True) as caught, plt.rc_context({"font.family": ["DejaVu Sans"]}):
+        warnings.simplefilter("always")
+        fig, ax = plt.subplots()
+        ax.set_title(theme_tick("staff_capacity"))
+        fig.canvas.draw()
+        plt.close(fig)
+    assert any("missing from" in str(w.message) for w in caught)  # the check above can fail

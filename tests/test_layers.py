@@ -8,14 +8,17 @@ from pathlib import Path
 import pytest
 
 PACKAGE = Path(__file__).resolve().parents[1] / "nlp"
-CORPUS_LAYER = ("nlp.run", "nlp.similarity", "nlp.compare", "nlp.export")
-# Within the corpus layer: run orchestrates similarity; compare and export only read finished tables
-# (export reads them through compare's loaders).
+CORPUS_LAYER = ("nlp.run", "nlp.similarity", "nlp.compare", "nlp.export", "nlp.score", "nlp.report")
+# Within the corpus layer: run orchestrates similarity; compare, export, score and report only read finished
+# tables (export reads them through compare's loaders; report shows the score sheets; score and report use
+# compare's table reader and Chinese labels).
 MAY_NOT_IMPORT = {
-    "nlp.similarity": ("nlp.run", "nlp.compare", "nlp.export", "nlp.cli"),
-    "nlp.compare": ("nlp.run", "nlp.similarity", "nlp.export", "nlp.cli"),
-    "nlp.run": ("nlp.compare", "nlp.export", "nlp.cli"),
-    "nlp.export": ("nlp.run", "nlp.similarity", "nlp.cli"),
+    "nlp.similarity": ("nlp.run", "nlp.compare", "nlp.export", "nlp.score", "nlp.report", "nlp.cli"),
+    "nlp.compare": ("nlp.run", "nlp.similarity", "nlp.export", "nlp.score", "nlp.report", "nlp.cli"),
+    "nlp.run": ("nlp.compare", "nlp.export", "nlp.score", "nlp.report", "nlp.cli"),
+    "nlp.export": ("nlp.run", "nlp.similarity", "nlp.score", "nlp.report", "nlp.cli"),
+    "nlp.score": ("nlp.run", "nlp.similarity", "nlp.export", "nlp.report", "nlp.cli"),
+    "nlp.report": ("nlp.run", "nlp.similarity", "nlp.export", "nlp.cli"),
 }
 
 

@@ -11,12 +11,12 @@ import re
 from pathlib import Path
 
 import pytest
+from conftest import SEED_FILES, real_reports, requires_shared
 
 import nlp
 from nlp.meta import detect_format
 from nlp.model import SECTION_KEYS
 from nlp.normalize import normalize
-from conftest import SEED_FILES, real_reports, requires_shared
 
 DATA = Path(__file__).resolve().parent / "data" / "legacy"
 DOCS = sorted(DATA.glob("*.txt"))
@@ -185,7 +185,7 @@ def test_compare_follows_active_disclosure_across_the_format_change(mixed_run) -
     assert values.loc[town, "value"] == 46 and values.loc[town, "source"] == "facts"
     seed = docs.loc[str(SEED_FILES[0]), "doc_id"]
     assert values.loc[seed, "value"] == 553 and values.loc[seed, "source"] == "facts"
-    summary, _, per_report = metric_by_group(out, "year", "active_disclosure.total")
+    summary, _, _ = metric_by_group(out, "year", "active_disclosure.total")
     years = set(summary.loc[summary["n_with_value"] > 0, "group"])
     assert {"2009", "2015", "2023"} <= years
 

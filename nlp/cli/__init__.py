@@ -10,6 +10,8 @@ COMMAND_MODULES = (
     "nlp.cli.parse",
     "nlp.cli.run",
     "nlp.cli.compare",
+    "nlp.cli.score",
+    "nlp.cli.report",
     "nlp.cli.export",
     "nlp.cli.check",
     "nlp.cli.facts",

@@ -276,7 +276,7 @@ def categories(text: str, cands: list[Candidate], lex: Lexicon, lo: int,
     out: list[tuple[int, int] | None] = []
     for i, c in enumerate(cands):
         m = c.metric or ""
-        if m.endswith(".breakdown") or m.endswith(".by_channel.column"):
+        if m.endswith((".breakdown", ".by_channel.column")):
             if i not in labels:
                 labels[i] = _label_span(text, cands, i, lex, lo)
             out.append(labels[i])

@@ -226,6 +226,20 @@ def _iter_blocks(parent: Any):
                 yield from _iter_blocks(content)
 
 
+def _core_dates(document: Any) -> dict[str, str]:
+    """docProps/core.xml created/modified as ISO dates (absent or unreadable: omitted)."""
+    out = {}
+    try:
+        props = document.core_properties
+        for key in ("created", "modified"):
+            value = getattr(props, key)
+            if value is not None:
+                out[f"docx:{key}"] = value.date().isoformat()
+    except Exception:  # noqa: BLE001 - malformed core properties are not worth failing the read
+        return out
+    return out
+
+
 def read_docx_file(path: Path, *, limits: ReadLimits = DEFAULT_LIMITS) -> ReadResult:
     """Read a DOCX report; raise ReadError (naming the file) when it is corrupt or over the limits."""
     path = Path(path)
@@ -281,5 +295,5 @@ def read_docx_file(path: Path, *, limits: ReadLimits = DEFAULT_LIMITS) -> ReadRe
         raise
     except Exception as exc:
         raise ReadError(str(path), f"corrupt DOCX body ({type(exc).__name__}: {exc})") from exc
-    extras = {"headings": headings, "tables": tables}
+    extras = {"headings": headings, "tables": tables, "file_dates": _core_dates(document)}
     return ReadResult(text="".join(parts), source=str(path), file_format="docx", encoding=None, extras=extras)

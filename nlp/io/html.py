@@ -81,11 +81,25 @@ def _walk(node: Tag, w: _Writer) -> None:
 
 
 def html_to_text(markup: str) -> str:
-    soup = BeautifulSoup(markup, "lxml")
+    return _soup_text(BeautifulSoup(markup, "lxml"))
+
+
+def _soup_text(soup: BeautifulSoup) -> str:
     root = soup.body or soup
     w = _Writer()
     _walk(root, w)
     return w.text()
+
+
+def html_meta(soup: BeautifulSoup) -> dict[str, str]:
+    """``<meta name=… content=…>`` pairs (names lower-cased; first occurrence wins), e.g. pubdate."""
+    out: dict[str, str] = {}
+    for tag in soup.find_all("meta"):
+        name = (tag.get("name") or tag.get("property") or tag.get("itemprop") or "").strip().lower()
+        content = (tag.get("content") or "").strip()
+        if name and content and name not in out:
+            out[name] = content[:200]
+    return out
 
 
 def read_html_file(path: Path) -> ReadResult:
@@ -108,5 +122,7 @@ def read_html_file(path: Path) -> ReadResult:
         markup, enc = decode_bytes(data, str(path))
     if "<" not in markup:
         raise ReadError(str(path), "not an HTML document (no markup found)")
-    text = html_to_text(markup)
-    return ReadResult(text=text, source=str(path), file_format="html", encoding=enc)
+    soup = BeautifulSoup(markup, "lxml")
+    meta = html_meta(soup)  # before the walk: <head> is skipped there
+    return ReadResult(text=_soup_text(soup), source=str(path), file_format="html", encoding=enc,
+                      extras={"html_meta": meta})

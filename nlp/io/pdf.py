@@ -222,6 +222,7 @@ def read_pdf_file(path: Path, *, limits: ReadLimits = DEFAULT_LIMITS) -> ReadRes
             raise ReadError(str(path), "PDF has no pages")
         if n_pages > limits.max_pages:
             raise ReadError(str(path), f"too many pages ({n_pages} > limit {limits.max_pages})")
+        file_dates = _info_dates(pdf)
         for i, page in enumerate(pdf.pages, start=1):
             try:
                 pages.append(_layout_page(page, i, limits))
@@ -267,8 +268,23 @@ def read_pdf_file(path: Path, *, limits: ReadLimits = DEFAULT_LIMITS) -> ReadRes
         "pages_without_text": [p.number for p in pages if p.n_chars == 0],
         # pages whose text runs sideways: read upright, boxes in that upright frame, no ruled tables
         "rotated_pages": [p.number for p in pages if p.rotated],
+        "file_dates": file_dates,
     }
     return ReadResult(text=text, source=str(path), file_format="pdf", encoding=None, extras=extras)
+
+
+def _info_dates(pdf: Any) -> dict[str, str]:
+    """The info dict's CreationDate/ModDate as ISO dates ("D:20250225100250+08'00'" → 2025-02-25)."""
+    out = {}
+    try:
+        info = pdf.metadata or {}
+    except Exception:  # noqa: BLE001 - a damaged info dict must not stop the read
+        return out
+    for key in ("CreationDate", "ModDate"):
+        m = re.match(r"D:(\d{4})(\d{2})(\d{2})", str(info.get(key) or ""))
+        if m:
+            out[f"pdf:{key}"] = f"{m.group(1)}-{m.group(2)}-{m.group(3)}"
+    return out
 
 
 def boxes_for_span(cell_boxes: list[list[Any]], start: int, end: int) -> list[dict[str, Any]]:

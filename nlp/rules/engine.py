@@ -257,7 +257,8 @@ def run_rules(
     """Evaluate every rule on one report; results in rule order, deterministic."""
     import nlp.rules.legacy_rules
     import nlp.rules.table_rules
-    import nlp.rules.text_rules  # noqa: F401
+    import nlp.rules.text_rules
+    import nlp.rules.time_rules  # noqa: F401
 
     if book is None or (specs is not None and specs is not book.specs):
         book = RuleBook(specs)

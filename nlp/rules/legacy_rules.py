@@ -9,7 +9,18 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from nlp.rules.engine import FAIL, NOT_ASSESSABLE, PASS, UNCERTAIN, Context, Rule, RuleResult, cell_record, evaluator, make
+from nlp.rules.engine import (
+    FAIL,
+    NOT_ASSESSABLE,
+    PASS,
+    UNCERTAIN,
+    Context,
+    Rule,
+    RuleResult,
+    cell_record,
+    evaluator,
+    make,
+)
 
 
 def _cells(ctx: Context, keys: list[str]) -> list[dict]:

@@ -194,7 +194,8 @@ def document_row(report: Report, doc_id: str, path: str, sha256: str | None, sec
     if meta is not None:
         row.update({"file_format": meta.file_format, "encoding": meta.encoding, "n_chars": meta.n_chars,
                     "agency": meta.agency, "year": _int(meta.year), "level": meta.level,
-                    "format_version": meta.format_version, "title": meta.title, "region": meta.region})
+                    "format_version": meta.format_version, "title": meta.title, "region": meta.region,
+                    "published": meta.published, "published_source": meta.published_source})
     if report.ok:
         row["n_sections"] = len(report.sections)
         row["missing_sections"] = _json(list(report.missing_sections))

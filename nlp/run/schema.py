@@ -19,7 +19,8 @@ SCHEMAS: dict[str, pa.Schema] = {
     "documents": pa.schema(
         [("doc_id", _S), ("path", _S), ("ok", _B), ("error", _S), ("duplicate_of", _S), ("sha256", _S),
          ("file_format", _S), ("encoding", _S), ("n_chars", _I), ("agency", _S), ("year", _I), ("level", _S),
-         ("region", _S), ("format_version", _S), ("title", _S), ("n_sections", _I), ("missing_sections", _S)]
+         ("region", _S), ("format_version", _S), ("title", _S), ("published", _S), ("published_source", _S),
+         ("n_sections", _I), ("missing_sections", _S)]
         + [(c, _I) for c in SECTION_LENGTH_COLUMNS.values()]
         + [("n_table_cells", _I), ("n_checks", _I), ("n_checks_failed", _I), ("n_facts", _I),
            ("n_statements", _I), ("seconds", _F), ("pipeline", _S)]
