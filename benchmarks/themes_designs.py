@@ -20,13 +20,13 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.append(str(ROOT))
 
-from nlp.themes.baseline import KeywordBaseline  # noqa: E402
-from nlp.themes.classifier import ThemeClassifier  # noqa: E402
-from nlp.themes.data import load_statements  # noqa: E402
-from nlp.themes.evaluate import cross_validate, indicator, scores  # noqa: E402
-from nlp.themes.store import DEFAULT_MODEL_DIR, load_model  # noqa: E402
-from nlp.themes.taxonomy import load_taxonomy  # noqa: E402
-from nlp.themes.train import DEFAULT_PARAMS, default_training_files, render_card  # noqa: E402
+from nlp.themes.baseline import KeywordBaseline
+from nlp.themes.classifier import ThemeClassifier
+from nlp.themes.data import load_statements
+from nlp.themes.evaluate import cross_validate, indicator, scores
+from nlp.themes.store import DEFAULT_MODEL_DIR, load_model
+from nlp.themes.taxonomy import load_taxonomy
+from nlp.themes.train import DEFAULT_PARAMS, default_training_files, render_card
 
 # One fixed C per design (the best of the values tried while designing), so the comparison costs one
 # inner loop per fold; the shipped model chooses C among DEFAULT_PARAMS["param_grid"] itself.

@@ -5,9 +5,9 @@ import json
 from pathlib import Path
 
 import pytest
+from conftest import SEED_FILES
 from typer.testing import CliRunner
 
-from conftest import SEED_FILES
 from nlp.cli import app
 from nlp.io import read_document
 from nlp.statements.cleanview import clean_text

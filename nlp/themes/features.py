@@ -132,7 +132,7 @@ def load_lexicon(name_or_path: str) -> dict[str, list[str]]:
     data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     cues = data.get("cues")
     if not isinstance(cues, dict):
-        raise ValueError(f"{path}: a theme lexicon needs a 'cues' mapping (theme code → list of cues)")
+        raise ValueError(f"{path}: a theme lexicon needs a 'cues' mapping (theme code → list of cues)")  # noqa: TRY004 — a malformed file, not a wrong argument type
     return {str(k): [str(c) for c in (v or [])] for k, v in cues.items()}
 
 

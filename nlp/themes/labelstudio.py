@@ -86,7 +86,7 @@ def labelstudio_records(path: str | Path) -> Iterable[tuple[str, dict[str, Any] 
     if isinstance(tasks, dict):  # a single task
         tasks = [tasks]
     if not isinstance(tasks, list):
-        raise ValueError(f"{path}: a Label Studio export is a JSON list of tasks")
+        raise ValueError(f"{path}: a Label Studio export is a JSON list of tasks")  # noqa: TRY004 — a malformed file
     for n, task in enumerate(tasks):
         data = task.get("data") or {}
         tid = task.get("id", n)
