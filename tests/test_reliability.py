@@ -213,9 +213,9 @@ def test_a_second_run_on_the_same_outdir_is_refused(tmp_path):
     the test does not depend on how long a real run lasts on a loaded machine."""
     out = tmp_path / "out"
     env = dict(os.environ, PYTHONPATH=str(ROOT))
-    holder = subprocess.Popen([sys.executable, "-c", "import sys, time\nfrom nlp.run.lock import outdir_lock\n"
-                               f"with outdir_lock({str(out)!r}):\n    print('locked', flush=True)\n"
-                               "    time.sleep(120)"], stdout=subprocess.PIPE, text=True, env=env)
+    script = ("import time\nfrom nlp.run.lock import outdir_lock\n"
+              f"with outdir_lock({str(out)!r}):\n    print('locked', flush=True)\n    time.sleep(120)\n")
+    holder = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True, env=env)
     try:
         assert holder.stdout.readline().strip() == "locked"
         rc, _, err, _ = run_measured(["run", str(SEED_FILES[0]), "-o", str(out), "-q"])
