@@ -208,18 +208,27 @@ def test_kill_9_of_the_parent_leaves_no_worker_behind(tmp_path):
 
 
 def test_a_second_run_on_the_same_outdir_is_refused(tmp_path):
-    corpus, out = _corpus(tmp_path / "c", 30), tmp_path / "out"
+    """A run holds the OUTDIR lock for its whole duration; another run exits at once naming it. The
+    holder here is a process inside `outdir_lock` (what `govnlp run` does around all its work), so
+    the test does not depend on how long a real run lasts on a loaded machine."""
+    out = tmp_path / "out"
     env = dict(os.environ, PYTHONPATH=str(ROOT))
-    first = subprocess.Popen([sys.executable, "-m", "nlp", "run", str(corpus), "-o", str(out), "--jobs", "1", "-q"],
-                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
-    lock = out / ".govnlp-run.lock"
-    deadline = time.time() + 30
-    while time.time() < deadline and not (lock.exists() and lock.read_text().strip()):
-        time.sleep(0.05)
-    rc, _, err, _ = run_measured(["run", str(SEED_FILES[0]), "-o", str(out), "-q"])
-    assert first.wait(timeout=300) == 0
-    assert rc == 2 and f"pid {first.pid}" in err and "another govnlp run" in err
-    assert len(pd.read_parquet(out / "documents.parquet")) == 30  # the first run's tables are whole
+    script = ("import time\nfrom nlp.run.lock import outdir_lock\n"
+              f"with outdir_lock({str(out)!r}):\n    print('locked', flush=True)\n    time.sleep(120)\n")
+    holder = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True, env=env)
+    try:
+        assert holder.stdout.readline().strip() == "locked"
+        rc, _, err, _ = run_measured(["run", str(SEED_FILES[0]), "-o", str(out), "-q"])
+        assert rc == 2 and f"pid {holder.pid}" in err and "another govnlp run" in err
+        assert not (out / "documents.parquet").exists()  # the refused run wrote nothing
+    finally:
+        holder.kill()
+        holder.wait()
+    # the holder died without releasing: the next run takes the stale lock over and completes
+    rc, _, err, _ = run_measured(["run", str(SEED_FILES[0]), "-o", str(out), "-q", "--no-similarity"])
+    assert rc == 0 and f"pid {holder.pid}" in err and "taking over the lock" in err
+    assert len(pd.read_parquet(out / "documents.parquet")) == 1
+
 
 
 def test_xml_entity_expansion_in_a_docx_is_not_expanded(tmp_path):

@@ -8,6 +8,7 @@ import typer
 from nlp.cli._common import expand_inputs, output_stream, progress, write_jsonl
 from nlp.cli.app import app, evaluate_app
 from nlp.pipeline import Pipeline
+from nlp.themes.labelstudio import model_version, statement_task, write_tasks
 
 
 @app.command("statements")
@@ -16,6 +17,8 @@ def statements_cmd(
     output: Path | None = typer.Option(None, "-o", "--output", help="Write JSON lines here (default: stdout)."),
     model: Path | None = typer.Option(None, "--model", help="Theme model directory (default: models/themes-default)."),
     no_themes: bool = typer.Option(False, "--no-themes", help="Split and pair by order only; skip the classifier."),
+    fmt: str = typer.Option("jsonl", "--format", help="jsonl (default) or labelstudio: a JSON list of Label Studio "
+                            "tasks pre-annotated with the model's themes (see `govnlp labelstudio-config`)."),
 ) -> None:
     """One JSON line per statement: {source, start, end, text, role, role_confidence, status, themes, scores, pair}.
 
@@ -26,6 +29,10 @@ def statements_cmd(
 
     Example: govnlp statements corpus/samples -o statements.jsonl
     """
+    if fmt not in ("jsonl", "labelstudio"):
+        typer.echo(f"error: --format must be jsonl or labelstudio, not {fmt!r}", err=True)
+        raise typer.Exit(2)
+    tasks: list[dict] | None = [] if fmt == "labelstudio" else None
     files = expand_inputs(paths)
     if not files:
         typer.echo(f"no reports found in: {', '.join(map(str, paths))}", err=True)
@@ -41,20 +48,27 @@ def statements_cmd(
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2) from exc
     failed = 0
+    version = model_version(model) if tasks is not None and not no_themes else None
     with output_stream(output) as fh:
         for path in progress(files, "statements"):
             report = pipeline.from_path(path)
             if not report.ok:
                 failed += 1
                 typer.echo(f"error: {report.error}", err=True)
-                write_jsonl(fh, {"source": str(path), "ok": False, "error": report.error})
+                if tasks is None:
+                    write_jsonl(fh, {"source": str(path), "ok": False, "error": report.error})
                 continue
             statements = report.statement_records()
-            if not statements:
+            if not statements and tasks is None:
                 write_jsonl(fh, {"source": str(path), "ok": True, "n_statements": 0,
                                  "note": "no section 五 statements found"})
             for i, st in enumerate(statements):
-                write_jsonl(fh, {"source": str(path), "index": i, **st})
+                if tasks is not None:
+                    tasks.append(statement_task(str(path), i, st, version))
+                else:
+                    write_jsonl(fh, {"source": str(path), "index": i, **st})
+        if tasks is not None:
+            write_tasks(tasks, fh)
     raise typer.Exit(1 if failed else 0)
 
 

@@ -38,9 +38,34 @@ def themes_cmd(
         write_jsonl(sys.stdout, rec)
 
 
+@app.command("labelstudio-config")
+def labelstudio_config_cmd(
+    taxonomy: Path | None = typer.Option(None, "--taxonomy", help="Taxonomy YAML (default: the packaged themes.yaml)."),
+    output: Path | None = typer.Option(None, "-o", "--output", help="Write the XML here (default: stdout)."),
+) -> None:
+    """The Label Studio labelling interface (XML) matching `govnlp statements --format labelstudio`.
+
+    Example: govnlp labelstudio-config -o themes_config.xml
+    """
+    from nlp.themes.labelstudio import labeling_config
+    from nlp.themes.taxonomy import load_taxonomy
+
+    try:
+        xml = labeling_config(load_taxonomy(taxonomy))
+    except (FileNotFoundError, ValueError) as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from exc
+    with output_stream(output) as fh:
+        fh.write(xml)
+
+
+_DATA_HELP = ("Labelled statements: the project's JSONL, a Label Studio JSON export (.json) or a CSV with columns "
+              "text, themes (.csv); repeat for several files.")
+
+
 @app.command("train")
 def train_cmd(
-    data: list[Path] = typer.Option(..., "--data", help="Labelled statements (JSONL); repeat for several files."),
+    data: list[Path] = typer.Option(..., "--data", help=_DATA_HELP),
     output: Path = typer.Option(..., "-o", "--output", help="Model directory to write, e.g. models/my-themes."),
     taxonomy: Path | None = typer.Option(None, "--taxonomy", help="Taxonomy YAML (default: the packaged themes.yaml)."),
     seed: int = typer.Option(0, "--seed", help="Random seed (training is deterministic for a given seed)."),
@@ -51,7 +76,8 @@ def train_cmd(
     """Train a theme classifier and write model.json, arrays.npz, taxonomy.yaml and MODEL_CARD.md.
 
     Example: govnlp train --data corpus/annotations/statements.jsonl
-    --data corpus/annotations/statements_synthetic.jsonl -o models/themes-default
+    --data corpus/annotations/statements_synthetic.jsonl -o my-themes
+    (or --data export.json from Label Studio, --data labels.csv, with --taxonomy my_themes.yaml)
     """
     from nlp.themes.train import train
 
@@ -76,7 +102,7 @@ def train_cmd(
 
 @evaluate_app.command("themes")
 def evaluate_themes_cmd(
-    data: list[Path] = typer.Option(..., "--data", help="Labelled statements (JSONL); repeat for several files."),
+    data: list[Path] = typer.Option(..., "--data", help=_DATA_HELP),
     model: Path | None = typer.Option(None, "--model", help="With --fixed: the model to score; otherwise its "
                                       "hyper-parameters are used for cross-validation."),
     taxonomy: Path | None = typer.Option(None, "--taxonomy", help="Taxonomy YAML (default: the model's or the packaged one)."),

@@ -1,9 +1,10 @@
 """ThemeClassifier: multi-label themes for section-五 statements.
 
-TF-IDF (char n-grams + our word tokens) → one logistic regression per theme (one-vs-rest,
-class-balanced) → per-theme thresholds chosen on inner validation folds of the training data
-only. Every statement gets at least one theme: when no score clears its threshold, the best
-scoring theme is taken.
+TF-IDF (char n-grams + our word tokens) + taxonomy-signal and (optionally) domain-lexicon
+indicators → one linear model per theme (one-vs-rest, class-balanced): a logistic regression, or a
+linear SVM whose margins are Platt-scaled into probabilities (``estimator="svm"``) → per-theme
+thresholds chosen on inner validation folds of the training data only. Every statement gets at
+least one theme: when no score clears its threshold, the best scoring theme is taken.
 """
 from __future__ import annotations
 
@@ -15,9 +16,12 @@ import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import f1_score
-from sklearn.model_selection import GroupKFold, ParameterGrid
+from sklearn.model_selection import GroupKFold, ParameterGrid, StratifiedKFold
+from sklearn.svm import LinearSVC
 
-from nlp.themes.features import Featurizer
+from nlp.themes.features import Featurizer, load_lexicon
+
+ESTIMATORS = ("logreg", "svm")
 
 
 def _macro_f1(y: np.ndarray, p: np.ndarray) -> float:
@@ -63,7 +67,8 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
                  inner_folds: int = 4, threshold_grid: Sequence[float] = tuple(np.round(np.arange(0.1, 0.91, 0.05), 2)),
                  default_threshold: float = 0.5, signal_weight: float = 1.0, clause_pooling: bool = True,
                  real_weight: float = 1.0, param_grid: dict[str, Sequence[float]] | None = None,
-                 random_state: int = 0):
+                 random_state: int = 0, lexicon: str | None = None, lexicon_weight: float = 1.0,
+                 estimator: str = "logreg"):
         self.C = C
         self.char_ngram_range = char_ngram_range
         self.word_tokens = word_tokens
@@ -77,11 +82,15 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
         self.real_weight = real_weight
         self.param_grid = param_grid
         self.random_state = random_state
+        self.lexicon = lexicon
+        self.lexicon_weight = lexicon_weight
+        self.estimator = estimator
 
     # -- fitting -------------------------------------------------------------------------
     def _featurizer(self, texts: Sequence[str]) -> Featurizer:
         return Featurizer(self.char_ngram_range, self.word_tokens, self.min_df,
-                          signals=self.signals_, signal_weight=self.signal_weight).fit(texts)
+                          signals=self.signals_, signal_weight=self.signal_weight,
+                          lexicon=getattr(self, "lexicon_", None), lexicon_weight=self.lexicon_weight).fit(texts)
 
     def _fit_lr(self, x: Any, y: np.ndarray, C: float, weights: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         coef = np.zeros((y.shape[1], x.shape[1]))
@@ -93,12 +102,36 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
                 continue
             if not col.any():
                 continue
+            if self.estimator == "svm":
+                coef[j], intercept[j] = self._fit_svm(x, col, C, weights)
+                continue
             lr = LogisticRegression(C=C, class_weight=self.class_weight, solver="liblinear", dual=True,
                                     random_state=self.random_state, max_iter=1000)
             lr.fit(x, col, sample_weight=weights)
             coef[j] = lr.coef_[0]
             intercept[j] = lr.intercept_[0]
         return coef, intercept
+
+    def _svc(self, C: float) -> LinearSVC:
+        return LinearSVC(C=C, class_weight=self.class_weight, random_state=self.random_state, max_iter=5000)
+
+    def _fit_svm(self, x: Any, col: np.ndarray, C: float, weights: np.ndarray) -> tuple[np.ndarray, float]:
+        """Linear SVM + Platt scaling fitted on out-of-fold margins. sigmoid(a·(w·x+b)+c) is again a
+        logistic-linear model, so the calibrated SVM is stored as (a·w, a·b+c) and scored like the
+        logistic regression (same saved format, same clause max-pooling)."""
+        margins = np.zeros(len(col))
+        k = int(min(3, col.sum(), (~col).sum()))
+        if k >= 2:
+            for tr, va in StratifiedKFold(n_splits=k).split(np.zeros(len(col)), col):
+                margins[va] = self._svc(C).fit(x[tr], col[tr], sample_weight=weights[tr]).decision_function(x[va])
+        svc = self._svc(C).fit(x, col, sample_weight=weights)
+        if k < 2:
+            margins = svc.decision_function(x)
+        # a mildly regularised Platt fit: on separable margins an unregularised one gives slopes so steep
+        # that probabilities saturate at 0 and 1 and the thresholds and the argmax fallback lose their order
+        platt = LogisticRegression(C=1.0, solver="lbfgs", max_iter=1000).fit(margins.reshape(-1, 1), col)
+        a, c = float(platt.coef_[0, 0]), float(platt.intercept_[0])
+        return a * svc.coef_[0], a * float(svc.intercept_[0]) + c
 
     def _units(self, feat: Featurizer, texts: Sequence[str]) -> tuple[Any, np.ndarray]:
         """Features of each statement and (with ``clause_pooling``) of its clauses, with their owner index."""
@@ -138,8 +171,13 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
         ``param_grid``, the inner-fold macro-F1 that picks the hyper-parameters is computed on them.
         """
         texts = list(texts)
+        if self.estimator not in ESTIMATORS:
+            raise ValueError(f"estimator must be one of {ESTIMATORS}, not {self.estimator!r}")
         self.fallback_ = fallback if fallback in classes else None
         self.signals_ = {k: list(v) for k, v in signals.items()} if signals else None
+        # only the cues of themes in this taxonomy (a researcher's taxonomy may not share our codes)
+        self.lexicon_ = ({c: v for c, v in load_lexicon(self.lexicon).items() if c in classes} or None
+                         if self.lexicon else None)
         self.classes_ = list(classes)
         index = {c: i for i, c in enumerate(self.classes_)}
         y = np.zeros((len(texts), len(self.classes_)), dtype=bool)
@@ -265,6 +303,7 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
         clf.classes_ = list(meta["classes"])
         clf.featurizer_ = Featurizer.from_state(meta["featurizer"], arrays)
         clf.signals_ = dict(meta["featurizer"]["signals"]) if meta["featurizer"].get("signals") else None
+        clf.lexicon_ = dict(meta["featurizer"]["lexicon"]) if meta["featurizer"].get("lexicon") else None
         clf.fallback_ = meta.get("fallback")
         clf.best_params_ = meta.get("best_params", {"C": clf.C, "real_weight": clf.real_weight})
         clf.inner_scores_ = meta.get("inner_scores", [])

@@ -87,13 +87,32 @@ def iter_records(paths: Iterable[str | Path]) -> Iterable[tuple[str, dict]]:
                         raise ValueError(f"{path}:{n}: not valid JSON ({exc})") from exc
 
 
+def iter_labelled(paths: Iterable[str | Path]) -> Iterable[tuple[str, dict | None, str | None]]:
+    """(where, record, skip reason) from project JSONL, Label Studio JSON exports and CSV files."""
+    from nlp.themes.labelstudio import csv_records, file_kind, labelstudio_records
+
+    for path in paths:
+        kind = file_kind(path)
+        if kind == "labelstudio":
+            yield from labelstudio_records(path)
+        elif kind == "csv":
+            yield from csv_records(path)
+        else:
+            for where, rec in iter_records([path]):
+                yield where, rec, None
+
+
 def load_statements(paths: Iterable[str | Path], doc_dirs: Sequence[str | Path] | None = None) -> LoadResult:
-    """Labelled statements from JSONL files; records whose document is unavailable are skipped."""
+    """Labelled statements from JSONL files, Label Studio exports (.json) and CSV files (.csv);
+    records whose document is unavailable are skipped."""
     dirs = [Path(d) for d in (doc_dirs or default_doc_dirs())]
     cache: dict[str, tuple[str, str, Path] | None] = {}
     relocated: dict[Path, dict[str, str]] = {}
     out = LoadResult()
-    for where, rec in iter_records(paths):
+    for where, rec, reason in iter_labelled(paths):
+        if rec is None:
+            out.skipped.append(f"{where}: {reason}")
+            continue
         rid = str(rec.get("id", where))
         source = rec.get("source", "real")
         themes = list(rec.get("themes") or [])
@@ -116,6 +135,11 @@ def load_statements(paths: Iterable[str | Path], doc_dirs: Sequence[str | Path] 
                                        f"({rec.get('doc')} {changed}); re-annotate this document")
                     continue
                 text = moved
-        group = f"synthetic:{rid}" if source == "synthetic" else str(rec.get("doc") or rid.split("#")[0])
+        # written statements are grouped by their pseudo-report (``doc``) when they have one, so that
+        # grouped folds never split a written passage; older records without ``doc`` are their own group
+        if source == "synthetic":
+            group = f"synthetic:{rec['doc']}" if rec.get("doc") else f"synthetic:{rid}"
+        else:
+            group = str(rec.get("doc") or rid.split("#")[0])
         out.statements.append(LabelledStatement(rid, text, themes, rec.get("role"), rec.get("status"), source, group))
     return out

@@ -25,7 +25,7 @@ def indicator(labels: Sequence[Sequence[str]], classes: Sequence[str]) -> np.nda
     return y
 
 
-def scores(y_true: np.ndarray, y_pred: np.ndarray, classes: Sequence[str], min_support: int = 3) -> dict[str, Any]:
+def scores(y_true: np.ndarray, y_pred: np.ndarray, classes: Sequence[str], min_support: int = 5) -> dict[str, Any]:
     """Per-theme P/R/F1/support; macro-F1 over themes with >= ``min_support`` gold examples; micro-F1."""
     per: dict[str, dict[str, float]] = {}
     n = len(classes)
@@ -61,7 +61,7 @@ def taxonomy_signals(taxonomy: Taxonomy) -> dict[str, list[str]]:
 
 def cross_validate(statements: Sequence[LabelledStatement], taxonomy: Taxonomy,
                    make_model: Callable[[], ThemeClassifier] | None = None, n_splits: int | None = None,
-                   min_support: int = 3) -> dict[str, Any]:
+                   min_support: int = 5) -> dict[str, Any]:
     """Grouped CV over the real (seed + real) statements; synthetic ones join every training fold.
 
     ``n_splits=None`` → leave-one-document-out.

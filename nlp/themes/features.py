@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -119,19 +120,38 @@ class SignalBlock:
         return sp.csr_matrix((data, (rows, cols)), shape=(len(texts), len(self.codes)))
 
 
+def load_lexicon(name_or_path: str) -> dict[str, list[str]]:
+    """Theme → cue list from a lexicon file (a resource name such as ``theme_lexicon.yaml`` or a path)."""
+    import yaml
+
+    from nlp.resources import resource_path
+
+    path = Path(name_or_path)
+    if not path.is_file():
+        path = resource_path(name_or_path)
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    cues = data.get("cues")
+    if not isinstance(cues, dict):
+        raise ValueError(f"{path}: a theme lexicon needs a 'cues' mapping (theme code → list of cues)")  # noqa: TRY004 — a malformed file, not a wrong argument type
+    return {str(k): [str(c) for c in (v or [])] for k, v in cues.items()}
+
+
 class Featurizer:
     """Char n-grams (always) + word tokens (when a tokenizer is configured and importable)
-    + taxonomy signal indicators (when signals are given)."""
+    + taxonomy signal indicators (when signals are given) + domain-lexicon indicators (when a
+    lexicon is given; nlp/resources/theme_lexicon.yaml)."""
 
     def __init__(self, char_ngram_range: tuple[int, int] = (1, 3), word_tokens: str | None = "govnlp",
                  min_df: int = 1, sublinear_tf: bool = True, signals: dict[str, list[str]] | None = None,
-                 signal_weight: float = 1.0):
+                 signal_weight: float = 1.0, lexicon: dict[str, list[str]] | None = None,
+                 lexicon_weight: float = 1.0):
         self.char_ngram_range = tuple(char_ngram_range)
         self.word_tokens = word_tokens
         self.min_df = min_df
         self.sublinear_tf = sublinear_tf
         self.blocks: list[TfidfBlock] = []
         self.signal_block = SignalBlock(signals, signal_weight) if signals and signal_weight > 0 else None
+        self.lexicon_block = SignalBlock(lexicon, lexicon_weight) if lexicon and lexicon_weight > 0 else None
 
     def fit(self, texts: Sequence[str]) -> Featurizer:
         self.blocks = [TfidfBlock("char", _char_analyzer(self.char_ngram_range), self.min_df, self.sublinear_tf)]
@@ -146,11 +166,14 @@ class Featurizer:
         parts = [b.transform(texts) for b in self.blocks]
         if self.signal_block is not None:
             parts.append(self.signal_block.transform(texts))
+        if self.lexicon_block is not None:
+            parts.append(self.lexicon_block.transform(texts))
         return sp.hstack(parts, format="csr")
 
     @property
     def n_features(self) -> int:
-        return sum(len(b.vocabulary) for b in self.blocks) + (len(self.signal_block.codes) if self.signal_block else 0)
+        return (sum(len(b.vocabulary) for b in self.blocks) + (len(self.signal_block.codes) if self.signal_block else 0)
+                + (len(self.lexicon_block.codes) if self.lexicon_block else 0))
 
     def state(self) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
         meta = {"char_ngram_range": list(self.char_ngram_range), "word_tokens": self.word_tokens,
@@ -159,15 +182,19 @@ class Featurizer:
                 # a list of pairs, not a dict: the column order must survive JSON key sorting
                 "signals": [[c, self.signal_block.signals[c]] for c in self.signal_block.codes]
                 if self.signal_block else None,
-                "signal_weight": self.signal_block.weight if self.signal_block else 0.0}
+                "signal_weight": self.signal_block.weight if self.signal_block else 0.0,
+                "lexicon": [[c, self.lexicon_block.signals[c]] for c in self.lexicon_block.codes]
+                if self.lexicon_block else None,
+                "lexicon_weight": self.lexicon_block.weight if self.lexicon_block else 0.0}
         arrays = {f"idf_{i}": b.idf for i, b in enumerate(self.blocks)}
         return meta, arrays
 
     @classmethod
     def from_state(cls, meta: dict[str, Any], arrays: dict[str, np.ndarray]) -> Featurizer:
         signals = dict(meta["signals"]) if meta.get("signals") else None  # dict keeps the pair order
+        lexicon = dict(meta["lexicon"]) if meta.get("lexicon") else None
         f = cls(tuple(meta["char_ngram_range"]), meta["word_tokens"], meta["min_df"], meta["sublinear_tf"],
-                signals, meta.get("signal_weight", 0.0))
+                signals, meta.get("signal_weight", 0.0), lexicon, meta.get("lexicon_weight", 0.0))
         for i, bm in enumerate(meta["blocks"]):
             if bm["kind"] == "char":
                 analyzer = _char_analyzer(f.char_ngram_range)
