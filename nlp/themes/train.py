@@ -162,6 +162,9 @@ def render_card(card: dict[str, Any]) -> str:
             "", *_score_table(ev["model"], ev["baseline"]), "",
             (f"Caveat: {ev['n_documents']} documents make a very small real test set; per-theme F1 on "
              "5–18 examples moves by 0.05–0.2 with a single statement."), ""]
+    reading = card.get("reading")
+    if reading:  # how much real text the written training data rests on (issue 15 asks for it in the card)
+        lines += ["## Real section-五 text read for the written data", "", reading, ""]
     blind = card.get("blind_evaluation")
     if blind:
         lines += ["## Blind set (scored after the design was fixed; never used for a choice)", "", blind["description"], "",
