@@ -105,8 +105,8 @@ class TableWriter:
         self.rows: list[dict[str, Any]] = []
         self.n_rows = 0
         self.final = {fmt: Path(outdir) / f"{name}.{fmt}" for fmt in formats}
-        self._targets = {fmt: atomic_path(path) for fmt, path in self.final.items()}
-        self._tmp = {fmt: ctx.__enter__() for fmt, ctx in self._targets.items()}
+        self._files = contextlib.ExitStack()  # the temporary files: renamed on close, removed on abort
+        self._tmp = {fmt: self._files.enter_context(atomic_path(path)) for fmt, path in self.final.items()}
         self._parquet = (pq.ParquetWriter(self._tmp["parquet"], schema, compression="zstd")
                          if "parquet" in formats else None)
         self._csv = pacsv.CSVWriter(str(self._tmp["csv"]), schema) if "csv" in formats else None
@@ -140,16 +140,13 @@ class TableWriter:
         if self.n_rows == 0:  # an empty table still gets its header/schema
             self._write(self.schema.empty_table())
         self._close_writers()
-        for ctx in self._targets.values():
-            ctx.__exit__(None, None, None)
+        self._files.close()
 
     def abort(self) -> None:
         with contextlib.suppress(Exception):  # already failing: just release the files
             self._close_writers()
         error = RuntimeError("table writer aborted")
-        for ctx in self._targets.values():
-            with contextlib.suppress(RuntimeError):
-                ctx.__exit__(RuntimeError, error, None)
+        self._files.__exit__(RuntimeError, error, None)
 
     def _close_writers(self) -> None:
         for writer in (self._parquet, self._csv):
