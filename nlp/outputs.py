@@ -2,7 +2,7 @@
 
 One mechanism (a temporary file in the target's folder, made readable like any other output,
 renamed over the target on success and removed on failure) serves the JSON-lines of the batch
-commands, the run's shards and manifest, the Parquet/CSV tables and the comparison files, so
+commands, the run's parts (folders, via atomic_dir) and manifest, the Parquet/CSV tables and the comparison files, so
 they all share the same file mode and the same guarantee.
 """
 from __future__ import annotations
@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import shutil
 import sys
 import tempfile
 from collections.abc import Iterator
@@ -81,15 +82,46 @@ def output_stream(path: str | Path | None) -> Iterator[IO[str]]:
         yield fh
 
 
+@contextlib.contextmanager
+def atomic_dir(path: str | Path) -> Iterator[Path]:
+    """A temporary folder beside ``path`` that becomes ``path`` (which must not exist yet) when the block
+    ends without an error: a reader sees all of its files or none (the run's part files)."""
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}.", suffix=TEMPORARY_SUFFIX))
+    try:
+        yield tmp
+        os.chmod(tmp, 0o755)
+        for child in tmp.iterdir():
+            os.chmod(child, FILE_MODE)
+        os.rename(tmp, target)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+
+
 def remove_temporary_files(folder: str | Path) -> int:
-    """Remove the temporary files an interrupted writer left in ``folder`` (not recursive)."""
+    """Remove the temporary files and folders an interrupted writer left in ``folder`` (not recursive)."""
     n = 0
     root = Path(folder)
     if root.is_dir():
         for tmp in root.glob(f".*{TEMPORARY_SUFFIX}"):
-            tmp.unlink(missing_ok=True)
+            if tmp.is_dir():
+                shutil.rmtree(tmp, ignore_errors=True)
+            else:
+                tmp.unlink(missing_ok=True)
             n += 1
     return n
+
+
+def arrow_table(rows: list[dict[str, Any]], schema: pa.Schema) -> pa.Table:
+    """Rows as an Arrow table of ``schema`` (file names that are not UTF-8 shown as ``\\xNN``)."""
+    import pyarrow as pa
+
+    try:
+        return pa.Table.from_pylist(rows, schema=schema)
+    except (UnicodeEncodeError, pa.ArrowInvalid):  # rare: file names that are not UTF-8
+        return pa.Table.from_pylist([{k: _writable(v) for k, v in row.items()} for row in rows], schema=schema)
 
 
 class TableWriter:
@@ -103,6 +135,8 @@ class TableWriter:
         self.schema = schema
         self.batch_rows = batch_rows  # rows buffered before a write: bounds memory whatever the corpus size
         self.rows: list[dict[str, Any]] = []
+        self.tables: list[pa.Table] = []  # Arrow slices added as they are (rows are converted first)
+        self.n_buffered = 0
         self.n_rows = 0
         self.final = {fmt: Path(outdir) / f"{name}.{fmt}" for fmt in formats}
         self._files = contextlib.ExitStack()  # the temporary files: renamed on close, removed on abort
@@ -112,23 +146,38 @@ class TableWriter:
         self._csv = pacsv.CSVWriter(str(self._tmp["csv"]), schema) if "csv" in formats else None
 
     def add(self, rows: list[dict[str, Any]]) -> None:
+        if self.tables and rows:  # keep the order of rows and tables added
+            self._stash_rows()
         self.rows.extend(rows)
-        if len(self.rows) >= self.batch_rows:
+        self.n_buffered += len(rows)
+        if self.n_buffered >= self.batch_rows:
             self.flush()
+
+    def add_table(self, table: pa.Table) -> None:
+        """Append an Arrow table (or slice) of this writer's schema."""
+        if self.rows:
+            self._stash_rows()
+        if table.num_rows:
+            self.tables.append(table)
+            self.n_buffered += table.num_rows
+        if self.n_buffered >= self.batch_rows:
+            self.flush()
+
+    def _stash_rows(self) -> None:
+        self.tables.append(arrow_table(self.rows, self.schema))
+        self.rows = []
 
     def flush(self) -> None:
         import pyarrow as pa
 
-        if not self.rows:
+        if self.rows:
+            self._stash_rows()
+        if not self.tables:
             return
-        try:
-            table = pa.Table.from_pylist(self.rows, schema=self.schema)
-        except (UnicodeEncodeError, pa.ArrowInvalid):  # rare: file names that are not UTF-8
-            table = pa.Table.from_pylist([{k: _writable(v) for k, v in row.items()} for row in self.rows],
-                                         schema=self.schema)
-        self._write(table)
-        self.n_rows += len(self.rows)
-        self.rows = []
+        table = self.tables[0] if len(self.tables) == 1 else pa.concat_tables(self.tables)
+        self._write(table.combine_chunks())
+        self.n_rows += table.num_rows
+        self.tables, self.n_buffered = [], 0
 
     def _write(self, table: pa.Table) -> None:
         for writer in (self._parquet, self._csv):

@@ -12,7 +12,8 @@ from conftest import REAL, SEED_FILES, requires_shared
 
 from nlp.io import read_document
 from nlp.run import discover_inputs, run_corpus
-from nlp.run.shards import SHARD_SUFFIX, ShardStore, content_hash
+from nlp.run.identity import content_hash
+from nlp.run.parts import PartStore
 from nlp.run.worker import DocumentProcessor
 
 # The full "run" pipeline; GOVNLP_TEST_PIPELINE=a,b,c narrows it while a component is being built.
@@ -117,18 +118,18 @@ def test_csv_and_parquet_agree_and_manifest_counts(seed_run):
     assert {e["path"] for e in manifest["errors"]} == {str(p) for p in inputs[3:6]}
     assert manifest["errors"] == summary.errors
     assert manifest["version"] and manifest["libraries"]["rjieba"]
-    assert not list(out.glob(".*.tmp")) and not list((out / "shards").glob("*/.*.tmp"))
+    assert not list(out.glob(".*.tmp")) and not list((out / "parts").glob(".*.tmp"))
 
 
 def test_rerun_skips_done_documents_and_force_redoes_them(tmp_path):
     out = tmp_path / "out"
     first = run_corpus(SEED_FILES[:2], out, components=COMPONENTS, jobs=1, progress=False, similarity=False)
-    store = ShardStore(out)
-    mtimes = {p: p.stat().st_mtime_ns for p in store.root.rglob("*" + SHARD_SUFFIX)}
-    assert first.n_processed == 2 and len(mtimes) == 2
+    store = PartStore(out)
+    mtimes = {p: p.stat().st_mtime_ns for p in store.root.rglob("*.parquet")}
+    assert first.n_processed == 2 and len(store.index()) == 2 and mtimes
     again = run_corpus(SEED_FILES[:2], out, components=COMPONENTS, jobs=1, progress=False, similarity=False)
     assert again.n_processed == 0 and again.n_skipped == 2
-    assert {p: p.stat().st_mtime_ns for p in store.root.rglob("*" + SHARD_SUFFIX)} == mtimes
+    assert {p: p.stat().st_mtime_ns for p in store.root.rglob("*.parquet")} == mtimes
     forced = run_corpus(SEED_FILES[:2], out, components=COMPONENTS, jobs=1, progress=False, similarity=False,
                         force=True)
     assert forced.n_processed == 2
@@ -161,14 +162,14 @@ def test_identical_files_share_a_doc_id_but_each_gets_a_row(tmp_path):
 
 def test_worker_crash_is_isolated_and_recorded(tmp_path, monkeypatch):
     victim = str(SEED_FILES[2])
-    original = DocumentProcessor.__call__
+    original = DocumentProcessor.analyse
 
-    def crashing(self, path, doc_id):
+    def crashing(self, path, doc_id, adjust=None):
         if path == victim:
             os._exit(3)  # a segfault-like death of the worker process
-        return original(self, path, doc_id)
+        return original(self, path, doc_id, adjust)
 
-    monkeypatch.setattr(DocumentProcessor, "__call__", crashing)  # inherited by forked workers
+    monkeypatch.setattr(DocumentProcessor, "analyse", crashing)  # inherited by forked workers
     out = tmp_path / "out"
     summary = run_corpus(SEED_FILES, out, components=COMPONENTS, jobs=2, progress=False, similarity=False)
     docs = pd.read_parquet(out / "documents.parquet").set_index("path")
@@ -176,7 +177,7 @@ def test_worker_crash_is_isolated_and_recorded(tmp_path, monkeypatch):
     assert not docs.loc[victim, "ok"] and "worker process crashed" in docs.loc[victim, "error"]
     assert docs.drop(index=victim)["ok"].all()
     # once the cause is gone, a re-run retries only the failed document
-    monkeypatch.setattr(DocumentProcessor, "__call__", original)
+    monkeypatch.setattr(DocumentProcessor, "analyse", original)
     again = run_corpus(SEED_FILES, out, components=COMPONENTS, jobs=2, progress=False, similarity=False)
     assert (again.n_processed, again.n_errors) == (1, 0)
 
@@ -224,17 +225,17 @@ def test_killed_run_resumes_without_loss_or_duplicates(tmp_path):
     cmd = [sys.executable, "-m", "nlp", "run", str(corpus), "-o", str(out), "--jobs", "2", "-q", "--no-similarity",
            "--pipeline", PIPELINE]
     proc = subprocess.Popen(cmd, start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    store = ShardStore(out)
+    store = PartStore(out)
     deadline = time.time() + 60
     while time.time() < deadline and proc.poll() is None:
-        if store.root.is_dir() and sum(1 for _ in store.root.rglob("*" + SHARD_SUFFIX)) >= 8:
+        if len(store.names()) >= 2:  # parts are the resume points: 40 documents are cut into 8 batches
             break
         time.sleep(0.01)
     if proc.poll() is None:
         os.killpg(proc.pid, signal.SIGKILL)
     proc.wait()
-    done_before = sum(1 for _ in store.root.rglob("*" + SHARD_SUFFIX))
-    assert 8 <= done_before < n  # killed mid-way
+    done_before = len(PartStore(out).index())
+    assert 2 <= done_before < n  # killed mid-way
     summary = run_corpus([corpus], out, components=COMPONENTS, jobs=2, progress=False, similarity=False)
     assert summary.n_processed == n - done_before and summary.n_skipped == done_before
     docs = pd.read_parquet(out / "documents.parquet")

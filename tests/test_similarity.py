@@ -176,7 +176,7 @@ def test_worker_features_give_the_same_result_as_recomputing_from_tables(sim_run
 
     out, _ = sim_run
     copy = tmp_path / "copy"
-    shutil.copytree(out, copy, ignore=shutil.ignore_patterns("shards", "_features.parquet"))
+    shutil.copytree(out, copy, ignore=shutil.ignore_patterns("parts", "_features.parquet"))
     from nlp.similarity import run_similarity
 
     run_similarity(copy, formats=("parquet",))

@@ -1,8 +1,8 @@
 """The per-document work of ``govnlp run`` on a Dask cluster (``--scheduler ADDRESS`` or ``local:N``).
 
-Only *where* a document is processed changes: each Dask worker builds the same
-:class:`~nlp.run.worker.DocumentProcessor` once and writes the same atomic shards into OUTDIR (which
-must be on a file system the workers share), and the parent consolidates them exactly as after a
+Only *where* a batch of documents is processed changes: each Dask worker builds the same
+:class:`~nlp.run.worker.DocumentProcessor` once and writes the same atomic parts into OUTDIR (which
+must be on a file system the workers share), and the parent assembles the tables exactly as after a
 local run. So resuming, crash isolation and every output table are those of a local run.
 """
 from __future__ import annotations
@@ -13,7 +13,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from nlp.run.shards import ShardStore
+from nlp.run.parts import PartStore
 from nlp.run.worker import DocResult, DocumentProcessor, pipeline_signature
 
 LOCAL_PREFIX = "local:"
@@ -25,10 +25,9 @@ def _processor(components: tuple[str, ...], outdir: str, config_json: str) -> Do
     return DocumentProcessor(list(components), outdir, json.loads(config_json) or None)
 
 
-def _process_task(path: str, doc_id: str, components: tuple[str, ...], outdir: str, config_json: str) -> DocResult:
-    processor = _processor(components, outdir, config_json)
-    processor.store.mark_running(doc_id)
-    return processor(path, doc_id)
+def _process_batch(tasks: list[tuple[str, str]], components: tuple[str, ...], outdir: str, config_json: str
+                   ) -> list[DocResult]:
+    return _processor(components, outdir, config_json).process_batch(tasks)
 
 
 def connect(scheduler: str) -> Any:
@@ -47,28 +46,44 @@ def connect(scheduler: str) -> Any:
 
 def process_on_dask(tasks: list[tuple[str, str]], outdir: Path, components: list[str], scheduler: str,
                     config: dict[str, dict[str, Any]] | None, on_done: Callable[[DocResult], None]) -> None:
-    """Process (path, doc_id) tasks into shards on the cluster; a document that kills its workers
-    (Dask gives up after its retries) is recorded as an error, as in a local run."""
+    """Process (path, doc_id) tasks into parts on the cluster, in the batches of a local run. A batch
+    whose workers keep dying (Dask gives up after its retries) is retried one document at a time, and
+    a document that still kills its worker is recorded as an error, as in a local run."""
     from distributed import as_completed
     from distributed.scheduler import KilledWorker
 
-    from nlp.run.runner import crash_shard
+    from nlp.run.runner import batches, crash_part
 
-    store = ShardStore(outdir)
+    store = PartStore(outdir)
     signature = pipeline_signature(components)
     args = (tuple(components), str(Path(outdir).resolve()), json.dumps(config or {}, sort_keys=True))
     client = connect(scheduler)
     try:
-        futures = {client.submit(_process_task, path, doc_id, *args, key=f"govnlp-{doc_id}", pure=False):
-                   (path, doc_id) for path, doc_id in tasks}
-        for future in as_completed(futures):
-            path, doc_id = futures[future]
+        n_workers = max(len(client.scheduler_info().get("workers", {})), 1)
+        futures = {}
+
+        def submit(batch: list[tuple[str, str]]) -> Any:
+            future = client.submit(_process_batch, batch, *args, key=f"govnlp-{batch[0][1]}-{len(batch)}", pure=False)
+            futures[future] = batch
+            return future
+
+        for batch in batches(tasks, n_workers):
+            submit(batch)
+        queue = as_completed(list(futures))
+        for future in queue:
+            batch = futures.pop(future)
             try:
-                result = future.result()
+                results = future.result()
             except KilledWorker:
-                result = crash_shard(store, path, doc_id, signature,
-                                     f"{path}: worker process crashed while processing this document")
-            on_done(result)
+                if len(batch) > 1:  # find the culprit: each document alone
+                    for task in batch:
+                        queue.add(submit([task]))
+                    continue
+                path, doc_id = batch[0]
+                results = [crash_part(store, path, doc_id, signature,
+                                      f"{path}: worker process crashed while processing this document")]
+            for result in results:
+                on_done(result)
     finally:
         cluster = client.cluster
         client.close()

@@ -1,18 +1,19 @@
-"""Consolidate shards into the run tables, streaming in batches (memory independent of corpus size).
+"""Assemble the run tables from the parts, in input order, streaming (memory independent of corpus size).
 
 Every input path yields exactly one ``documents`` row, in input order. Inputs with identical
 content share one ``doc_id`` (their analysis rows appear once); the later ones carry
-``duplicate_of`` = the first path. Files are written to temporary names and renamed at the end.
+``duplicate_of`` = the first path. A document's rows are copied from its part as Arrow slices (no
+Python objects per row); only its ``documents`` row is read as a dict, to set the path. Files are
+written to temporary names and renamed at the end.
 """
 from __future__ import annotations
 
-import base64
 from pathlib import Path
 from typing import Any
 
 from nlp.outputs import TableWriter
+from nlp.run.parts import FEATURES, PartReader, PartStore
 from nlp.run.schema import SCHEMAS, TABLE_NAMES
-from nlp.run.shards import ShardStore
 from nlp.similarity.features import FEATURES_SCHEMA
 
 
@@ -25,7 +26,7 @@ def _missing_row(path: str, doc_id: str) -> dict[str, Any]:
 def consolidate(outdir: str | Path, entries: list[tuple[str, str]], formats: tuple[str, ...] = ("parquet",),
                 patches: dict[str, dict[str, list[dict[str, Any]]]] | None = None,
                 ) -> tuple[dict[str, int], list[dict[str, str]], dict[str, str]]:
-    """Write the run tables from the shards of ``entries`` = [(path, doc_id)] in order.
+    """Write the run tables from the parts of ``entries`` = [(path, doc_id)] in order.
 
     ``patches``: doc_id -> {table: rows} replacing that document's rows of those tables (the
     cross-year indicators of nlp/run/crossyear.py).
@@ -33,29 +34,32 @@ def consolidate(outdir: str | Path, entries: list[tuple[str, str]], formats: tup
     Returns (row counts per table, errors [{path, error}], written files per table).
     """
     outdir = Path(outdir)
-    store = ShardStore(outdir)
+    store = PartStore(outdir)
+    reader = PartReader(store, (*TABLE_NAMES, FEATURES))
     writers = {name: TableWriter(outdir, name, SCHEMAS[name], formats) for name in TABLE_NAMES}
     # internal: similarity features computed by the workers (Parquet only; read by nlp.similarity)
-    features = TableWriter(outdir, "_features", FEATURES_SCHEMA, ("parquet",))
+    features = TableWriter(outdir, FEATURES, FEATURES_SCHEMA, ("parquet",))
     first_path: dict[str, str] = {}
     errors: list[dict[str, str]] = []
     try:
         for path, doc_id in entries:
-            shard = store.read(doc_id)
-            rows = shard["rows"] if shard else {"documents": [_missing_row(path, doc_id)]}
-            if patches and doc_id in patches:
-                rows = {**rows, **patches[doc_id]}
-            doc = dict(rows["documents"][0])
+            found = reader.slice(doc_id, "documents")
+            doc = found.to_pylist()[0] if found is not None and found.num_rows else _missing_row(path, doc_id)
             doc["path"] = path
             if doc_id in first_path:
                 doc["duplicate_of"] = first_path[doc_id]
             else:
                 first_path[doc_id] = path
-                for name in TABLE_NAMES:
-                    if name != "documents":
-                        writers[name].add(rows.get(name, []))
-                features.add([{**f, "signature": base64.b64decode(f["signature"]) if f["signature"] else None}
-                              for f in rows.get("_features", [])])
+                if found is not None:
+                    patched = (patches or {}).get(doc_id, {})
+                    for name in TABLE_NAMES:
+                        if name == "documents":
+                            continue
+                        if name in patched:
+                            writers[name].add(patched[name])
+                        else:
+                            writers[name].add_table(reader.slice(doc_id, name))
+                    features.add_table(reader.slice(doc_id, FEATURES))
             if not doc.get("ok"):
                 error = doc.get("error") or "unknown error"
                 if doc_id in first_path and first_path[doc_id] != path:
@@ -69,6 +73,7 @@ def consolidate(outdir: str | Path, entries: list[tuple[str, str]], formats: tup
         for w in [*writers.values(), features]:
             w.abort()
         raise
+    store.prune()
     counts = {name: w.n_rows for name, w in writers.items()}
     files = {name: str(w.final.get("parquet") or next(iter(w.final.values()))) for name, w in writers.items()}
     return counts, errors, files

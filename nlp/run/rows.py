@@ -209,7 +209,7 @@ def document_row(report: Report, doc_id: str, path: str, sha256: str | None, sec
 
 
 def report_rows(report: Report, doc_id: str, path: str, sha256: str | None, seconds: float, pipeline: str) -> Rows:
-    """All table rows for one report (the content of one shard)."""
+    """All table rows for one report (what goes into a part)."""
     rows: Rows = {
         "sections": section_rows(report, doc_id) if report.ok else [],
         "table_cells": table_cell_rows(report, doc_id) if report.ok else [],

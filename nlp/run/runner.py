@@ -1,13 +1,15 @@
 """``govnlp run``: the whole pipeline over many reports, in parallel, resumable.
 
-Each document is processed once per content hash into an atomic shard by a worker process
-(also with ``--jobs 1``: the parent only orchestrates, consolidates and runs the similarity
-step); the tables are then consolidated from the shards in input order. A killed run resumes from its shards;
-a worker that crashes is isolated (its documents retried one by one) and the document
-that kills a worker again is recorded as an error, so the run always completes.
+Documents are processed once per content hash, in batches, by worker processes (also with
+``--jobs 1``: the parent only orchestrates, consolidates and runs the similarity step); each batch
+becomes an atomic part (:mod:`nlp.run.parts`) and the tables are then assembled from the parts in
+input order. A killed run resumes from its parts; a worker that crashes is isolated (the documents it
+had in hand are retried one by one) and the document that kills a worker again is recorded as an
+error, so the run always completes.
 """
 from __future__ import annotations
 
+import math
 import multiprocessing as mp
 import os
 import sys
@@ -26,10 +28,13 @@ from nlp.outputs import remove_temporary_files
 from nlp.pipeline import Pipeline, error_report, pipeline_names
 from nlp.run.lock import outdir_lock
 from nlp.run.rows import report_rows
-from nlp.run.shards import ShardStore, document_id
+from nlp.run.identity import document_id
+from nlp.run.parts import DocRows, PartStore
 from nlp.run.worker import DocResult, init_worker, pipeline_signature, process_in_worker
 
-_WINDOW_PER_JOB = 8  # documents queued per worker: enough to keep workers busy, bounded memory
+_WINDOW_PER_JOB = 2  # batches queued per worker: enough to keep workers busy, bounded memory
+_MAX_BATCH = 100  # documents per part: few files at 50k documents, little lost when a run is killed
+_BATCHES_PER_JOB = 4  # small runs are cut finer so that every worker gets work
 
 
 @dataclass
@@ -58,12 +63,17 @@ def discover_inputs(inputs: Iterable[str | Path], skipped: list[tuple[str, str]]
     return [str(p) for p in found.files]
 
 
-def crash_shard(store: ShardStore, path: str, doc_id: str, signature: str, message: str) -> DocResult:
+def crash_part(store: PartStore, path: str, doc_id: str, signature: str, message: str) -> DocResult:
+    """The error record of a document that killed its worker, written as a part of its own."""
     report = error_report(path, message)
-    rows = report_rows(report, doc_id, path, None, 0.0, signature)
-    store.write(doc_id, {"doc_id": doc_id, "signature": signature, "ok": False, "error": message,
-                         "timings": {}, "rows": rows})
+    store.write([DocRows(doc_id, signature, False, report_rows(report, doc_id, path, None, 0.0, signature))])
     return DocResult(doc_id, path, False, message, 0.0, {})
+
+
+def batches(tasks: list[tuple[str, str]], jobs: int) -> list[list[tuple[str, str]]]:
+    """Consecutive batches of tasks (so that parts follow the input order)."""
+    size = max(1, min(_MAX_BATCH, math.ceil(len(tasks) / (jobs * _BATCHES_PER_JOB))))
+    return [tasks[i:i + size] for i in range(0, len(tasks), size)]
 
 
 def _mp_context() -> mp.context.BaseContext:
@@ -73,37 +83,42 @@ def _mp_context() -> mp.context.BaseContext:
 
 def _run_pool(tasks: list[tuple[str, str]], jobs: int, init_args: tuple, on_done: Callable[[DocResult], None]
               ) -> list[tuple[str, str]]:
-    """Run tasks in a pool; return the tasks left unfinished if a worker process died."""
-    pending = list(reversed(tasks))
-    inflight: dict[Future, tuple[str, str]] = {}
+    """Run tasks in batches in a pool; return the tasks left unfinished if a worker process died."""
+    pending = list(reversed(batches(tasks, jobs)))
+    inflight: dict[Future, list[tuple[str, str]]] = {}
+
+    def unfinished(first: list[list[tuple[str, str]]]) -> list[tuple[str, str]]:
+        return [t for batch in first + list(inflight.values()) + list(reversed(pending)) for t in batch]
+
     with ProcessPoolExecutor(max_workers=jobs, mp_context=_mp_context(), initializer=init_worker,
                              initargs=init_args) as pool:
         while pending or inflight:
             try:
                 while pending and len(inflight) < jobs * _WINDOW_PER_JOB:
-                    task = pending.pop()
-                    inflight[pool.submit(process_in_worker, *task)] = task
+                    batch = pending.pop()
+                    inflight[pool.submit(process_in_worker, batch)] = batch
             except BrokenProcessPool:
-                return [task] + list(inflight.values()) + list(reversed(pending))
+                return unfinished([batch])
             done, _ = wait(inflight, return_when=FIRST_COMPLETED)
             broken = []
             for fut in done:
-                task = inflight.pop(fut)
+                batch = inflight.pop(fut)
                 try:
-                    result = fut.result()
+                    results = fut.result()
                 except BrokenProcessPool:
-                    broken.append(task)
+                    broken.append(batch)
                     continue
-                on_done(result)
+                for result in results:
+                    on_done(result)
             if broken:
-                return broken + list(inflight.values()) + list(reversed(pending))
+                return unfinished(broken)
     return []
 
 
 def process_documents(tasks: list[tuple[str, str]], outdir: Path, components: list[str], jobs: int,
                       config: dict[str, dict[str, Any]] | None, on_done: Callable[[DocResult], None]) -> None:
-    """Process (path, doc_id) tasks into shards."""
-    store = ShardStore(outdir)
+    """Process (path, doc_id) tasks into parts."""
+    store = PartStore(outdir)
     signature = pipeline_signature(components)
     # Fail here, once, on an unknown or broken component. The parent never loads the models: workers
     # do (lazily), so the parent's memory stays small for consolidation and similarity — even with --jobs 1.
@@ -115,7 +130,7 @@ def process_documents(tasks: list[tuple[str, str]], outdir: Path, components: li
         remaining = _run_pool(remaining, jobs, init_args, on_done)
         if not remaining:
             break
-        # A worker died. Documents being processed at that moment are suspects: retry each alone.
+        # A worker died. Documents it had in hand (analysed or not yet written) are suspects: retry each alone.
         suspects = store.running_ids()
         store.clear_running()
         if not suspects:
@@ -125,8 +140,8 @@ def process_documents(tasks: list[tuple[str, str]], outdir: Path, components: li
             if doc_id not in suspects:
                 rest.append((path, doc_id))
             elif _run_pool([(path, doc_id)], 1, init_args, on_done):
-                on_done(crash_shard(store, path, doc_id, signature,
-                                     f"{path}: worker process crashed while processing this document"))
+                on_done(crash_part(store, path, doc_id, signature,
+                                   f"{path}: worker process crashed while processing this document"))
         remaining = rest
 
 
@@ -134,7 +149,7 @@ def run_corpus(inputs: Iterable[str | Path], outdir: str | Path, components: str
                jobs: int | None = None, force: bool = False, progress: bool = True, similarity: bool = True,
                config: dict[str, dict[str, Any]] | None = None, formats: tuple[str, ...] = ("parquet",),
                scheduler: str | None = None) -> RunSummary:
-    """Run the pipeline over every input and write the tables, shards and manifest.json to ``outdir``.
+    """Run the pipeline over every input and write the tables, parts and manifest.json to ``outdir``.
 
     ``scheduler``: process the documents on a Dask cluster (``local:N`` or a scheduler address) instead
     of local worker processes; the outputs are the same (see :mod:`nlp.run.cluster`).
@@ -156,7 +171,7 @@ def _run_locked(inputs: Iterable[str | Path], outdir: Path, components: str | li
     outdir.mkdir(parents=True, exist_ok=True)
     names = pipeline_names(components) if isinstance(components, str) else list(components)
     signature = pipeline_signature(names)
-    store = ShardStore(outdir)
+    store = PartStore(outdir)
     store.clean_temporary()
     remove_temporary_files(outdir)  # tables of a consolidation that was killed half-way
     store.clear_running()

@@ -1,6 +1,6 @@
 """Column schemas of the run tables (documents, sections, table_cells, checks, facts, statements).
 
-Fixed Arrow schemas let the consolidator stream shards into Parquet in batches (bounded
+Fixed Arrow schemas let the consolidator stream parts into the final Parquet tables in batches (bounded
 memory) and keep the column set stable whatever the components produced.
 Nested values (lists, dicts) are stored as JSON strings so that CSV and Parquet agree.
 """

@@ -1,7 +1,6 @@
-"""Process one document into a shard (runs in a worker process, or in-process with --jobs 1)."""
+"""Process a batch of documents into a part (runs in a worker process, a Dask worker, or in-process)."""
 from __future__ import annotations
 
-import base64
 import hashlib
 import json
 import time
@@ -18,7 +17,8 @@ from nlp.model import Report
 from nlp.pipeline import Pipeline, error_report, report_from_read
 from nlp.run.lock import die_with_parent
 from nlp.run.rows import report_rows
-from nlp.run.shards import ShardStore, file_sha256
+from nlp.run.identity import file_sha256
+from nlp.run.parts import DocRows, PartStore
 from nlp.similarity.features import FEATURES_VERSION, document_features
 
 
@@ -30,15 +30,15 @@ def _models_digest(components: tuple[str, ...]) -> str:
 
 
 def pipeline_signature(components: list[str]) -> str:
-    """What produced a shard (tool version, components, model and resource hashes, similarity
-    parameters): a shard with another signature is recomputed, e.g. after a theme model is retrained."""
+    """What produced a result (tool version, components, model and resource hashes, similarity
+    parameters): a document with another signature is recomputed, e.g. after a theme model is retrained."""
     return (f"govnlp {__version__} | {' '.join(components)} | models {_models_digest(tuple(components))} | "
             f"{FEATURES_VERSION}")
 
 
 @dataclass
 class DocResult:
-    """What a worker sends back to the parent (small; the data itself is in the shard)."""
+    """What a worker sends back to the parent (small; the data itself is in the part)."""
 
     doc_id: str
     path: str
@@ -49,13 +49,13 @@ class DocResult:
 
 
 class DocumentProcessor:
-    """Reads a document, runs the components one by one (timing each) and writes its shard."""
+    """Reads documents, runs the components one by one (timing each) and writes a part per batch."""
 
     def __init__(self, components: list[str], outdir: str | Path, config: dict[str, dict[str, Any]] | None = None):
         self.pipeline = Pipeline(components, config)
         self.components = list(self.pipeline.names)
         self.signature = pipeline_signature(self.components)
-        self.store = ShardStore(outdir)
+        self.store = PartStore(outdir)
 
     def _process(self, path: str, timings: dict[str, float]) -> Report:
         t = time.perf_counter()
@@ -66,9 +66,10 @@ class DocumentProcessor:
         except GovnlpError as exc:
             return error_report(path, str(exc))
 
-    def __call__(self, path: str, doc_id: str, adjust: Callable[[Report], None] | None = None) -> DocResult:
-        """Process one document into its shard; ``adjust`` (optional) may change the finished
-        report before its rows are made (the run's cross-year pass settles cells with it)."""
+    def analyse(self, path: str, doc_id: str, adjust: Callable[[Report], None] | None = None
+                ) -> tuple[DocResult, DocRows]:
+        """Analyse one document into its rows; ``adjust`` (optional) may change the finished report
+        before its rows are made (the run's cross-year pass settles cells with it)."""
         start = time.perf_counter()
         timings: dict[str, float] = {}
         try:
@@ -83,16 +84,29 @@ class DocumentProcessor:
         rows = report_rows(report, doc_id, path, file_sha256(doc_id), seconds, self.signature)
         if report.ok:  # similarity features are computed here, in parallel, for `govnlp similarity`
             t = time.perf_counter()
-            features = document_features(doc_id, rows["sections"], rows["statements"])
-            for f in features:
-                if f["signature"] is not None:
-                    f["signature"] = base64.b64encode(f["signature"]).decode("ascii")
-            rows["_features"] = features
+            rows["_features"] = document_features(doc_id, rows["sections"], rows["statements"])
             timings["similarity_features"] = time.perf_counter() - t
-        self.store.write(doc_id, {"doc_id": doc_id, "signature": self.signature, "ok": report.ok,
-                                  "error": report.error, "timings": timings, "rows": rows})
-        self.store.unmark_running(doc_id)
-        return DocResult(doc_id, path, report.ok, report.error, seconds, timings)
+        return (DocResult(doc_id, path, report.ok, report.error, seconds, timings),
+                DocRows(doc_id, self.signature, report.ok, rows))
+
+    def process_batch(self, tasks: list[tuple[str, str]], adjust: Callable[[Report], None] | None = None,
+                      crossyear: list[str] | None = None) -> list[DocResult]:
+        """Analyse (path, doc_id) tasks and write them as one part. Each document stays marked as
+        running until the part is written: if this process dies, the parent knows the suspects."""
+        results, docs = [], []
+        for path, doc_id in tasks:
+            self.store.mark_running(doc_id)
+            result, doc = self.analyse(path, doc_id, adjust)
+            doc.crossyear = crossyear
+            results.append(result)
+            docs.append(doc)
+        t = time.perf_counter()
+        self.store.write(docs)
+        share = (time.perf_counter() - t) / max(len(results), 1)
+        for result in results:
+            result.timings["write_part"] = share
+            self.store.unmark_running(result.doc_id)
+        return results
 
 
 _PROCESSOR: DocumentProcessor | None = None
@@ -104,7 +118,6 @@ def init_worker(components: list[str], outdir: str, config: dict[str, dict[str, 
     _PROCESSOR = DocumentProcessor(components, outdir, config)
 
 
-def process_in_worker(path: str, doc_id: str) -> DocResult:
+def process_in_worker(tasks: list[tuple[str, str]]) -> list[DocResult]:
     assert _PROCESSOR is not None, "init_worker was not called"
-    _PROCESSOR.store.mark_running(doc_id)  # left behind if this process dies: the parent then knows the suspect
-    return _PROCESSOR(path, doc_id)
+    return _PROCESSOR.process_batch(tasks)

@@ -1,0 +1,195 @@
+"""Part files: the results of ``govnlp run``, one Parquet file per table for each batch of documents.
+
+A worker analyses a batch of documents and writes one *part*: a folder ``parts/<name>/`` with
+``<table>.parquet`` for every run table, ``_features.parquet`` (similarity features) and
+``_index.parquet`` (doc_id, signature, ok, crossyear). The folder appears complete or not at all
+(:func:`nlp.outputs.atomic_dir`), so a killed run leaves only finished batches behind: they are the
+resume points. A document written again (a retried error, the cross-year pass) is read from its
+newest part (part names sort by creation time); a part that no document is read from any more is
+removed after consolidation. Rows of one document are contiguous in a part, so the consolidator
+takes them as one Arrow slice without converting them to Python objects.
+"""
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import shutil
+import time
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from nlp.outputs import arrow_table, atomic_dir, remove_temporary_files
+from nlp.run.schema import SCHEMAS
+from nlp.similarity.features import FEATURES_SCHEMA
+
+PART_DIR = "parts"
+RUNNING_DIR = ".running"  # a marker per document being processed (crash attribution)
+INDEX = "_index"
+FEATURES = "_features"
+INDEX_SCHEMA = pa.schema([("doc_id", pa.string()), ("signature", pa.string()), ("ok", pa.bool_()),
+                          ("crossyear", pa.string())])
+PART_SCHEMAS: dict[str, pa.Schema] = {**SCHEMAS, FEATURES: FEATURES_SCHEMA, INDEX: INDEX_SCHEMA}
+
+
+@dataclass
+class DocRows:
+    """One analysed document as it goes into a part: its rows per table (``_features`` included)."""
+
+    doc_id: str
+    signature: str
+    ok: bool
+    rows: dict[str, list[dict[str, Any]]]
+    crossyear: list[str] | None = None  # the neighbours the cross-year pass settled its cells with
+
+
+@dataclass(frozen=True)
+class PartEntry:
+    """Where a document's newest results are."""
+
+    part: str
+    signature: str
+    ok: bool
+    crossyear: list[str] | None = None
+
+
+class PartStore:
+    """The part folder of one run output directory."""
+
+    def __init__(self, outdir: str | Path):
+        self.root = Path(outdir) / PART_DIR
+        self.running = Path(outdir) / RUNNING_DIR
+        self._index: dict[str, PartEntry] | None = None
+
+    # writing ---------------------------------------------------------------------------------
+    def write(self, docs: list[DocRows]) -> str:
+        """Write one part holding ``docs``; returns its name."""
+        # time first, so names sort by creation; pid and random bits keep workers of a cluster apart
+        name = f"{time.time_ns():020d}-{os.getpid()}-{secrets.token_hex(4)}"
+        with atomic_dir(self.root / name) as tmp:
+            for table, schema in PART_SCHEMAS.items():
+                if table == INDEX:
+                    rows = [{"doc_id": d.doc_id, "signature": d.signature, "ok": d.ok,
+                             "crossyear": json.dumps(d.crossyear) if d.crossyear is not None else None}
+                            for d in docs]
+                else:
+                    rows = [r for d in docs for r in d.rows.get(table, [])]
+                pq.write_table(arrow_table(rows, schema), tmp / f"{table}.parquet", compression="zstd")
+        self._index = None
+        return name
+
+    # reading ---------------------------------------------------------------------------------
+    def names(self) -> list[str]:
+        """Finished parts, oldest first."""
+        if not self.root.is_dir():
+            return []
+        return sorted(p.name for p in self.root.iterdir() if p.is_dir() and not p.name.startswith("."))
+
+    def index(self) -> dict[str, PartEntry]:
+        """doc_id -> its newest part."""
+        if self._index is None:
+            index: dict[str, PartEntry] = {}
+            for name in self.names():  # oldest first: a newer part overrides
+                t = pq.read_table(self.root / name / f"{INDEX}.parquet")
+                for doc_id, signature, ok, crossyear in zip(*(t.column(c).to_pylist() for c in INDEX_SCHEMA.names)):
+                    index[doc_id] = PartEntry(name, signature, bool(ok), json.loads(crossyear) if crossyear else None)
+            self._index = index
+        return self._index
+
+    def is_done(self, doc_id: str, signature: str) -> bool:
+        """A finished, successful result made by the same pipeline (errors are always retried)."""
+        entry = self.index().get(doc_id)
+        return entry is not None and entry.ok and entry.signature == signature
+
+    def read(self, part: str, table: str, columns: list[str] | None = None) -> pa.Table:
+        return pq.read_table(self.root / part / f"{table}.parquet", columns=columns)
+
+    def prune(self) -> int:
+        """Remove the parts no document is read from any more (all their documents were written again)."""
+        live = {e.part for e in self.index().values()}
+        gone = [name for name in self.names() if name not in live]
+        for name in gone:
+            shutil.rmtree(self.root / name, ignore_errors=True)
+        return len(gone)
+
+    def clean_temporary(self) -> int:
+        """Remove the half-written parts of a killed run."""
+        return remove_temporary_files(self.root)
+
+    # crash attribution -----------------------------------------------------------------------
+    def mark_running(self, doc_id: str) -> None:
+        self.running.mkdir(parents=True, exist_ok=True)
+        (self.running / doc_id).touch()
+
+    def unmark_running(self, doc_id: str) -> None:
+        try:
+            (self.running / doc_id).unlink()
+        except FileNotFoundError:
+            pass
+
+    def running_ids(self) -> set[str]:
+        return {p.name for p in self.running.iterdir()} if self.running.is_dir() else set()
+
+    def clear_running(self) -> None:
+        for doc_id in self.running_ids():
+            self.unmark_running(doc_id)
+
+
+def _doc_ranges(table: pa.Table) -> dict[str, tuple[int, int]]:
+    """doc_id -> (first row, number of rows): a document's rows are contiguous in a part."""
+    ranges: dict[str, tuple[int, int]] = {}
+    previous, start = None, 0
+    ids = table.column("doc_id").to_pylist()
+    for i, doc_id in enumerate(ids):
+        if doc_id != previous:
+            if previous is not None:
+                ranges.setdefault(previous, (start, i - start))
+            previous, start = doc_id, i
+    if previous is not None:
+        ranges.setdefault(previous, (start, len(ids) - start))
+    return ranges
+
+
+@dataclass
+class _LoadedPart:
+    tables: dict[str, pa.Table] = field(default_factory=dict)
+    ranges: dict[str, dict[str, tuple[int, int]]] = field(default_factory=dict)
+
+
+class PartReader:
+    """A document's rows per table, from its newest part; the last few parts read are kept in memory,
+    so reading documents in the order they were written loads each part once (memory: a few parts)."""
+
+    def __init__(self, store: PartStore, tables: tuple[str, ...], cache_size: int = 4):
+        self.store = store
+        self.tables = tables
+        self.cache_size = cache_size
+        self._cache: OrderedDict[str, _LoadedPart] = OrderedDict()
+
+    def _part(self, name: str) -> _LoadedPart:
+        part = self._cache.get(name)
+        if part is None:
+            part = _LoadedPart()
+            for table in self.tables:
+                t = self.store.read(name, table)
+                part.tables[table], part.ranges[table] = t, _doc_ranges(t)
+            self._cache[name] = part
+            while len(self._cache) > self.cache_size:
+                self._cache.popitem(last=False)
+        else:
+            self._cache.move_to_end(name)
+        return part
+
+    def slice(self, doc_id: str, table: str) -> pa.Table | None:
+        """The document's rows of ``table`` (None when it has no results)."""
+        entry = self.store.index().get(doc_id)
+        if entry is None:
+            return None
+        part = self._part(entry.part)
+        start, length = part.ranges[table].get(doc_id, (0, 0))
+        return part.tables[table].slice(start, length)
