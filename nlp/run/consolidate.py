@@ -35,14 +35,25 @@ def consolidate(outdir: str | Path, entries: list[tuple[str, str]], formats: tup
     """
     outdir = Path(outdir)
     store = PartStore(outdir)
-    reader = PartReader(store, (*TABLE_NAMES, FEATURES))
+    reader = PartReader(store, (*TABLE_NAMES, FEATURES), cache_size=2)
     writers = {name: TableWriter(outdir, name, SCHEMAS[name], formats) for name in TABLE_NAMES}
     # internal: similarity features computed by the workers (Parquet only; read by nlp.similarity)
     features = TableWriter(outdir, FEATURES, FEATURES_SCHEMA, ("parquet",))
     first_path: dict[str, str] = {}
     errors: list[dict[str, str]] = []
+    index = store.index()
+    buffered_parts: set[str] = set()
     try:
         for path, doc_id in entries:
+            part = index[doc_id].part if doc_id in index else None
+            if part is not None and part not in buffered_parts:
+                # Buffered slices keep their whole part in memory: write them out before a third part
+                # is read (in a fresh run the documents come part after part, so row groups stay large).
+                if len(buffered_parts) >= 2:
+                    for w in [*writers.values(), features]:
+                        w.flush()
+                    buffered_parts.clear()
+                buffered_parts.add(part)
             found = reader.slice(doc_id, "documents")
             doc = found.to_pylist()[0] if found is not None and found.num_rows else _missing_row(path, doc_id)
             doc["path"] = path
