@@ -8,21 +8,29 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import orjson
+
 from nlp.model import Report
+from nlp.rules.evidence import REF_SEPARATOR, split_cells
 from nlp.run.schema import SCHEMAS, SECTION_LENGTH_COLUMNS
 from nlp.text.numbers import plain_number
 
 Rows = dict[str, list[dict[str, Any]]]
 
-
-
-_ENCODER = json.JSONEncoder(ensure_ascii=False, sort_keys=True, default=str)  # json.dumps would build one per call
+# Nested values (provenance, check evidence, scores) are stored as compact JSON with sorted keys. orjson
+# writes them ten times faster than the json module; a value it refuses (a string with surrogate-escaped
+# file-name bytes) falls back to json, whose output the table writer then makes writable.
+_OPTIONS = orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS
+_FALLBACK = json.JSONEncoder(ensure_ascii=False, sort_keys=True, default=str, separators=(",", ":"))
 
 
 def _json(value: Any) -> str | None:
     if value is None:
         return None
-    return _ENCODER.encode(value)
+    try:
+        return orjson.dumps(value, default=str, option=_OPTIONS).decode("utf-8")
+    except (orjson.JSONEncodeError, TypeError):
+        return _FALLBACK.encode(value)
 
 
 def _num(value: Any) -> float | None:
@@ -138,12 +146,20 @@ def indicator_rows(report: Report, doc_id: str, previous: Report | None = None,
 
 
 def check_rows(report: Report, doc_id: str) -> list[dict[str, Any]]:
-    checks = report.checks or []
-    return [{"doc_id": doc_id, "source": _text(c.get("source")), "rule": _text(c.get("rule")),
-             "status": _text(c.get("status")), "severity": _text(c.get("severity")),
-             "message": _text(c.get("message")), "expected": _json(c.get("expected")),
-             "actual": _json(c.get("actual")), "cells": _json(c.get("cells"))}
-            for c in checks if isinstance(c, dict)]
+    """One row per check; the table cells it names are referenced (``cell_refs``), not copied
+    (:mod:`nlp.rules.evidence`)."""
+    rows = []
+    for c in report.checks or []:
+        if not isinstance(c, dict):
+            continue
+        cells = c.get("cells")
+        refs, others = split_cells(cells) if isinstance(cells, list) else ([], cells)
+        rows.append({"doc_id": doc_id, "source": _text(c.get("source")), "rule": _text(c.get("rule")),
+                     "status": _text(c.get("status")), "severity": _text(c.get("severity")),
+                     "message": _text(c.get("message")), "expected": _json(c.get("expected")),
+                     "actual": _json(c.get("actual")), "cell_refs": REF_SEPARATOR.join(refs) or None,
+                     "cells": _json(others)})
+    return rows
 
 
 def fact_rows(report: Report, doc_id: str) -> list[dict[str, Any]]:

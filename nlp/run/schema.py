@@ -44,9 +44,11 @@ SCHEMAS: dict[str, pa.Schema] = {
          ("start", _I), ("end", _I), ("ambiguous", _B), ("label", _S), ("metric", _S), ("counterpart", _S),
          ("comparable", _S)]
     ),
+    # cell_refs: every cell a check names, ";"-joined (table cells join table_cells / legacy_stats);
+    # cells: JSON records of the evidence that is not a cell of this report (nlp/rules/evidence.py)
     "checks": pa.schema(
         [("doc_id", _S), ("source", _S), ("rule", _S), ("status", _S), ("severity", _S), ("message", _S),
-         ("expected", _S), ("actual", _S), ("cells", _S)]
+         ("expected", _S), ("actual", _S), ("cell_refs", _S), ("cells", _S)]
     ),
     "facts": pa.schema(
         [("doc_id", _S), ("metric", _S), ("value", _F), ("value_min", _F), ("value_max", _F), ("qualifier", _S),
