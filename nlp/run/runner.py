@@ -23,14 +23,14 @@ from typing import Any
 
 from tqdm import tqdm
 
+from nlp.component import validate
 from nlp.io.inputs import find_inputs
 from nlp.outputs import remove_temporary_files
-from nlp.component import validate
 from nlp.pipeline import Pipeline, error_report, pipeline_names
-from nlp.run.lock import outdir_lock
-from nlp.run.rows import report_rows
 from nlp.run.identity import document_id
+from nlp.run.lock import outdir_lock
 from nlp.run.parts import DocRows, PartStore
+from nlp.run.rows import report_rows
 from nlp.run.worker import DocResult, init_worker, pipeline_signature, process_in_worker
 
 _WINDOW_PER_JOB = 2  # batches queued per worker: enough to keep workers busy, bounded memory

@@ -15,10 +15,10 @@ from nlp.errors import GovnlpError
 from nlp.io import read_document
 from nlp.model import Report
 from nlp.pipeline import Pipeline, error_report, report_from_read
-from nlp.run.lock import die_with_parent
-from nlp.run.rows import report_rows
 from nlp.run.identity import file_sha256
+from nlp.run.lock import die_with_parent
 from nlp.run.parts import DocRows, PartStore
+from nlp.run.rows import report_rows
 from nlp.similarity.features import FEATURES_VERSION, document_features
 
 
