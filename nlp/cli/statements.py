@@ -8,7 +8,6 @@ import typer
 from nlp.cli._common import expand_inputs, output_stream, progress, write_jsonl
 from nlp.cli.app import app, evaluate_app
 from nlp.pipeline import Pipeline
-from nlp.themes.labelstudio import model_version, statement_task, write_tasks
 
 
 @app.command("statements")
@@ -48,6 +47,12 @@ def statements_cmd(
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2) from exc
     failed = 0
+    from nlp.themes.labelstudio import (  # scikit-learn: only when used
+        model_version,
+        statement_task,
+        write_tasks,
+    )
+
     version = model_version(model) if tasks is not None and not no_themes else None
     with output_stream(output) as fh:
         for path in progress(files, "statements"):

@@ -1,6 +1,16 @@
 """Boilerplate, copying and year-over-year follow-up over a run directory (MinHash LSH, linear cost)."""
 from __future__ import annotations
 
-from nlp.similarity.corpus import run_similarity
+from typing import Any
 
 __all__ = ["run_similarity"]
+
+
+def __getattr__(name: str) -> Any:
+    # Lazy: run workers import nlp.similarity.features only; the LSH index (datasketch, scipy) is loaded
+    # by the corpus step alone, so worker processes and the run's parent stay small until it is needed.
+    if name == "run_similarity":
+        from nlp.similarity.corpus import run_similarity
+
+        return run_similarity
+    raise AttributeError(f"module 'nlp.similarity' has no attribute {name!r}")

@@ -8,9 +8,12 @@ computed in NumPy (no Python loop per shingle) and indexed with datasketch's Min
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 import numpy as np
-from datasketch import LeanMinHash
+
+if TYPE_CHECKING:
+    from datasketch import LeanMinHash
 
 SHINGLE_SIZE = 5
 NUM_PERM = 128
@@ -70,6 +73,10 @@ class Signer:
         return mixed.min(axis=0).astype(np.uint32)
 
     def lean(self, signature: np.ndarray) -> LeanMinHash:
+        from datasketch import (
+            LeanMinHash,  # the corpus step only: workers sign without datasketch (and scipy)
+        )
+
         return LeanMinHash(seed=self.seed, hashvalues=signature, scheme="affine32")
 
 
