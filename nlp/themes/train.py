@@ -27,7 +27,7 @@ DEFAULT_PARAMS: dict[str, Any] = {"estimator": "svm", "char_ngram_range": (2, 4)
 def default_training_files() -> list[Path]:
     """Real labels + statements written for training (training folds only, never scored)."""
     files = [ANNOTATIONS / "statements.jsonl", ANNOTATIONS / "statements_synthetic.jsonl",
-             ANNOTATIONS / "statements_written.jsonl"]
+             ANNOTATIONS / "statements_written.jsonl", *sorted((ANNOTATIONS / "written3").glob("*.jsonl"))]
     return [f for f in files if f.is_file()]
 
 
