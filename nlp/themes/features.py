@@ -2,20 +2,38 @@
 
 Fitting uses scikit-learn; the fitted state is plain data (vocabulary + idf) so that a model
 saves as JSON/NumPy and transforms identically after loading.
+
+:meth:`Featurizer.entries` computes the features in NumPy (n-gram and cue look-ups through
+:mod:`nlp.themes.ngrams`), with the arithmetic of the scikit-learn path done in the same order, so
+the values are bit-identical; :meth:`Featurizer.transform_reference` keeps the scikit-learn/SciPy
+path as the specification tests compare against.
 """
 from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 import scipy.sparse as sp
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.preprocessing import normalize
 
+from nlp.themes.ngrams import Alphabet, GramKeys, KeyTable, LiteralFinder
+
 _PUNCT = re.compile(r"^[\W_]+$")
+_SPACE = re.compile(r"\s+")
+_EMPTY = np.zeros(0, dtype=np.int64)
+
+
+class Entries(NamedTuple):
+    """Non-zero features: row, column and value of each, every row's entries in column order
+    (rows may interleave: whatever sums per row in input order sums like the CSR product)."""
+
+    rows: np.ndarray
+    cols: np.ndarray
+    vals: np.ndarray
 
 
 def word_tokenizer(name: str | None) -> Callable[[str], list[str]] | None:
@@ -40,7 +58,7 @@ def _char_analyzer(ngram_range: tuple[int, int]) -> Callable[[str], list[str]]:
     lo, hi = ngram_range
 
     def grams(text: str) -> list[str]:
-        text = re.sub(r"\s+", "", text)
+        text = _SPACE.sub("", text)
         return [text[i:i + n] for n in range(lo, hi + 1) for i in range(len(text) - n + 1)]
 
     return grams
@@ -70,12 +88,38 @@ class TfidfBlock:
         self._index = None
         return self
 
-    def transform(self, texts: Sequence[str]) -> sp.csr_matrix:
-        # The counts are gathered directly (as CountVectorizer does, without its per-call checks):
-        # statements come a report at a time, so fixed costs per call dominate.
+    def _term_index(self) -> dict[str, int]:
         index = self._index
         if index is None:
             index = self._index = {t: i for i, t in enumerate(self.vocabulary)}
+        return index
+
+    def counts(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(row, column, count) of each vocabulary term in each text, sorted by row then column
+        (the analyzer in Python: the word block, and the char block of a model whose n-grams do
+        not fit a uint64 key)."""
+        index = self._term_index()
+        width = len(self.vocabulary)
+        keys = [i * width + j for i, text in enumerate(texts) for j in map(index.get, self.analyzer(text))
+                if j is not None]
+        return _split_counts(np.asarray(keys, dtype=np.int64), width)
+
+    def values(self, rows: np.ndarray, cols: np.ndarray, counts: np.ndarray, n: int) -> np.ndarray:
+        """TF-IDF values of the counted terms, each row scaled to unit length as
+        ``sklearn.preprocessing.normalize`` does it: the squares summed from 0.0 in column order
+        (np.bincount adds in input order), then divided by the square root; all-zero rows unscaled."""
+        data = counts.astype(np.float64)
+        if self.sublinear_tf:
+            data = 1.0 + np.log(data)
+        data *= self.idf[cols]
+        norm = np.sqrt(np.bincount(rows, weights=data * data, minlength=n))[rows]
+        np.divide(data, norm, out=data, where=norm != 0.0)
+        return data
+
+    def transform_reference(self, texts: Sequence[str]) -> sp.csr_matrix:
+        """The scikit-learn path (a dict look-up per term, sklearn's ``normalize``), kept as the
+        specification of :meth:`counts` and :meth:`values`."""
+        index = self._term_index()
         indptr, indices, values = [0], [], []
         for text in texts:
             counts: dict[int, int] = {}
@@ -97,6 +141,14 @@ class TfidfBlock:
         return normalize(x)
 
 
+def _split_counts(keys: np.ndarray, width: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(row, column, count) from keys ``row * width + column``, sorted by row then column."""
+    if not len(keys):
+        return _EMPTY, _EMPTY, _EMPTY
+    uniq, counts = np.unique(keys, return_counts=True)
+    return uniq // width, uniq % width, counts
+
+
 class SignalBlock:
     """One feature per theme: ``weight`` when any of the theme's taxonomy signals occurs in the text."""
 
@@ -107,11 +159,26 @@ class SignalBlock:
         # One alternation per theme: "any signal occurs" in a single scan.
         self._patterns = [re.compile("|".join(re.escape(s) for s in self.signals[c] if s)) if any(self.signals[c])
                           else None for c in self.codes]
+        # each distinct signal once, with the themes it signals (a cue may serve two themes)
+        self.literals = list(dict.fromkeys(s for c in self.codes for s in self.signals[c] if s))
+        at = {lit: i for i, lit in enumerate(self.literals)}
+        self.literal_themes = np.zeros((len(self.literals), len(self.codes)), dtype=bool)
+        for j, c in enumerate(self.codes):
+            for sig in self.signals[c]:
+                if sig:
+                    self.literal_themes[at[sig], j] = True
 
-    def transform(self, texts: Sequence[str]) -> sp.csr_matrix:
+    def hits(self, units: np.ndarray, literals: np.ndarray, n: int) -> Entries:
+        """The block's entries from the (unit, literal) occurrences :class:`LiteralFinder` found."""
+        hit, theme = np.nonzero(self.literal_themes[literals])
+        rows, cols, _ = _split_counts(units[hit] * len(self.codes) + theme, len(self.codes))
+        return Entries(rows, cols, np.full(len(rows), float(self.weight)))
+
+    def transform_reference(self, texts: Sequence[str]) -> sp.csr_matrix:
+        """The regex path, kept as the specification of :meth:`hits`."""
         rows, cols = [], []
         for i, text in enumerate(texts):
-            t = re.sub(r"\s+", "", text)
+            t = _SPACE.sub("", text)
             for j, pattern in enumerate(self._patterns):
                 if pattern is not None and pattern.search(t):
                     rows.append(i)
@@ -152,6 +219,7 @@ class Featurizer:
         self.blocks: list[TfidfBlock] = []
         self.signal_block = SignalBlock(signals, signal_weight) if signals and signal_weight > 0 else None
         self.lexicon_block = SignalBlock(lexicon, lexicon_weight) if lexicon and lexicon_weight > 0 else None
+        self._tables: tuple[Alphabet, KeyTable | None, list[LiteralFinder | None]] | None = None
 
     def fit(self, texts: Sequence[str]) -> Featurizer:
         self.blocks = [TfidfBlock("char", _char_analyzer(self.char_ngram_range), self.min_df, self.sublinear_tf)]
@@ -160,14 +228,86 @@ class Featurizer:
             self.blocks.append(TfidfBlock("word", words, self.min_df, self.sublinear_tf))
         for b in self.blocks:
             b.fit(texts)
+        self._tables = None
         return self
 
+    def _lookups(self) -> tuple[Alphabet, KeyTable | None, list[LiteralFinder | None]]:
+        """The NumPy look-up tables, built on first use from the fitted vocabulary: one alphabet
+        (the characters of the char n-grams and of the cues), the char n-gram keys → columns (None
+        when the longest n-gram does not fit a uint64 key) and one cue finder per indicator block."""
+        if self._tables is None:
+            char = next((b for b in self.blocks if b.kind == "char"), None)
+            cues = [blk for blk in (self.signal_block, self.lexicon_block) if blk is not None]
+            alphabet = Alphabet("".join(char.vocabulary if char else []) + "".join(
+                lit for blk in cues for lit in blk.literals))
+            table = None
+            if char is not None and self.char_ngram_range[1] <= alphabet.max_chars():
+                ids, _, starts, _ = alphabet.ids(char.vocabulary)
+                grams = GramKeys(ids, alphabet.bits)
+                lengths = np.fromiter(map(len, char.vocabulary), dtype=np.int64, count=len(char.vocabulary))
+                keys = np.zeros(len(lengths), dtype=np.int64)
+                for n in np.unique(lengths).tolist():
+                    sel = np.flatnonzero(lengths == n)
+                    keys[sel] = grams.keys(n)[starts[sel]]
+                table = KeyTable(keys, np.arange(len(keys)))
+            finders = [LiteralFinder(blk.literals, alphabet) if blk is not None else None
+                       for blk in (self.signal_block, self.lexicon_block)]
+            self._tables = (alphabet, table, finders)
+        return self._tables
+
+    def entries(self, texts: Sequence[str]) -> Entries:
+        """The features of ``texts`` as :class:`Entries` (columns as in :meth:`transform`): the same
+        values as the scikit-learn path, from one NumPy pass over all the texts."""
+        texts = list(texts)
+        n = len(texts)
+        alphabet, table, finders = self._lookups()
+        stripped = [_SPACE.sub("", t) for t in texts]
+        ids, unit, _, joined = alphabet.ids(stripped)
+        grams = GramKeys(ids, alphabet.bits)
+        parts: list[Entries] = []
+        offset = 0
+        for b in self.blocks:
+            if b.kind == "char" and table is not None:
+                lo, hi = self.char_ngram_range
+                found_rows, found_cols = [], []
+                for size in range(lo, hi + 1):
+                    pos = grams.valid(size)
+                    hit, cols = table.find(grams.keys(size)[pos])
+                    found_rows.append(unit[pos[hit]])
+                    found_cols.append(cols)
+                width = len(b.vocabulary)
+                rows, cols, counts = _split_counts(np.concatenate(found_rows) * width + np.concatenate(found_cols),
+                                                   width)
+            else:
+                rows, cols, counts = b.counts(texts)
+            parts.append(Entries(rows, cols + offset, b.values(rows, cols, counts, n)))
+            offset += len(b.vocabulary)
+        for blk, finder in zip((self.signal_block, self.lexicon_block), finders):
+            if blk is not None and finder is not None:
+                e = blk.hits(*finder.find(grams, unit, joined), n)
+                parts.append(Entries(e.rows, e.cols + offset, e.vals))
+                offset += len(blk.codes)
+        if not parts:
+            return Entries(_EMPTY, _EMPTY, np.zeros(0))
+        return Entries(*(np.concatenate(a) for a in zip(*parts)))
+
     def transform(self, texts: Sequence[str]) -> sp.csr_matrix:
-        parts = [b.transform(texts) for b in self.blocks]
+        """(n, n_features) CSR matrix, equal (data, indices and indptr) to :meth:`transform_reference`."""
+        texts = list(texts)
+        e = self.entries(texts)
+        order = np.argsort(e.rows, kind="stable")  # row-major, each row's entries kept in block and column order
+        indptr = np.zeros(len(texts) + 1, dtype=np.int32)
+        np.cumsum(np.bincount(e.rows, minlength=len(texts)), out=indptr[1:])
+        return sp.csr_matrix((e.vals[order], e.cols[order].astype(np.int32), indptr),
+                             shape=(len(texts), self.n_features))
+
+    def transform_reference(self, texts: Sequence[str]) -> sp.csr_matrix:
+        """The scikit-learn/SciPy path (per-term dict look-ups, a regex per theme, ``sp.hstack``)."""
+        parts = [b.transform_reference(texts) for b in self.blocks]
         if self.signal_block is not None:
-            parts.append(self.signal_block.transform(texts))
+            parts.append(self.signal_block.transform_reference(texts))
         if self.lexicon_block is not None:
-            parts.append(self.lexicon_block.transform(texts))
+            parts.append(self.lexicon_block.transform_reference(texts))
         return sp.hstack(parts, format="csr")
 
     @property
