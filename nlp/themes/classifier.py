@@ -60,7 +60,8 @@ def _linear(rows: np.ndarray, cols: np.ndarray, vals: np.ndarray, n: int, weight
     product sums (``y += x_ij * w_j`` from 0.0, entry by entry in each row's order): np.bincount adds
     its weights in input order, so the sums, and the probabilities, are bit-identical."""
     k = weights.shape[1]
-    terms = vals[:, None] * weights[cols]
+    terms = weights[cols]
+    terms *= vals[:, None]
     slots = (rows * k)[:, None] + np.arange(k)
     return np.bincount(slots.ravel(), weights=terms.ravel(), minlength=n * k).reshape(n, k) + intercept
 

@@ -20,7 +20,7 @@ import scipy.sparse as sp
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.preprocessing import normalize
 
-from nlp.themes.ngrams import Alphabet, GramKeys, KeyTable, LiteralFinder
+from nlp.themes.ngrams import TermIndex
 
 _PUNCT = re.compile(r"^[\W_]+$")
 _SPACE = re.compile(r"\s+")
@@ -36,7 +36,17 @@ class Entries(NamedTuple):
     vals: np.ndarray
 
 
-def word_tokenizer(name: str | None) -> Callable[[str], list[str]] | None:
+class WordTokens:
+    """A segmenter's tokens of a text, whitespace and punctuation tokens dropped."""
+
+    def __init__(self, cut: Callable[[str], list[str]]):
+        self.cut = cut
+
+    def __call__(self, text: str) -> list[str]:
+        return [t for t in self.cut(text) if t.strip() and not _PUNCT.match(t)]
+
+
+def word_tokenizer(name: str | None) -> WordTokens | None:
     """Our segmenter back end ``name`` (e.g. "rjieba", via ``nlp.tokenize.get_segmenter``), or None
     when no name is given or the tokenizer is unavailable. A named back end (not the mutable
     default segmenter) keeps features identical whatever GOVNLP_SEGMENTER says."""
@@ -46,12 +56,7 @@ def word_tokenizer(name: str | None) -> Callable[[str], list[str]] | None:
         from nlp.tokenize import get_segmenter
     except ImportError:
         return None
-    seg = get_segmenter(name)
-
-    def tokens(text: str) -> list[str]:
-        return [t for t in seg.cut(text) if t.strip() and not _PUNCT.match(t)]
-
-    return tokens
+    return WordTokens(get_segmenter(name).cut)
 
 
 def _char_analyzer(ngram_range: tuple[int, int]) -> Callable[[str], list[str]]:
@@ -100,8 +105,10 @@ class TfidfBlock:
         not fit a uint64 key)."""
         index = self._term_index()
         width = len(self.vocabulary)
-        keys = [i * width + j for i, text in enumerate(texts) for j in map(index.get, self.analyzer(text))
-                if j is not None]
+        # the vocabulary was built from the filtered tokens, so a token the filter drops is never in
+        # it: looking up the raw segmenter output counts the same and skips a regex per token
+        terms = self.analyzer.cut if isinstance(self.analyzer, WordTokens) else self.analyzer
+        keys = [i * width + j for i, text in enumerate(texts) for j in map(index.get, terms(text)) if j is not None]
         return _split_counts(np.asarray(keys, dtype=np.int64), width)
 
     def values(self, rows: np.ndarray, cols: np.ndarray, counts: np.ndarray, n: int) -> np.ndarray:
@@ -168,8 +175,8 @@ class SignalBlock:
                 if sig:
                     self.literal_themes[at[sig], j] = True
 
-    def hits(self, units: np.ndarray, literals: np.ndarray, n: int) -> Entries:
-        """The block's entries from the (unit, literal) occurrences :class:`LiteralFinder` found."""
+    def hits(self, units: np.ndarray, literals: np.ndarray) -> Entries:
+        """The block's entries from the (unit, index in ``literals``) of each cue occurrence."""
         hit, theme = np.nonzero(self.literal_themes[literals])
         rows, cols, _ = _split_counts(units[hit] * len(self.codes) + theme, len(self.codes))
         return Entries(rows, cols, np.full(len(rows), float(self.weight)))
@@ -219,7 +226,7 @@ class Featurizer:
         self.blocks: list[TfidfBlock] = []
         self.signal_block = SignalBlock(signals, signal_weight) if signals and signal_weight > 0 else None
         self.lexicon_block = SignalBlock(lexicon, lexicon_weight) if lexicon and lexicon_weight > 0 else None
-        self._tables: tuple[Alphabet, KeyTable | None, list[LiteralFinder | None]] | None = None
+        self._lookup: tuple[TermIndex, list[np.ndarray]] | None = None
 
     def fit(self, texts: Sequence[str]) -> Featurizer:
         self.blocks = [TfidfBlock("char", _char_analyzer(self.char_ngram_range), self.min_df, self.sublinear_tf)]
@@ -228,65 +235,50 @@ class Featurizer:
             self.blocks.append(TfidfBlock("word", words, self.min_df, self.sublinear_tf))
         for b in self.blocks:
             b.fit(texts)
-        self._tables = None
+        self._lookup = None
         return self
 
-    def _lookups(self) -> tuple[Alphabet, KeyTable | None, list[LiteralFinder | None]]:
-        """The NumPy look-up tables, built on first use from the fitted vocabulary: one alphabet
-        (the characters of the char n-grams and of the cues), the char n-gram keys → columns (None
-        when the longest n-gram does not fit a uint64 key) and one cue finder per indicator block."""
-        if self._tables is None:
+    def _index(self) -> tuple[TermIndex, list[np.ndarray]]:
+        """The NumPy look-up, built on first use from the fitted state: one :class:`TermIndex` over
+        the char n-gram vocabulary and the cues of both indicator blocks, and per indicator block
+        the map from the index's literals to the block's own (−1: not a cue of this block)."""
+        if self._lookup is None:
             char = next((b for b in self.blocks if b.kind == "char"), None)
             cues = [blk for blk in (self.signal_block, self.lexicon_block) if blk is not None]
-            alphabet = Alphabet("".join(char.vocabulary if char else []) + "".join(
-                lit for blk in cues for lit in blk.literals))
-            table = None
-            if char is not None and self.char_ngram_range[1] <= alphabet.max_chars():
-                ids, _, starts, _ = alphabet.ids(char.vocabulary)
-                grams = GramKeys(ids, alphabet.bits)
-                lengths = np.fromiter(map(len, char.vocabulary), dtype=np.int64, count=len(char.vocabulary))
-                keys = np.zeros(len(lengths), dtype=np.int64)
-                for n in np.unique(lengths).tolist():
-                    sel = np.flatnonzero(lengths == n)
-                    keys[sel] = grams.keys(n)[starts[sel]]
-                table = KeyTable(keys, np.arange(len(keys)))
-            finders = [LiteralFinder(blk.literals, alphabet) if blk is not None else None
-                       for blk in (self.signal_block, self.lexicon_block)]
-            self._tables = (alphabet, table, finders)
-        return self._tables
+            literals = list(dict.fromkeys(lit for blk in cues for lit in blk.literals))
+            index = TermIndex(char.vocabulary if char else [], literals)
+            at = {lit: i for i, lit in enumerate(literals)}
+            local = []
+            for blk in cues:
+                m = np.full(len(literals), -1, dtype=np.int64)
+                m[[at[lit] for lit in blk.literals]] = np.arange(len(blk.literals))
+                local.append(m)
+            self._lookup = (index, local)
+        return self._lookup
 
     def entries(self, texts: Sequence[str]) -> Entries:
         """The features of ``texts`` as :class:`Entries` (columns as in :meth:`transform`): the same
         values as the scikit-learn path, from one NumPy pass over all the texts."""
         texts = list(texts)
         n = len(texts)
-        alphabet, table, finders = self._lookups()
-        stripped = [_SPACE.sub("", t) for t in texts]
-        ids, unit, _, joined = alphabet.ids(stripped)
-        grams = GramKeys(ids, alphabet.bits)
+        index, local = self._index()
+        (term_units, term_cols), (lit_units, lit_ids) = index.find([_SPACE.sub("", t) for t in texts])
         parts: list[Entries] = []
         offset = 0
         for b in self.blocks:
-            if b.kind == "char" and table is not None:
-                lo, hi = self.char_ngram_range
-                found_rows, found_cols = [], []
-                for size in range(lo, hi + 1):
-                    pos = grams.valid(size)
-                    hit, cols = table.find(grams.keys(size)[pos])
-                    found_rows.append(unit[pos[hit]])
-                    found_cols.append(cols)
+            if b.kind == "char" and index.terms_ok:
                 width = len(b.vocabulary)
-                rows, cols, counts = _split_counts(np.concatenate(found_rows) * width + np.concatenate(found_cols),
-                                                   width)
+                rows, cols, counts = _split_counts(term_units * width + term_cols, width)
             else:
                 rows, cols, counts = b.counts(texts)
             parts.append(Entries(rows, cols + offset, b.values(rows, cols, counts, n)))
             offset += len(b.vocabulary)
-        for blk, finder in zip((self.signal_block, self.lexicon_block), finders):
-            if blk is not None and finder is not None:
-                e = blk.hits(*finder.find(grams, unit, joined), n)
-                parts.append(Entries(e.rows, e.cols + offset, e.vals))
-                offset += len(blk.codes)
+        for blk, to_block in zip([b for b in (self.signal_block, self.lexicon_block) if b is not None], local):
+            mine = to_block[lit_ids]
+            keep = np.flatnonzero(mine >= 0)
+            e = blk.hits(lit_units[keep], mine[keep])
+            parts.append(Entries(e.rows, e.cols + offset, e.vals))
+            offset += len(blk.codes)
         if not parts:
             return Entries(_EMPTY, _EMPTY, np.zeros(0))
         return Entries(*(np.concatenate(a) for a in zip(*parts)))

@@ -34,17 +34,6 @@ class Alphabet:
         """Longest n-gram a uint64 key holds."""
         return 63 // self.bits
 
-    def key(self, term: str) -> int | None:
-        """Packed key of ``term`` (None when it has a character outside the alphabet)."""
-        k = 0
-        for c in term:
-            code = ord(c)
-            i = int(self._table[code]) if code < self._top else 0
-            if not i:
-                return None
-            k = (k << self.bits) | i
-        return k
-
     def ids(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray, str]:
         """(ids, unit, starts, joined): the texts joined with one boundary position between them, the
         unit index of every position, the start offset of every text, and the joined string."""
@@ -89,67 +78,84 @@ class GramKeys:
         return np.flatnonzero(self._zeros[n:n + m] == self._zeros[:m])
 
 
-class KeyTable:
-    """Sorted keys → values (column indices or literal indices)."""
-
-    def __init__(self, keys: Sequence[int], values: Sequence[int]):
-        k = np.asarray(keys, dtype=np.int64)
-        order = np.argsort(k, kind="stable")
-        self.keys = k[order]
-        self.values = np.asarray(values, dtype=np.int64)[order]
-
-    def find(self, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """(which of ``keys`` are in the table, their values)."""
-        if not len(self.keys) or not len(keys):
-            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-        pos = np.searchsorted(self.keys, keys)
-        np.minimum(pos, len(self.keys) - 1, out=pos)
-        hit = np.flatnonzero(self.keys[pos] == keys)
-        return hit, self.values[pos[hit]]
+def string_keys(strings: Sequence[str], alphabet: Alphabet, max_n: int) -> np.ndarray:
+    """Keys of the first ``max_n`` characters of each string (every character in the alphabet)."""
+    heads = [t[:max_n] for t in strings]
+    ids, _, starts, _ = alphabet.ids(heads)
+    grams = GramKeys(ids, alphabet.bits)
+    lengths = np.fromiter(map(len, heads), dtype=np.int64, count=len(heads))
+    keys = np.zeros(len(heads), dtype=np.int64)
+    for n in np.unique(lengths).tolist():
+        sel = np.flatnonzero(lengths == n)
+        keys[sel] = grams.keys(n)[starts[sel]]
+    return keys
 
 
-class LiteralFinder:
-    """Which units contain which of a list of literal strings (exact, case-sensitive substrings)."""
+class TermIndex:
+    """Finds, in one sorted-key look-up per batch of texts, the positions of vocabulary ``terms``
+    (counted per text) and which texts contain which ``literals`` (exact, case-sensitive substrings).
 
-    def __init__(self, literals: Sequence[str], alphabet: Alphabet):
-        self.literals = list(literals)
-        if len(set(self.literals)) != len(self.literals):
+    Terms are the n-grams of a TF-IDF block (``terms_ok`` is False when the longest does not fit a
+    key; the block then counts in Python). A literal longer than a key is looked up by its prefix
+    and the candidates compared as strings (rare: a cue of more than five characters).
+    """
+
+    def __init__(self, terms: Sequence[str], literals: Sequence[str]):
+        if len(set(literals)) != len(literals):
             raise ValueError("literals must be unique (one key per literal)")
-        self.alphabet = alphabet
-        self.max_n = alphabet.max_chars()
-        by_len: dict[int, tuple[list[int], list[int]]] = {}
-        self.long: dict[int, tuple[list[int], list[int]]] = {}  # by length, matched on a prefix key then checked
-        for i, lit in enumerate(self.literals):
-            if not lit:
-                continue
-            if any(alphabet.key(c) is None for c in lit):
-                # a text position holding that character has id 0 and is never looked at
-                raise ValueError(f"literal {lit!r} has a character outside the alphabet")
-            key = alphabet.key(lit[:self.max_n])
-            group = by_len if len(lit) <= self.max_n else self.long
-            keys, idx = group.setdefault(len(lit), ([], []))
-            keys.append(key)
-            idx.append(i)
-        self.tables = {n: KeyTable(k, v) for n, (k, v) in sorted(by_len.items())}
-        self.long_tables = {n: KeyTable(k, v) for n, (k, v) in sorted(self.long.items())}
+        self.literals = list(literals)
+        self.alphabet = Alphabet("".join(terms) + "".join(literals))
+        self.max_n = max_n = self.alphabet.max_chars()
+        self.terms_ok = all(len(t) <= max_n for t in terms)
+        terms = list(terms) if self.terms_ok else []
+        short = [i for i, lit in enumerate(self.literals) if 0 < len(lit) <= max_n]
+        long = [i for i, lit in enumerate(self.literals) if len(lit) > max_n]
+        keys = string_keys(terms + [self.literals[i] for i in short + long], self.alphabet, max_n)
+        self.keys, inverse = np.unique(keys, return_inverse=True)
+        self.term_col = np.full(len(self.keys), -1, dtype=np.int64)  # key → term column
+        self.term_col[inverse[:len(terms)]] = np.arange(len(terms))
+        self.literal = np.full(len(self.keys), -1, dtype=np.int64)  # key → literal of that length
+        self.literal[inverse[len(terms):len(terms) + len(short)]] = short
+        self.prefix_of: dict[int, list[int]] = {}  # key → literals longer than a key that start with it
+        for k, i in zip(inverse[len(terms) + len(short):].tolist(), long):
+            self.prefix_of.setdefault(k, []).append(i)
+        self.is_prefix = np.zeros(len(self.keys), dtype=bool)
+        self.is_prefix[list(self.prefix_of)] = True
+        self.sizes = sorted({len(t) for t in terms} | {len(self.literals[i]) for i in short}
+                            | ({max_n} if long else set()))
 
-    def find(self, grams: GramKeys, unit: np.ndarray, joined: str) -> tuple[np.ndarray, np.ndarray]:
-        """(unit, literal index) of every occurrence (with repeats)."""
-        units, lits = [], []
-        for n, table in self.tables.items():
+    def find(self, texts: Sequence[str]) -> tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]:
+        """((text, term column) of every term occurrence, (text, literal index) of every literal
+        occurrence), both with repeats, in no particular order."""
+        ids, unit, _, joined = self.alphabet.ids(texts)
+        grams = GramKeys(ids, self.alphabet.bits)
+        pos_parts, key_parts = [], []
+        for n in self.sizes:
             pos = grams.valid(n)
-            hit, idx = table.find(grams.keys(n)[pos])
-            units.append(unit[pos[hit]])
-            lits.append(idx)
-        for n, table in self.long_tables.items():
-            p = self.max_n
-            pos = grams.valid(n)
-            hit, idx = table.find(grams.keys(p)[pos])
-            # the prefix matched: compare the whole literal (rare, so plain string slices)
-            for at, li in zip(pos[hit].tolist(), idx.tolist()):
-                if joined[at:at + n] == self.literals[li]:
-                    units.append(unit[at:at + 1])
-                    lits.append(np.array([li], dtype=np.int64))
-        if not units:
-            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-        return np.concatenate(units), np.concatenate(lits)
+            pos_parts.append(pos)
+            key_parts.append(grams.keys(n)[pos])
+        pos = np.concatenate(pos_parts) if pos_parts else np.zeros(0, dtype=np.int64)
+        keys = np.concatenate(key_parts) if key_parts else np.zeros(0, dtype=np.int64)
+        if not len(self.keys) or not len(keys):
+            empty = np.zeros(0, dtype=np.int64)
+            return (empty, empty), (empty, empty)
+        at = np.searchsorted(self.keys, keys)
+        np.minimum(at, len(self.keys) - 1, out=at)
+        hit = np.flatnonzero(self.keys[at] == keys)
+        pos, at = pos[hit], at[hit]
+        col = self.term_col[at]
+        t = np.flatnonzero(col >= 0)
+        lit = self.literal[at]
+        s = np.flatnonzero(lit >= 0)
+        lit_units, lit_ids = [unit[pos[s]]], [lit[s]]
+        if self.prefix_of:
+            extra_units, extra_ids = [], []
+            cand = np.flatnonzero(self.is_prefix[at])
+            for p, k in zip(pos[cand].tolist(), at[cand].tolist()):
+                for i in self.prefix_of.get(k, ()):
+                    if joined.startswith(self.literals[i], p):  # a boundary "\0" never matches a cue
+                        extra_units.append(int(unit[p]))
+                        extra_ids.append(i)
+            lit_units.append(np.asarray(extra_units, dtype=np.int64))
+            lit_ids.append(np.asarray(extra_ids, dtype=np.int64))
+        return (unit[pos[t]], col[t]), (np.concatenate(lit_units), np.concatenate(lit_ids))
