@@ -4,7 +4,8 @@ The theme features look up every 2–4 character n-gram of every statement and c
 of ~80,000 terms and search each statement for taxonomy/lexicon cues; one Python dict look-up per
 n-gram was most of the scoring time. Here the units are joined into one id array (characters →
 small ids, 0 for a character no term uses and for the boundary between units) and each n-gram is
-packed into one uint64 key, so the look-ups are a few ``searchsorted`` calls per report.
+packed into one uint64 key, so the look-ups are one ``searchsorted`` per report (:class:`TermIndex`,
+n-grams and cues in one sorted key table).
 
 Keys: ``bits`` bits per character id, ids ≥ 1 for known characters, so keys of different lengths
 never collide (an n-gram key is ≥ 2^(bits·(n−1))) and an n-gram with an unknown character or
