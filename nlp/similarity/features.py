@@ -10,10 +10,11 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any
 
+import numpy as np
 import pyarrow as pa
 
 from nlp.similarity.followup import mentions_rectification
-from nlp.similarity.shingles import NUM_PERM, SEED, SHINGLE_SIZE, Signer, canonical, shingle_hashes
+from nlp.similarity.shingles import _BASE, NUM_PERM, SEED, SHINGLE_SIZE, Signer, canonical, shingle_hashes
 from nlp.similarity.statute import default_statute_index
 
 NARRATIVE_SECTIONS = ("overall", "overall.active", "overall.on_request", "overall.management", "overall.platform",
@@ -36,23 +37,30 @@ def _signers() -> tuple[Signer, Signer]:
     return Signer(NUM_PERM), Signer(STATEMENT_PERM)
 
 
-def section_feature(doc_id: str, key: str, text: str) -> dict[str, Any]:
+def section_feature(doc_id: str, key: str, text: str, hashed: bool = True) -> dict[str, Any]:
+    """The feature row of a narrative section (``hashed=False``: without the hash-based values,
+    which :func:`document_features` adds from shared hashes)."""
     row: dict[str, Any] = {"doc_id": doc_id, "kind": "section", "key": key, "index": None, "n_chars": len(text),
                            "role": None, "themes": None, "statute_containment": None, "statute_article": None,
                            "statute_article_containment": None, "signature": None,
                            "rectification": mentions_rectification(text) if key == "problems" else None}
-    if len(canonical(text)) >= MIN_CHARS:
-        hashes = shingle_hashes(text)
-        match = default_statute_index().match(hashes)
-        row.update(statute_containment=round(match.containment, 4), statute_article=match.article,
-                   statute_article_containment=round(match.article_containment, 4),
-                   signature=_signers()[0].signature(hashes).tobytes())
+    if hashed and len(canonical(text)) >= MIN_CHARS:
+        _add_section_hashes(row, shingle_hashes(text))
     return row
 
 
-def statement_feature(doc_id: str, index: int, role: str | None, themes: str | None, text: str) -> dict[str, Any]:
+def _add_section_hashes(row: dict[str, Any], hashes: np.ndarray) -> None:
+    """Statute match and signature from the sorted unique shingle ``hashes``."""
+    match = default_statute_index().match(hashes)
+    row.update(statute_containment=round(match.containment, 4), statute_article=match.article,
+               statute_article_containment=round(match.article_containment, 4),
+               signature=_signers()[0].signature(hashes).tobytes())
+
+
+def statement_feature(doc_id: str, index: int, role: str | None, themes: str | None, text: str,
+                      hashed: bool = True) -> dict[str, Any]:
     sig = None
-    if len(canonical(text)) >= MIN_CHARS // 2:
+    if hashed and len(canonical(text)) >= MIN_CHARS // 2:
         sig = _signers()[1].signature(shingle_hashes(text)).tobytes()
     return {"doc_id": doc_id, "kind": "statement", "key": None, "index": index, "n_chars": len(text), "role": role,
             "themes": themes, "statute_containment": None, "statute_article": None,
@@ -61,7 +69,78 @@ def statement_feature(doc_id: str, index: int, role: str | None, themes: str | N
 
 def document_features(doc_id: str, sections: list[dict[str, Any]], statements: list[dict[str, Any]]
                       ) -> list[dict[str, Any]]:
-    """Feature rows of one document from its ``sections`` and ``statements`` table rows."""
-    out = [section_feature(doc_id, s["key"], s["text"] or "") for s in sections if s["key"] in NARRATIVE_SECTIONS]
-    out += [statement_feature(doc_id, s["index"], s["role"], s["themes"], s["text"] or "") for s in statements]
+    """Feature rows of one document from its ``sections`` and ``statements`` table rows: the rows
+    :func:`section_feature` and :func:`statement_feature` give, with each text hashed once.
+
+    Section 一 holds its sub-items and section 五 its statements, so a text whose canonical form
+    occurs in an already hashed one is a slice of that one: a shingle's hash depends only on its
+    characters, the statute match only on the set of hashes, and a MinHash signature is a minimum
+    per permutation, so the minimum over the slice of the host's permuted hashes."""
+    hosts: list[_Host] = []
+    out = []
+    for s in sections:
+        if s["key"] not in NARRATIVE_SECTIONS:
+            continue
+        text = s["text"] or ""
+        row = section_feature(doc_id, s["key"], text, hashed=False)
+        c = canonical(text)
+        if len(c) >= MIN_CHARS:
+            host, start, stop = _host(hosts, c)
+            match = default_statute_index().match(np.unique(host.positions[start:stop]))
+            row.update(statute_containment=round(match.containment, 4), statute_article=match.article,
+                       statute_article_containment=round(match.article_containment, 4),
+                       signature=host.signature(_signers()[0], start, stop).tobytes())
+        out.append(row)
+    for st in statements:
+        text = st["text"] or ""
+        row = statement_feature(doc_id, st["index"], st["role"], st["themes"], text, hashed=False)
+        c = canonical(text)
+        if len(c) >= MIN_CHARS // 2:
+            host, start, stop = _host(hosts, c, keep=False)
+            row["signature"] = host.signature(_signers()[1], start, stop).tobytes()
+        out.append(row)
     return out
+
+
+class _Host:
+    """A canonical text hashed once: the hash of the shingle at each position (the arithmetic of
+    :func:`nlp.similarity.shingles.shingle_hashes` before its ``np.unique``) and, per signer, the
+    permuted values whose column minima are a :meth:`Signer.signature` (tested equal to both)."""
+
+    def __init__(self, c: str, k: int = SHINGLE_SIZE):
+        self.text = c  # at least k characters: no padding case
+        codes = np.frombuffer(c.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+        n = len(codes) - k + 1
+        h = np.zeros(n, dtype=np.uint64)
+        with np.errstate(over="ignore"):  # uint64 wrap-around is the intended modular arithmetic
+            for j in range(k):
+                h = h * _BASE + codes[j:j + n]
+            h ^= h >> np.uint64(29)
+            h *= np.uint64(0xBF58476D1CE4E5B9)
+            h ^= h >> np.uint64(32)
+        self.positions = h & np.uint64(0xFFFFFFFF)
+        self._permuted: dict[int, np.ndarray] = {}
+
+    def signature(self, signer: Signer, start: int, stop: int) -> np.ndarray:
+        """``signer.signature`` of the shingles at positions start..stop−1."""
+        permuted = self._permuted.get(signer.num_perm)
+        if permuted is None:
+            with np.errstate(over="ignore"):
+                permuted = np.multiply.outer(self.positions, signer._a)
+                permuted += signer._b
+            permuted >>= np.uint64(32)
+            self._permuted[signer.num_perm] = permuted
+        return permuted[start:stop].min(axis=0).astype(np.uint32)
+
+
+def _host(hosts: list[_Host], c: str, k: int = SHINGLE_SIZE, keep: bool = True) -> tuple[_Host, int, int]:
+    """(host, start, stop): a hashed text containing ``c`` (≥ k characters) and the positions of
+    ``c``'s shingles in it; a new host for ``c`` when none does (remembered with ``keep``)."""
+    for host in hosts:
+        at = host.text.find(c)
+        if at >= 0:
+            return host, at, at + len(c) - k + 1
+    host = _Host(c, k)
+    if keep:
+        hosts.append(host)
+    return host, 0, len(host.positions)

@@ -29,9 +29,11 @@ def problems_span(report: Report) -> tuple[int, int, str] | None:
     return span[0], extend_over_measures(report.text, span[1]), span[2]
 
 
-def report_statements(report: Report, roles: str = "model", model: Any = None) -> list[Statement]:
-    """The statements of one report (no themes yet); ``roles``/``model`` as in ``split_statements``."""
-    span = problems_span(report)
+def report_statements(report: Report, roles: str = "model", model: Any = None,
+                      span: tuple[int, int, str] | None = None) -> list[Statement]:
+    """The statements of one report (no themes yet); ``roles``/``model`` as in ``split_statements``;
+    ``span``: the report's :func:`problems_span` when the caller has it."""
+    span = span or problems_span(report)
     if span is None:
         return []
     year = report.meta.year if report.meta else None
@@ -73,7 +75,7 @@ class StatementsComponent:
 
         span = problems_span(report)
         model = default_model(self.model) if self.roles == "model" else None
-        report.statements = report_statements(report, self.roles, model) if span else []
+        report.statements = report_statements(report, self.roles, model, span) if span else []
         report.statements_source = span[2] if span else None
         return report
 

@@ -14,6 +14,7 @@ _FOOTER = re.compile(r"^[ \t\u3000]*(?:[-—–]+[ \t\u3000]*\d{1,3}[ \t\u3000]*
 _MD_HEADING = re.compile(r"^[ \t\u3000]*#{1,6}[ \t]+")
 _SENTENCE_END = "。：:；;！？!?"
 _WS = " \t\r\n\u3000\u00a0"
+_RUN = re.compile(r"[^ \t\r\n\u3000\u00a0]+")  # characters kept (not in _WS)
 
 
 @dataclass
@@ -42,8 +43,9 @@ def clean_view(text: str, start: int = 0, end: int | None = None) -> CleanView:
     marks a paragraph; other whitespace is dropped, except a single space between two ASCII words.
     """
     end = len(text) if end is None else end
-    chars: list[str] = []
+    pieces: list[str] = []
     offs: list[int] = []
+    last = ""  # the last character kept
     pos = start
     for line in text[start:end].splitlines(keepends=True):
         body = line.rstrip("\r\n")
@@ -51,26 +53,25 @@ def clean_view(text: str, start: int = 0, end: int | None = None) -> CleanView:
         pos += len(line)
         if _FOOTER.match(body):
             continue
-        skip = 0
         m = _MD_HEADING.match(body)
-        if m:
-            skip = m.end()
-        for i in range(skip, len(body)):
-            ch = body[i]
-            if ch in _WS:
-                continue
-            if chars and offs[-1] < line_start + i - 1 and _is_ascii_word(chars[-1]) and _is_ascii_word(ch):
+        # runs of kept characters are copied whole (a Python step per character was most of the
+        # time); only where a run starts can a space between two ASCII words be due
+        for run in _RUN.finditer(body, m.end() if m else 0):
+            i, j = run.span()
+            if offs and offs[-1] < line_start + i - 1 and _is_ascii_word(last) and _is_ascii_word(body[i]):
                 # whitespace between two ASCII words: keep one space
                 prev_gap = text[offs[-1] + 1:line_start + i]
                 if prev_gap and all(c in " \t\u00a0" for c in prev_gap):
-                    chars.append(" ")
+                    pieces.append(" ")
                     offs.append(offs[-1] + 1)
-            chars.append(ch)
-            offs.append(line_start + i)
-        if len(line) != len(body) and chars and chars[-1] in _SENTENCE_END:
-            chars.append("\n")
+            pieces.append(run.group())
+            offs.extend(range(line_start + i, line_start + j))
+            last = body[j - 1]
+        if len(line) != len(body) and offs and last in _SENTENCE_END:
+            pieces.append("\n")
             offs.append(line_start + len(body))
-    return CleanView("".join(chars), offs)
+            last = "\n"
+    return CleanView("".join(pieces), offs)
 
 
 def clean_text(text: str) -> str:

@@ -30,16 +30,21 @@ FORMAT = "govnlp-roles/1"
 ROLES = ("problem", "measure")
 
 
+_SPACE_DIGIT = re.compile(r"[\s\d]")
+_OPENER = re.compile(r"^(?:(?:19|20)\d\d年度?|下一?步|今后|对此|为此|接下来|同时|另外|此外)[，,]?")
+_SUBJECT = re.compile(r"^(?:我们|我[局镇乡委办县区市]|本(?:单位|部门|机关))")
+
+
 def _grams(text: str) -> list[str]:
-    t = re.sub(r"[\s\d]", "", strip_enumerator(text))
+    t = _SPACE_DIGIT.sub("", strip_enumerator(text))
     return [f"c:{c}" for c in set(t)] + [f"b:{t[i:i + 2]}" for i in range(len(t) - 1)]
 
 
 def _cues(text: str, prefix: str) -> dict[str, float]:
     pats = patterns()
     core = strip_enumerator(text)
-    core = re.sub(r"^(?:(?:19|20)\d\d年度?|下一?步|今后|对此|为此|接下来|同时|另外|此外)[，,]?", "", core)
-    core = re.sub(r"^(?:我们|我[局镇乡委办县区市]|本(?:单位|部门|机关))", "", core)
+    core = _OPENER.sub("", core)
+    core = _SUBJECT.sub("", core)
     answer = pats["answer"].search(core)
     # the problem named in "针对…问题，已…" is the reference of the answer, not a claim of the statement
     claim = core[answer.end():] if answer else text
@@ -102,13 +107,22 @@ class RoleModel(BaseEstimator, ClassifierMixin):
         self.random_state = random_state
 
     def _matrix(self, feats: Sequence[dict[str, float]]) -> np.ndarray:
-        X = np.zeros((len(feats), len(self.vocabulary_)), dtype=np.float64)
+        # the same dense matrix as setting X[r, j] = v one by one (a row's keys are distinct, so are
+        # their columns), filled by one flat fancy assignment instead of a NumPy scalar write per feature
+        vocab = self.vocabulary_
+        width = len(vocab)
+        at: list[int] = []
+        vals: list[float] = []
         for r, f in enumerate(feats):
+            base = r * width
             for k, v in f.items():
-                j = self.vocabulary_.get(k)
+                j = vocab.get(k)
                 if j is not None:
-                    X[r, j] = v
-        return X
+                    at.append(base + j)
+                    vals.append(v)
+        X = np.zeros(len(feats) * width, dtype=np.float64)
+        X[np.asarray(at, dtype=np.intp)] = np.asarray(vals, dtype=np.float64)
+        return X.reshape(len(feats), width)
 
     def fit(self, feats: Sequence[dict[str, float]], y: Sequence[str]) -> RoleModel:
         from sklearn.linear_model import LogisticRegression

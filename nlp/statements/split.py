@@ -117,6 +117,14 @@ def patterns() -> dict[str, re.Pattern[str]]:
     }
 
 
+# compiled once: these run per clause and per unit
+_SENTENCE_END = re.compile(r"[。；;！？!?\n]")
+_PUNCT = re.compile(r"[\s。；;，,：:、！？!?]")
+_PUNCT_QUOTES = re.compile(r"[\s。；;，,：:、！？!?“”\"]")
+_FILLER = re.compile(r"[\s。；;，,：:、！？!?]|(?:但|但是|然而|我|局|镇|乡|街道|单位|政府|信息|公开|工作|政务|方面|在)")
+_NOTHING = re.compile(r"(?:暂)?无[^。；]{0,12}")
+
+
 def _ordinal(token: str) -> int:
     return ordinal_value(token) or 0
 
@@ -163,7 +171,7 @@ def _sentences(text: str, base: int) -> list[tuple[int, int]]:
     """Clause spans split on 。；!? and paragraph breaks, relative offsets + base."""
     spans: list[tuple[int, int]] = []
     start = 0
-    for m in re.finditer(r"[。；;！？!?\n]", text):
+    for m in _SENTENCE_END.finditer(text):
         if m.end() - start > 0:
             spans.append((base + start, base + m.end()))
         start = m.end()
@@ -183,12 +191,11 @@ def _trim(view: CleanView, s: int, e: int) -> tuple[int, int]:
 
 def is_content(text: str) -> bool:
     """False for fragments and for sentences that say nothing beyond generic phrases (domain.md §3.4)."""
-    core = re.sub(r"[\s。；;，,：:、！？!?“”\"]", "", text)
+    core = _PUNCT_QUOTES.sub("", text)
     if len(core) < 6:
         return False
     residue = patterns()["generic"].sub("", strip_enumerator(text))
-    residue = re.sub(r"[\s。；;，,：:、！？!?]|(?:但|但是|然而|我|局|镇|乡|街道|单位|政府|信息|公开|工作|政务|方面|在)",
-                     "", residue)
+    residue = _FILLER.sub("", residue)
     return len(residue) >= markers()["generic_residue_min"] or not patterns()["generic"].search(text)
 
 
@@ -335,8 +342,8 @@ def _fallback_units(view: CleanView) -> list[Unit]:
     out = []
     for s, e in _sentences(view.text, 0):
         s, e = _trim(view, s, e)
-        core = re.sub(r"[\s。；;，,：:、！？!?]", "", view.text[s:e])
-        if len(core) >= 6 and not re.fullmatch(r"(?:暂)?无[^。；]{0,12}", core):
+        core = _PUNCT.sub("", view.text[s:e])
+        if len(core) >= 6 and not _NOTHING.fullmatch(core):
             out.append(Unit(s, e, view.text[s:e].replace("\n", ""), 0, None, "none", "", False))
     return out
 

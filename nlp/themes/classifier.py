@@ -54,6 +54,27 @@ def clauses(text: str, min_chars: int = 6) -> list[str]:
     return out if len(out) > 1 else []
 
 
+def _linear(rows: np.ndarray, cols: np.ndarray, vals: np.ndarray, n: int, weights: np.ndarray,
+            intercept: np.ndarray) -> np.ndarray:
+    """``X @ weights + intercept`` for the sparse ``X`` given by its entries, summed as SciPy's CSR
+    product sums (``y += x_ij * w_j`` from 0.0, entry by entry in each row's order): np.bincount adds
+    its weights in input order, so the sums, and the probabilities, are bit-identical."""
+    k = weights.shape[1]
+    terms = weights[cols]
+    terms *= vals[:, None]
+    slots = (rows * k)[:, None] + np.arange(k)
+    return np.bincount(slots.ravel(), weights=terms.ravel(), minlength=n * k).reshape(n, k) + intercept
+
+
+def _max_pool(z: np.ndarray, owner: np.ndarray, n: int) -> np.ndarray:
+    """Sigmoid of the unit scores, then the maximum over each statement's units."""
+    p = 1.0 / (1.0 + np.exp(-np.clip(z, -50, 50)))
+    out = np.zeros((n, z.shape[1]))
+    if len(owner):
+        np.maximum.at(out, owner, p)
+    return out
+
+
 class ThemeClassifier(ClassifierMixin, BaseEstimator):
     """Multi-label theme classifier, a scikit-learn estimator: ``fit`` / ``predict`` / ``predict_proba``,
     ``get_params`` / ``set_params`` and ``sklearn.base.clone`` work.
@@ -133,26 +154,26 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
         a, c = float(platt.coef_[0, 0]), float(platt.intercept_[0])
         return a * svc.coef_[0], a * float(svc.intercept_[0]) + c
 
-    def _units(self, feat: Featurizer, texts: Sequence[str]) -> tuple[Any, np.ndarray]:
-        """Features of each statement and (with ``clause_pooling``) of its clauses, with their owner index."""
+    def _unit_texts(self, texts: Sequence[str]) -> tuple[list[str], np.ndarray]:
+        """Each statement and (with ``clause_pooling``) its clauses, with their owner index."""
         units: list[str] = []
         owner: list[int] = []
         for i, text in enumerate(texts):
             parts = [text] + (clauses(text) if self.clause_pooling else [])
             units.extend(parts)
             owner.extend([i] * len(parts))
-        return feat.transform(units), np.asarray(owner, dtype=int)
+        return units, np.asarray(owner, dtype=int)
+
+    def _units(self, feat: Featurizer, texts: Sequence[str]) -> tuple[Any, np.ndarray]:
+        """Features of each statement and (with ``clause_pooling``) of its clauses, with their owner index."""
+        units, owner = self._unit_texts(texts)
+        return feat.transform(units), owner
 
     @staticmethod
     def _pool(xu: Any, owner: np.ndarray, n: int, coef: np.ndarray, intercept: np.ndarray) -> np.ndarray:
         """Statement probability = max over the statement and its clauses (themes are bundled
         clause by clause in real statements, domain.md §3.1)."""
-        z = xu @ coef.T + intercept
-        p = 1.0 / (1.0 + np.exp(-np.clip(z, -50, 50)))
-        out = np.zeros((n, coef.shape[0]))
-        if len(owner):
-            np.maximum.at(out, owner, p)
-        return out
+        return _max_pool(xu @ coef.T + intercept, owner, n)
 
     def _candidates(self) -> list[dict[str, float]]:
         base = {"C": self.C, "real_weight": self.real_weight}
@@ -259,11 +280,23 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
         return cached[1]
 
     def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
-        """(n, n_classes) probabilities from the per-theme logistic regressions (clause max-pooled)."""
+        """(n, n_classes) probabilities from the per-theme logistic regressions (clause max-pooled),
+        in NumPy on the fitted coefficients: equal, bit for bit, to :meth:`predict_proba_reference`."""
         if not len(texts):
             return np.zeros((0, len(self.classes_)))
-        xu, owner = self._units(self.featurizer_, list(texts))
-        return self._pool(xu, owner, len(texts), self._coef_rows(), self.intercept_)
+        units, owner = self._unit_texts(list(texts))
+        e = self.featurizer_.entries(units)
+        return _max_pool(_linear(e.rows, e.cols, e.vals, len(units), self._coef_rows().T, self.intercept_),
+                         owner, len(texts))
+
+    def predict_proba_reference(self, texts: Sequence[str]) -> np.ndarray:
+        """The scikit-learn/SciPy path (sparse features, sparse product), the specification of
+        :meth:`predict_proba`."""
+        if not len(texts):
+            return np.zeros((0, len(self.classes_)))
+        units, owner = self._unit_texts(list(texts))
+        return self._pool(self.featurizer_.transform_reference(units), owner, len(texts), self._coef_rows(),
+                          self.intercept_)
 
     def predict_indicator(self, texts: Sequence[str]) -> np.ndarray:
         return self._decide(self.predict_proba(texts), self.thresholds_)

@@ -2,23 +2,51 @@
 
 Fitting uses scikit-learn; the fitted state is plain data (vocabulary + idf) so that a model
 saves as JSON/NumPy and transforms identically after loading.
+
+:meth:`Featurizer.entries` computes the features in NumPy (n-gram and cue look-ups through
+:mod:`nlp.themes.ngrams`), with the arithmetic of the scikit-learn path done in the same order, so
+the values are bit-identical; :meth:`Featurizer.transform_reference` keeps the scikit-learn/SciPy
+path as the specification tests compare against.
 """
 from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 import scipy.sparse as sp
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.preprocessing import normalize
 
+from nlp.themes.ngrams import TermIndex
+
 _PUNCT = re.compile(r"^[\W_]+$")
+_SPACE = re.compile(r"\s+")
+_EMPTY = np.zeros(0, dtype=np.int64)
 
 
-def word_tokenizer(name: str | None) -> Callable[[str], list[str]] | None:
+class Entries(NamedTuple):
+    """Non-zero features: row, column and value of each, every row's entries in column order
+    (rows may interleave: whatever sums per row in input order sums like the CSR product)."""
+
+    rows: np.ndarray
+    cols: np.ndarray
+    vals: np.ndarray
+
+
+class WordTokens:
+    """A segmenter's tokens of a text, whitespace and punctuation tokens dropped."""
+
+    def __init__(self, cut: Callable[[str], list[str]]):
+        self.cut = cut
+
+    def __call__(self, text: str) -> list[str]:
+        return [t for t in self.cut(text) if t.strip() and not _PUNCT.match(t)]
+
+
+def word_tokenizer(name: str | None) -> WordTokens | None:
     """Our segmenter back end ``name`` (e.g. "rjieba", via ``nlp.tokenize.get_segmenter``), or None
     when no name is given or the tokenizer is unavailable. A named back end (not the mutable
     default segmenter) keeps features identical whatever GOVNLP_SEGMENTER says."""
@@ -28,19 +56,14 @@ def word_tokenizer(name: str | None) -> Callable[[str], list[str]] | None:
         from nlp.tokenize import get_segmenter
     except ImportError:
         return None
-    seg = get_segmenter(name)
-
-    def tokens(text: str) -> list[str]:
-        return [t for t in seg.cut(text) if t.strip() and not _PUNCT.match(t)]
-
-    return tokens
+    return WordTokens(get_segmenter(name).cut)
 
 
 def _char_analyzer(ngram_range: tuple[int, int]) -> Callable[[str], list[str]]:
     lo, hi = ngram_range
 
     def grams(text: str) -> list[str]:
-        text = re.sub(r"\s+", "", text)
+        text = _SPACE.sub("", text)
         return [text[i:i + n] for n in range(lo, hi + 1) for i in range(len(text) - n + 1)]
 
     return grams
@@ -70,12 +93,40 @@ class TfidfBlock:
         self._index = None
         return self
 
-    def transform(self, texts: Sequence[str]) -> sp.csr_matrix:
-        # The counts are gathered directly (as CountVectorizer does, without its per-call checks):
-        # statements come a report at a time, so fixed costs per call dominate.
+    def _term_index(self) -> dict[str, int]:
         index = self._index
         if index is None:
             index = self._index = {t: i for i, t in enumerate(self.vocabulary)}
+        return index
+
+    def counts(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(row, column, count) of each vocabulary term in each text, sorted by row then column
+        (the analyzer in Python: the word block, and the char block of a model whose n-grams do
+        not fit a uint64 key)."""
+        index = self._term_index()
+        width = len(self.vocabulary)
+        # the vocabulary was built from the filtered tokens, so a token the filter drops is never in
+        # it: looking up the raw segmenter output counts the same and skips a regex per token
+        terms = self.analyzer.cut if isinstance(self.analyzer, WordTokens) else self.analyzer
+        keys = [i * width + j for i, text in enumerate(texts) for j in map(index.get, terms(text)) if j is not None]
+        return _split_counts(np.asarray(keys, dtype=np.int64), width)
+
+    def values(self, rows: np.ndarray, cols: np.ndarray, counts: np.ndarray, n: int) -> np.ndarray:
+        """TF-IDF values of the counted terms, each row scaled to unit length as
+        ``sklearn.preprocessing.normalize`` does it: the squares summed from 0.0 in column order
+        (np.bincount adds in input order), then divided by the square root; all-zero rows unscaled."""
+        data = counts.astype(np.float64)
+        if self.sublinear_tf:
+            data = 1.0 + np.log(data)
+        data *= self.idf[cols]
+        norm = np.sqrt(np.bincount(rows, weights=data * data, minlength=n))[rows]
+        np.divide(data, norm, out=data, where=norm != 0.0)
+        return data
+
+    def transform_reference(self, texts: Sequence[str]) -> sp.csr_matrix:
+        """The scikit-learn path (a dict look-up per term, sklearn's ``normalize``), kept as the
+        specification of :meth:`counts` and :meth:`values`."""
+        index = self._term_index()
         indptr, indices, values = [0], [], []
         for text in texts:
             counts: dict[int, int] = {}
@@ -97,6 +148,14 @@ class TfidfBlock:
         return normalize(x)
 
 
+def _split_counts(keys: np.ndarray, width: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(row, column, count) from keys ``row * width + column``, sorted by row then column."""
+    if not len(keys):
+        return _EMPTY, _EMPTY, _EMPTY
+    uniq, counts = np.unique(keys, return_counts=True)
+    return uniq // width, uniq % width, counts
+
+
 class SignalBlock:
     """One feature per theme: ``weight`` when any of the theme's taxonomy signals occurs in the text."""
 
@@ -107,11 +166,26 @@ class SignalBlock:
         # One alternation per theme: "any signal occurs" in a single scan.
         self._patterns = [re.compile("|".join(re.escape(s) for s in self.signals[c] if s)) if any(self.signals[c])
                           else None for c in self.codes]
+        # each distinct signal once, with the themes it signals (a cue may serve two themes)
+        self.literals = list(dict.fromkeys(s for c in self.codes for s in self.signals[c] if s))
+        at = {lit: i for i, lit in enumerate(self.literals)}
+        self.literal_themes = np.zeros((len(self.literals), len(self.codes)), dtype=bool)
+        for j, c in enumerate(self.codes):
+            for sig in self.signals[c]:
+                if sig:
+                    self.literal_themes[at[sig], j] = True
 
-    def transform(self, texts: Sequence[str]) -> sp.csr_matrix:
+    def hits(self, units: np.ndarray, literals: np.ndarray) -> Entries:
+        """The block's entries from the (unit, index in ``literals``) of each cue occurrence."""
+        hit, theme = np.nonzero(self.literal_themes[literals])
+        rows, cols, _ = _split_counts(units[hit] * len(self.codes) + theme, len(self.codes))
+        return Entries(rows, cols, np.full(len(rows), float(self.weight)))
+
+    def transform_reference(self, texts: Sequence[str]) -> sp.csr_matrix:
+        """The regex path, kept as the specification of :meth:`hits`."""
         rows, cols = [], []
         for i, text in enumerate(texts):
-            t = re.sub(r"\s+", "", text)
+            t = _SPACE.sub("", text)
             for j, pattern in enumerate(self._patterns):
                 if pattern is not None and pattern.search(t):
                     rows.append(i)
@@ -152,6 +226,7 @@ class Featurizer:
         self.blocks: list[TfidfBlock] = []
         self.signal_block = SignalBlock(signals, signal_weight) if signals and signal_weight > 0 else None
         self.lexicon_block = SignalBlock(lexicon, lexicon_weight) if lexicon and lexicon_weight > 0 else None
+        self._lookup: tuple[TermIndex, list[np.ndarray]] | None = None
 
     def fit(self, texts: Sequence[str]) -> Featurizer:
         self.blocks = [TfidfBlock("char", _char_analyzer(self.char_ngram_range), self.min_df, self.sublinear_tf)]
@@ -160,14 +235,71 @@ class Featurizer:
             self.blocks.append(TfidfBlock("word", words, self.min_df, self.sublinear_tf))
         for b in self.blocks:
             b.fit(texts)
+        self._lookup = None
         return self
 
+    def _index(self) -> tuple[TermIndex, list[np.ndarray]]:
+        """The NumPy look-up, built on first use from the fitted state: one :class:`TermIndex` over
+        the char n-gram vocabulary and the cues of both indicator blocks, and per indicator block
+        the map from the index's literals to the block's own (−1: not a cue of this block)."""
+        if self._lookup is None:
+            char = next((b for b in self.blocks if b.kind == "char"), None)
+            cues = [blk for blk in (self.signal_block, self.lexicon_block) if blk is not None]
+            literals = list(dict.fromkeys(lit for blk in cues for lit in blk.literals))
+            index = TermIndex(char.vocabulary if char else [], literals)
+            at = {lit: i for i, lit in enumerate(literals)}
+            local = []
+            for blk in cues:
+                m = np.full(len(literals), -1, dtype=np.int64)
+                m[[at[lit] for lit in blk.literals]] = np.arange(len(blk.literals))
+                local.append(m)
+            self._lookup = (index, local)
+        return self._lookup
+
+    def entries(self, texts: Sequence[str]) -> Entries:
+        """The features of ``texts`` as :class:`Entries` (columns as in :meth:`transform`): the same
+        values as the scikit-learn path, from one NumPy pass over all the texts."""
+        texts = list(texts)
+        n = len(texts)
+        index, local = self._index()
+        (term_units, term_cols), (lit_units, lit_ids) = index.find([_SPACE.sub("", t) for t in texts])
+        parts: list[Entries] = []
+        offset = 0
+        for b in self.blocks:
+            if b.kind == "char" and index.terms_ok:
+                width = len(b.vocabulary)
+                rows, cols, counts = _split_counts(term_units * width + term_cols, width)
+            else:
+                rows, cols, counts = b.counts(texts)
+            parts.append(Entries(rows, cols + offset, b.values(rows, cols, counts, n)))
+            offset += len(b.vocabulary)
+        for blk, to_block in zip([b for b in (self.signal_block, self.lexicon_block) if b is not None], local):
+            mine = to_block[lit_ids]
+            keep = np.flatnonzero(mine >= 0)
+            e = blk.hits(lit_units[keep], mine[keep])
+            parts.append(Entries(e.rows, e.cols + offset, e.vals))
+            offset += len(blk.codes)
+        if not parts:
+            return Entries(_EMPTY, _EMPTY, np.zeros(0))
+        return Entries(*(np.concatenate(a) for a in zip(*parts)))
+
     def transform(self, texts: Sequence[str]) -> sp.csr_matrix:
-        parts = [b.transform(texts) for b in self.blocks]
+        """(n, n_features) CSR matrix, equal (data, indices and indptr) to :meth:`transform_reference`."""
+        texts = list(texts)
+        e = self.entries(texts)
+        order = np.argsort(e.rows, kind="stable")  # row-major, each row's entries kept in block and column order
+        indptr = np.zeros(len(texts) + 1, dtype=np.int32)
+        np.cumsum(np.bincount(e.rows, minlength=len(texts)), out=indptr[1:])
+        return sp.csr_matrix((e.vals[order], e.cols[order].astype(np.int32), indptr),
+                             shape=(len(texts), self.n_features))
+
+    def transform_reference(self, texts: Sequence[str]) -> sp.csr_matrix:
+        """The scikit-learn/SciPy path (per-term dict look-ups, a regex per theme, ``sp.hstack``)."""
+        parts = [b.transform_reference(texts) for b in self.blocks]
         if self.signal_block is not None:
-            parts.append(self.signal_block.transform(texts))
+            parts.append(self.signal_block.transform_reference(texts))
         if self.lexicon_block is not None:
-            parts.append(self.lexicon_block.transform(texts))
+            parts.append(self.lexicon_block.transform_reference(texts))
         return sp.hstack(parts, format="csr")
 
     @property

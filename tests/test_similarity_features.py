@@ -1,0 +1,78 @@
+"""document_features hashes each text once (sub-items and statements as slices of their section):
+the rows equal the per-row section_feature / statement_feature ones on the seeds, the real reports
+and their whitespace, line-break, full-width and CRLF variants, and on hand-made texts."""
+from __future__ import annotations
+
+import numpy as np
+from conftest import REAL, SEED_FILES
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from nlp.io import read_document
+from nlp.pipeline import Pipeline
+from nlp.run.rows import report_rows
+from nlp.similarity.features import (
+    NARRATIVE_SECTIONS,
+    _Host,
+    _signers,
+    document_features,
+    section_feature,
+    statement_feature,
+)
+from nlp.similarity.shingles import canonical, shingle_hashes
+
+FULL_WIDTH = str.maketrans("0123456789", "０１２３４５６７８９")
+
+
+def reference_features(doc_id: str, sections: list[dict], statements: list[dict]) -> list[dict]:
+    """Every text shingled on its own (the rows the corpus step computes from the tables)."""
+    return ([section_feature(doc_id, s["key"], s["text"] or "") for s in sections if s["key"] in NARRATIVE_SECTIONS]
+            + [statement_feature(doc_id, s["index"], s["role"], s["themes"], s["text"] or "") for s in statements])
+
+
+def test_document_features_equal_per_row_features_on_reports_and_variants() -> None:
+    paths = list(SEED_FILES)
+    if REAL.is_dir():
+        paths += sorted(p for p in REAL.iterdir() if p.suffix.lower() in (".txt", ".md", ".html"))
+    pipeline = Pipeline("run")
+    n_sub = 0
+    for p in paths:
+        text = read_document(p).text
+        for variant in (text, "".join(text.split()), text.replace("\n", ""), text.translate(FULL_WIDTH),
+                        text.replace("\n", "\r\n")):
+            report = pipeline.from_text(variant, source=p.name)
+            rows = report_rows(report, p.name, p.name, None, 0.0, "test")
+            n_sub += sum(1 for s in rows["sections"] if s["parent"] == "overall")
+            assert document_features(p.name, rows["sections"], rows["statements"]) == reference_features(
+                p.name, rows["sections"], rows["statements"])
+    assert n_sub >= 5  # sub-items of section 一 were sliced
+
+
+def test_texts_outside_any_section_and_repeated_shingles() -> None:
+    overall = "一、总体情况。本机关坚持以公开为常态、不公开为例外，2024年主动公开信息120条，公开为常态。"
+    sections = [{"key": "overall", "text": overall},
+                {"key": "overall.active", "text": overall[6:40]},
+                {"key": "problems", "text": "问题：政策解读形式单一，解读材料不够丰富；回应关切不及时。"},
+                {"key": "overall.platform", "text": "短"},
+                {"key": "applications", "text": overall}]
+    statements = [{"index": 0, "role": "problem", "themes": "x", "text": "政策解读形式单一，解读材料不够丰富"},
+                  {"index": 1, "role": "measure", "themes": "y", "text": "下一步将加强政策解读，丰富解读形式，及时回应关切"},
+                  {"index": 2, "role": None, "themes": None, "text": "无"},
+                  {"index": 3, "role": None, "themes": None, "text": None}]
+    assert document_features("d", sections, statements) == reference_features("d", sections, statements)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet="公开政务信息年报１２3 ，。\n", min_size=0, max_size=80), st.integers(0, 40), st.integers(0, 40))
+def test_host_slices_equal_shingling_the_part(text: str, a: int, b: int) -> None:
+    c = canonical(text)
+    part = c[min(a, b):max(a, b)]
+    if len(c) < 5 or len(part) < 5:
+        return
+    host = _Host(c)
+    start = c.find(part)
+    stop = start + len(part) - 4
+    assert np.array_equal(np.unique(host.positions), shingle_hashes(text))
+    assert np.array_equal(np.unique(host.positions[start:stop]), shingle_hashes(part))
+    for signer in _signers():
+        assert np.array_equal(host.signature(signer, start, stop), signer.signature(shingle_hashes(part)))
