@@ -14,7 +14,7 @@ import numpy as np
 import pyarrow as pa
 
 from nlp.similarity.followup import mentions_rectification
-from nlp.similarity.shingles import _BASE, NUM_PERM, SEED, SHINGLE_SIZE, Signer, canonical, shingle_hashes
+from nlp.similarity.shingles import NUM_PERM, SEED, SHINGLE_SIZE, Signer, canonical, position_hashes, shingle_hashes
 from nlp.similarity.statute import default_statute_index
 
 NARRATIVE_SECTIONS = ("overall", "overall.active", "overall.on_request", "overall.management", "overall.platform",
@@ -103,33 +103,19 @@ def document_features(doc_id: str, sections: list[dict[str, Any]], statements: l
 
 
 class _Host:
-    """A canonical text hashed once: the hash of the shingle at each position (the arithmetic of
-    :func:`nlp.similarity.shingles.shingle_hashes` before its ``np.unique``) and, per signer, the
-    permuted values whose column minima are a :meth:`Signer.signature` (tested equal to both)."""
+    """A canonical text hashed once: its position hashes and, per signer, their permuted values, whose
+    column minima over a slice are the :meth:`Signer.signature` of the passage there."""
 
     def __init__(self, c: str, k: int = SHINGLE_SIZE):
         self.text = c  # at least k characters: no padding case
-        codes = np.frombuffer(c.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
-        n = len(codes) - k + 1
-        h = np.zeros(n, dtype=np.uint64)
-        with np.errstate(over="ignore"):  # uint64 wrap-around is the intended modular arithmetic
-            for j in range(k):
-                h = h * _BASE + codes[j:j + n]
-            h ^= h >> np.uint64(29)
-            h *= np.uint64(0xBF58476D1CE4E5B9)
-            h ^= h >> np.uint64(32)
-        self.positions = h & np.uint64(0xFFFFFFFF)
+        self.positions = position_hashes(c, k)
         self._permuted: dict[int, np.ndarray] = {}
 
     def signature(self, signer: Signer, start: int, stop: int) -> np.ndarray:
         """``signer.signature`` of the shingles at positions start..stop−1."""
         permuted = self._permuted.get(signer.num_perm)
         if permuted is None:
-            with np.errstate(over="ignore"):
-                permuted = np.multiply.outer(self.positions, signer._a)
-                permuted += signer._b
-            permuted >>= np.uint64(32)
-            self._permuted[signer.num_perm] = permuted
+            permuted = self._permuted[signer.num_perm] = signer.permuted(self.positions)
         return permuted[start:stop].min(axis=0).astype(np.uint32)
 
 

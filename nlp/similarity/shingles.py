@@ -28,12 +28,11 @@ def canonical(text: str) -> str:
     return _NON_WORD.sub("", _DIGITS.sub("0", text or ""))
 
 
-def shingle_hashes(text: str, k: int = SHINGLE_SIZE) -> np.ndarray:
-    """Sorted unique 32-bit hashes of the character k-grams of ``canonical(text)``."""
-    s = canonical(text)
-    if not s:
-        return np.zeros(0, dtype=np.uint64)
-    codes = np.frombuffer(s.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+def position_hashes(canonical_text: str, k: int = SHINGLE_SIZE) -> np.ndarray:
+    """The 32-bit hash of the k-gram starting at each position of an already canonical text (a text
+    shorter than k is one shingle, padded). A hash depends only on the k-gram's characters, so a
+    passage inside a longer text has the slice of the longer text's position hashes."""
+    codes = np.frombuffer(canonical_text.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
     n = len(codes) - k + 1
     if n <= 0:  # shorter than one shingle: the whole text is the shingle
         codes, n = np.pad(codes, (0, k - len(codes))), 1
@@ -44,7 +43,15 @@ def shingle_hashes(text: str, k: int = SHINGLE_SIZE) -> np.ndarray:
         h ^= h >> np.uint64(29)
         h *= np.uint64(0xBF58476D1CE4E5B9)
         h ^= h >> np.uint64(32)
-    return np.unique(h & np.uint64(0xFFFFFFFF))
+    return h & np.uint64(0xFFFFFFFF)
+
+
+def shingle_hashes(text: str, k: int = SHINGLE_SIZE) -> np.ndarray:
+    """Sorted unique 32-bit hashes of the character k-grams of ``canonical(text)``."""
+    s = canonical(text)
+    if not s:
+        return np.zeros(0, dtype=np.uint64)
+    return np.unique(position_hashes(s, k))
 
 
 class Signer:
@@ -62,15 +69,20 @@ class Signer:
         self._a = rng.integers(1, 2**63, size=num_perm, dtype=np.uint64) | np.uint64(1)  # odd multipliers
         self._b = rng.integers(0, 2**63, size=num_perm, dtype=np.uint64)
 
-    def signature(self, hashes: np.ndarray) -> np.ndarray:
-        """Per permutation, the minimum over shingles of the top 32 bits of ``a * h + b`` (mod 2^64)."""
-        if len(hashes) == 0:
-            return np.full(self.num_perm, 0xFFFFFFFF, dtype=np.uint32)
+    def permuted(self, hashes: np.ndarray) -> np.ndarray:
+        """Per shingle (rows) and permutation (columns), the top 32 bits of ``a * h + b`` (mod 2^64)."""
         with np.errstate(over="ignore"):
             mixed = np.multiply.outer(hashes.astype(np.uint64, copy=False), self._a)  # in place below: no copies
             mixed += self._b
         mixed >>= np.uint64(32)
-        return mixed.min(axis=0).astype(np.uint32)
+        return mixed
+
+    def signature(self, hashes: np.ndarray) -> np.ndarray:
+        """Per permutation, the minimum over shingles of :meth:`permuted` (the minimum over a slice of
+        a longer text's permuted position hashes is the signature of that passage)."""
+        if len(hashes) == 0:
+            return np.full(self.num_perm, 0xFFFFFFFF, dtype=np.uint32)
+        return self.permuted(hashes).min(axis=0).astype(np.uint32)
 
     def lean(self, signature: np.ndarray) -> LeanMinHash:
         from datasketch import (
