@@ -14,7 +14,15 @@ import numpy as np
 import pyarrow as pa
 
 from nlp.similarity.followup import mentions_rectification
-from nlp.similarity.shingles import NUM_PERM, SEED, SHINGLE_SIZE, Signer, canonical, position_hashes, shingle_hashes
+from nlp.similarity.shingles import (
+    NUM_PERM,
+    SEED,
+    SHINGLE_SIZE,
+    Signer,
+    canonical,
+    position_hashes,
+    shingle_hashes,
+)
 from nlp.similarity.statute import default_statute_index
 
 NARRATIVE_SECTIONS = ("overall", "overall.active", "overall.on_request", "overall.management", "overall.platform",
