@@ -16,6 +16,8 @@ from nlp.run.parts import FEATURES, PartReader, PartStore
 from nlp.run.schema import SCHEMAS, TABLE_NAMES
 from nlp.similarity.features import FEATURES_SCHEMA
 
+BODY_TABLES = tuple(name for name in TABLE_NAMES if name != "documents")  # a document's analysis rows
+
 
 def _missing_row(path: str, doc_id: str) -> dict[str, Any]:
     row = {c: None for c in SCHEMAS["documents"].names}
@@ -42,35 +44,54 @@ def consolidate(outdir: str | Path, entries: list[tuple[str, str]], formats: tup
     first_path: dict[str, str] = {}
     errors: list[dict[str, str]] = []
     index = store.index()
+    patches = patches or {}
+    run: list[Any] = []  # [part, first position, last position]: documents whose rows are copied together
     buffered_parts: set[str] = set()
+
+    def copy_run() -> None:
+        if run:
+            part, first, last = run
+            for name in (*BODY_TABLES, FEATURES):
+                (features if name == FEATURES else writers[name]).add_table(reader.rows(part, first, last, name))
+            run.clear()
+
+    def enter(part: str) -> None:
+        # Buffered slices keep their whole part in memory: write them out before a third part is
+        # read (in a fresh run the documents come part after part, so row groups stay large).
+        if part not in buffered_parts:
+            if len(buffered_parts) >= 2:
+                copy_run()
+                for w in [*writers.values(), features]:
+                    w.flush()
+                buffered_parts.clear()
+            buffered_parts.add(part)
+
     try:
         for path, doc_id in entries:
-            part = index[doc_id].part if doc_id in index else None
-            if part is not None and part not in buffered_parts:
-                # Buffered slices keep their whole part in memory: write them out before a third part
-                # is read (in a fresh run the documents come part after part, so row groups stay large).
-                if len(buffered_parts) >= 2:
-                    for w in [*writers.values(), features]:
-                        w.flush()
-                    buffered_parts.clear()
-                buffered_parts.add(part)
-            found = reader.slice(doc_id, "documents")
+            entry = index.get(doc_id)
+            if entry is not None:
+                enter(entry.part)
+            found = reader.slice(doc_id, "documents") if entry is not None else None
             doc = found.to_pylist()[0] if found is not None and found.num_rows else _missing_row(path, doc_id)
             doc["path"] = path
             if doc_id in first_path:
                 doc["duplicate_of"] = first_path[doc_id]
             else:
                 first_path[doc_id] = path
-                if found is not None:
-                    patched = (patches or {}).get(doc_id, {})
-                    for name in TABLE_NAMES:
-                        if name == "documents":
-                            continue
-                        if name in patched:
-                            writers[name].add(patched[name])
-                        else:
-                            writers[name].add_table(reader.slice(doc_id, name))
-                    features.add_table(reader.slice(doc_id, FEATURES))
+                if entry is not None and doc_id not in patches and run and run[0] == entry.part \
+                        and run[2] + 1 == entry.position:
+                    run[2] = entry.position  # the next document of the part: one slice for both
+                elif entry is not None:
+                    copy_run()
+                    if doc_id in patches:  # this document's own rows, with the patched tables replaced
+                        for name in BODY_TABLES:
+                            if name in patches[doc_id]:
+                                writers[name].add(patches[doc_id][name])
+                            else:
+                                writers[name].add_table(reader.rows(entry.part, entry.position, entry.position, name))
+                        features.add_table(reader.rows(entry.part, entry.position, entry.position, FEATURES))
+                    else:
+                        run[:] = [entry.part, entry.position, entry.position]
             if not doc.get("ok"):
                 error = doc.get("error") or "unknown error"
                 if doc_id in first_path and first_path[doc_id] != path:
@@ -78,6 +99,7 @@ def consolidate(outdir: str | Path, entries: list[tuple[str, str]], formats: tup
                 doc["error"] = error
                 errors.append({"path": path, "error": error})
             writers["documents"].add([doc])
+        copy_run()
         for w in [*writers.values(), features]:
             w.close()
     except BaseException:

@@ -21,7 +21,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from nlp.outputs import arrow_table, atomic_dir, remove_temporary_files
@@ -56,6 +58,7 @@ class PartEntry:
     signature: str
     ok: bool
     crossyear: list[str] | None = None
+    position: int = 0  # the document's place in its part (its rows come in this order in every table)
 
 
 class PartStore:
@@ -96,8 +99,10 @@ class PartStore:
             index: dict[str, PartEntry] = {}
             for name in self.names():  # oldest first: a newer part overrides
                 t = pq.read_table(self.root / name / f"{INDEX}.parquet")
-                for doc_id, signature, ok, crossyear in zip(*(t.column(c).to_pylist() for c in INDEX_SCHEMA.names)):
-                    index[doc_id] = PartEntry(name, signature, bool(ok), json.loads(crossyear) if crossyear else None)
+                columns = (t.column(c).to_pylist() for c in INDEX_SCHEMA.names)
+                for position, (doc_id, signature, ok, crossyear) in enumerate(zip(*columns)):
+                    index[doc_id] = PartEntry(name, signature, bool(ok), json.loads(crossyear) if crossyear else None,
+                                              position)
             self._index = index
         return self._index
 
@@ -140,29 +145,24 @@ class PartStore:
             self.unmark_running(doc_id)
 
 
-def _doc_ranges(table: pa.Table) -> dict[str, tuple[int, int]]:
-    """doc_id -> (first row, number of rows): a document's rows are contiguous in a part."""
-    ranges: dict[str, tuple[int, int]] = {}
-    previous, start = None, 0
-    ids = table.column("doc_id").to_pylist()
-    for i, doc_id in enumerate(ids):
-        if doc_id != previous:
-            if previous is not None:
-                ranges.setdefault(previous, (start, i - start))
-            previous, start = doc_id, i
-    if previous is not None:
-        ranges.setdefault(previous, (start, len(ids) - start))
-    return ranges
+def _bounds(table: pa.Table, doc_ids: list[str]) -> np.ndarray:
+    """Row offsets of the documents ``doc_ids`` (in part order) in ``table``: document i's rows are
+    ``bounds[i]:bounds[i + 1]`` (a part writes each document's rows together, in index order)."""
+    counts = dict.fromkeys(doc_ids, 0)
+    if table.num_rows:
+        for item in pc.value_counts(table.column("doc_id")).to_pylist():
+            counts[item["values"]] = item["counts"]
+    return np.concatenate([[0], np.cumsum([counts[d] for d in doc_ids], dtype=np.int64)])
 
 
 @dataclass
 class _LoadedPart:
     tables: dict[str, pa.Table] = field(default_factory=dict)
-    ranges: dict[str, dict[str, tuple[int, int]]] = field(default_factory=dict)
+    bounds: dict[str, np.ndarray] = field(default_factory=dict)
 
 
 class PartReader:
-    """A document's rows per table, from its newest part; the last few parts read are kept in memory,
+    """Documents' rows per table, from their newest part; the last few parts read are kept in memory,
     so reading documents in the order they were written loads each part once (memory: a few parts)."""
 
     def __init__(self, store: PartStore, tables: tuple[str, ...], cache_size: int = 4):
@@ -175,9 +175,10 @@ class PartReader:
         part = self._cache.get(name)
         if part is None:
             part = _LoadedPart()
+            doc_ids = self.store.read(name, INDEX, ["doc_id"]).column("doc_id").to_pylist()
             for table in self.tables:
                 t = self.store.read(name, table)
-                part.tables[table], part.ranges[table] = t, _doc_ranges(t)
+                part.tables[table], part.bounds[table] = t, _bounds(t, doc_ids)
             self._cache[name] = part
             while len(self._cache) > self.cache_size:
                 self._cache.popitem(last=False)
@@ -185,11 +186,16 @@ class PartReader:
             self._cache.move_to_end(name)
         return part
 
+    def rows(self, part: str, first: int, last: int, table: str) -> pa.Table:
+        """The rows of ``table`` of the documents at positions ``first``..``last`` of ``part``."""
+        loaded = self._part(part)
+        bounds = loaded.bounds[table]
+        start = int(bounds[first])
+        return loaded.tables[table].slice(start, int(bounds[last + 1]) - start)
+
     def slice(self, doc_id: str, table: str) -> pa.Table | None:
         """The document's rows of ``table`` (None when it has no results)."""
         entry = self.store.index().get(doc_id)
         if entry is None:
             return None
-        part = self._part(entry.part)
-        start, length = part.ranges[table].get(doc_id, (0, 0))
-        return part.tables[table].slice(start, length)
+        return self.rows(entry.part, entry.position, entry.position, table)

@@ -110,6 +110,11 @@ def document_features(doc_id: str, sections: list[dict[str, Any]], statements: l
     return out
 
 
+# Permuted values are kept per position (8 bytes × permutations each): 20,000 positions are 20 MB, more
+# than any real report's section; a longer text (a hostile 5 MB line) is signed slice by slice instead.
+_MAX_PERMUTED = 20_000
+
+
 class _Host:
     """A canonical text hashed once: its position hashes and, per signer, their permuted values, whose
     column minima over a slice are the :meth:`Signer.signature` of the passage there."""
@@ -121,6 +126,8 @@ class _Host:
 
     def signature(self, signer: Signer, start: int, stop: int) -> np.ndarray:
         """``signer.signature`` of the shingles at positions start..stop−1."""
+        if len(self.positions) > _MAX_PERMUTED:  # a huge text: permute the slice's distinct shingles only
+            return signer.signature(np.unique(self.positions[start:stop]))
         permuted = self._permuted.get(signer.num_perm)
         if permuted is None:
             permuted = self._permuted[signer.num_perm] = signer.permuted(self.positions)
