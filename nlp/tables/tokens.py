@@ -86,6 +86,28 @@ def tokenize(text: str, start: int, end: int, matcher: LabelMatcher) -> list[Lin
     return lines
 
 
+_READ: dict[str, tuple[str, int | float | None] | None] = {}  # the same cells recur in every report
+
+
+def _read_word(norm: str) -> tuple[str, int | float | None] | None:
+    """(kind, value) of a folded word that is a number ("value", or "digits" for digits run
+    together), else None; memoised (values are immutable)."""
+    try:
+        return _READ[norm]
+    except KeyError:
+        pass
+    value = read_cell(norm)
+    if value is NOT_A_NUMBER:
+        read = None
+    else:
+        read = ("digits" if _DIGIT_STRING.fullmatch(norm) else "value", value)
+    if len(norm) <= 24:  # short words recur; a long digit run is not worth keeping
+        if len(_READ) >= 8192:
+            _READ.clear()
+        _READ[norm] = read
+    return read
+
+
 def _tokenize_line(raw: str, offset: int, index: int, matcher: LabelMatcher, norm_line: str | None = None) -> Line:
     """One line's tokens; ``norm_line`` is ``nfkc(raw)`` when the caller has it."""
     stripped = raw.lstrip()
@@ -112,10 +134,9 @@ def _tokenize_line(raw: str, offset: int, index: int, matcher: LabelMatcher, nor
         norm = norm_line[fs:fe]
         # Most cells of a table line are one number with no space around it: read it here, as
         # _split_cell would read its one word (a number never holds a space).
-        value = read_cell(norm) if norm else NOT_A_NUMBER
-        if value is not NOT_A_NUMBER:
-            kind = "digits" if _DIGIT_STRING.fullmatch(norm) else "value"
-            tokens.append(Token(kind, raw[fs:fe], offset + fs, offset + fe, index, value))
+        read = _read_word(norm) if norm else None
+        if read is not None:
+            tokens.append(Token(read[0], raw[fs:fe], offset + fs, offset + fe, index, read[1]))
             continue
         cell = raw[fs:fe]
         if not cell.strip():
@@ -134,9 +155,9 @@ def _split_cell(cell: str, norm_cell: str, offset: int, index: int, matcher: Lab
     for m in _WORD.finditer(cell):
         s, e = m.span()
         norm = norm_cell[s:e]
-        value = read_cell(norm)
-        if value is not NOT_A_NUMBER:
-            kind = "digits" if _DIGIT_STRING.fullmatch(norm) else "value"
+        read = _read_word(norm)
+        if read is not None:
+            kind, value = read
         elif _PLACEHOLDER.match(norm):
             kind, value = "value", None
         else:
