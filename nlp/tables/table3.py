@@ -13,6 +13,7 @@ from nlp.tables.labels import (
     label_body,
     load_yaml,
     squeeze,
+    squeeze_word,
 )
 from nlp.tables.rows import MISSING, Cell, RowCandidate, align_rows, build_rows, settle
 from nlp.tables.runtogether import resolve_sum_table
@@ -64,7 +65,7 @@ def locate(text: str, start: int = 0, end: int | None = None) -> tuple[int, int]
 def detect(region: str) -> str:
     sigs = spec()["signatures"]
     flat = squeeze(region)
-    if any(squeeze(w) in flat for w in sigs["2021"]):
+    if any(squeeze_word(w) in flat for w in sigs["2021"]):
         return "2021"
     if "其他处理" in flat:  # a （六）其他处理 row with no sub-items: the 2019 layout
         return "2019"
