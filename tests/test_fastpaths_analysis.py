@@ -1,4 +1,4 @@
-"""The speed-ups of tables, checks, normalise and segment give the answers of the code they replace.
+"""The speed-ups of tables, checks, normalise, segment and facts give the answers of the code they replace.
 
 Each fast path is compared with a plain reference (the code it replaced, kept here) on the seeds,
 the real reports (when ../shared is present) and their variants: whitespace removed, line breaks
@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
 from conftest import REAL, SEED_FILES
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from test_run_fastpaths import reference_normalize
 
+from nlp.facts import candidates
+from nlp.facts.lexicon import default_lexicon
 from nlp.io import read_document
 from nlp.normalize import normalize
 from nlp.pipeline import Pipeline
@@ -200,3 +203,45 @@ def test_cells_built_in_one_pass_equal_the_lookup_one_by_one() -> None:
         assert e == sum(c["value"] or 0 for c in one_by_one[:-1]) and a == (one_by_one[-1]["value"] or 0)
         assert status == ("PASS" if abs(e - a) < 1e-9 else "FAIL")
     assert refs > 1000
+
+
+# --- facts ----------------------------------------------------------------------------------------
+def reference_number_starts(text: str, lo: int, hi: int, table: np.ndarray) -> list[int]:
+    """The NumPy scan of quantity starts that the regex scans replaced."""
+    codes = np.frombuffer(text[lo:hi].encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    n = len(codes)
+    if not n:
+        return []
+    flags = table[codes]
+    found = []
+    for kind, after in ((candidates._DIGIT, candidates._AFTER_DIGITS), (candidates._CN_NUMERAL, candidates._AFTER_CN)):
+        inside = (flags & kind) > 0
+        first, last = inside.copy(), inside.copy()
+        first[1:] &= ~inside[:-1]
+        last[:-1] &= ~inside[1:]
+        starts, ends = np.flatnonzero(first), np.flatnonzero(last) + 1
+        nxt = ends
+        if kind == candidates._CN_NUMERAL:
+            nxt = ends.copy()
+            right = codes[np.minimum(ends, n - 1)]
+            for i in np.flatnonzero((ends < n) & ((right == 32) | (right == 9) | (right == 10))).tolist():
+                k = int(nxt[i])
+                while k < n and text[lo + k] in " \t\n":
+                    k += 1
+                nxt[i] = k
+        follows = (flags[np.minimum(nxt, n - 1)] & after) > 0
+        keep = follows & (nxt < n) if kind == candidates._CN_NUMERAL else follows | (nxt == n)
+        found.append(starts[keep])
+    return (np.sort(np.concatenate(found)) + lo).tolist()
+
+
+def test_number_starts_equal_the_numpy_scan() -> None:
+    lex = default_lexicon()
+    table = candidates._char_table(lex)
+    extra = "一二三 件\n两 万 十 余人 123件 4,5 六 \t个 0.5% 七\n\n 八"
+    for text in [extra, *texts_and_variants()]:
+        work = normalize(text).text
+        n = len(work)
+        for lo, hi in ((0, n), (n // 3, 2 * n // 3), (1, n - 1), (n // 2, n // 2 + 7)):
+            if lo <= hi:
+                assert candidates._number_starts(work, lo, hi, lex) == reference_number_starts(work, lo, hi, table)
