@@ -23,7 +23,7 @@ from nlp.rules.engine import Context, _table_cells, cell_record
 from nlp.rules.table_rules import equation
 from nlp.segment import _spec as sections_spec
 from nlp.tables import legacy, table2, table3, table4
-from nlp.tables.labels import LabelMatcher
+from nlp.tables.labels import LabelMatcher, squeeze, squeeze_span
 from nlp.tables.tokens import Token, tokenize
 from nlp.text.numbers import NOT_A_NUMBER, is_cell_number, parse_cell, read_cell
 from nlp.text.width import nfkc
@@ -150,6 +150,13 @@ def test_read_cell_is_is_cell_number_and_parse_cell(word: str) -> None:
         assert value == parse_cell(word) and type(value) is type(parse_cell(word))
     else:
         assert value is NOT_A_NUMBER
+
+
+def test_squeezed_span_equals_the_squeezed_slice() -> None:
+    for text in texts_and_variants():
+        n = len(text)
+        for s, e in ((0, n), (n // 3, 2 * n // 3), (5, 5), (n - 9, n)):
+            assert squeeze_span(text, s, e) == squeeze(text[s:e])
 
 
 def test_annex_precheck_equals_the_full_label_count() -> None:
