@@ -42,10 +42,8 @@ def _spec() -> dict[str, Any]:
     spec["_compiled"] = {k: [re.compile(p) for p in v["patterns"]] for k, v in spec["sections"].items()}
     # inside running text an end anchor ("^概述$") cannot hold; drop it there
     spec["_inline"] = {k: [re.compile(p.pattern.rstrip("$")) for p in v] for k, v in spec["_compiled"].items()}
-    # Every title pattern in one alternation (group tN = pattern N of the flat list): most lines
-    # match none, and one match rules them all out; a line that matches resumes the ordered search
-    # at the first pattern that matched (the ones before it cannot match). Patterns must not
-    # refer to groups by number.
+    # All title patterns in one alternation (group tN = pattern N): one match rules most lines out; a
+    # line that matches is searched from the first pattern that matched. No pattern may use \1 etc.
     spec["_flat"] = [(k, p) for k, v in spec["_compiled"].items() for p in v]
     spec["_any_title"] = re.compile("|".join(f"(?P<t{n}>{p.pattern})" for n, (_, p) in enumerate(spec["_flat"])))
     spec["_unmapped"] = [re.compile(p) for p in spec.get("unmapped_patterns", [])]
