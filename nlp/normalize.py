@@ -25,11 +25,25 @@ from nlp.text.width import CLAUSE_MARKS_TO_FULLWIDTH, TEXT_MAP
 _CHAR_MAP = TEXT_MAP  # the one width map (nlp.text.width)
 _ASCII_CLAUSE = CLAUSE_MARKS_TO_FULLWIDTH  # "," → "，" next to CJK text
 
-# Characters the loop of normalize() must see one by one: those mapped to a space or to nothing,
-# and the ASCII clause marks; every other character maps to exactly one character.
-_SPECIAL = re.compile("[" + re.escape("".join(sorted({" "} | set(_ASCII_CLAUSE) | {
-    c for c, v in _CHAR_MAP.items() if v in (" ", "")}))) + "]")
-_ONE_TO_ONE = str.maketrans({c: v for c, v in _CHAR_MAP.items() if len(v) == 1 and v != " "})
+# The characters normalize() handles as events (everything else maps to exactly one character and
+# is copied in runs): a space (or a character mapped to one) starts a run of spaces and dropped
+# characters; an ASCII clause mark may turn full-width; a run of dropped characters vanishes.
+_SPACES = "".join(sorted({" "} | {c for c, v in _CHAR_MAP.items() if v == " "}))
+_DROPPED = "".join(sorted(c for c, v in _CHAR_MAP.items() if v == ""))
+_CLAUSE_MARKS = "".join(_ASCII_CLAUSE)
+# The lookahead lets the regex engine skip to the next event character before trying the branches.
+_EVENT = re.compile(f"(?=[{re.escape(_SPACES + _DROPPED + _CLAUSE_MARKS)}])"
+                    f"(?:(?P<space>[{re.escape(_SPACES)}][{re.escape(_SPACES + _DROPPED)}]*)"
+                    f"|(?P<clause>[{re.escape(_CLAUSE_MARKS)}])|[{re.escape(_DROPPED)}]+)")
+_ONE_TO_ONE = {c: v for c, v in _CHAR_MAP.items() if len(v) == 1 and v != " "}
+# Few characters of a report need the one-to-one map: a regex finds them (str.translate would
+# look up every character). No event character is in it, so the whole text is mapped once.
+_MAPPED = re.compile("[" + re.escape("".join(_ONE_TO_ONE)) + "]")
+
+
+def _map_one_to_one(text: str) -> str:
+    """``text`` with every character of ``_ONE_TO_ONE`` replaced (same length)."""
+    return _MAPPED.sub(lambda m: _ONE_TO_ONE[m.group()], text)
 _PAGE_NUMBER = re.compile(r"^[ \t]*(?:[-—–]{1,2}[ \t]*\d{1,4}[ \t]*[-—–]{1,2}|第[ \t]*\d{1,4}[ \t]*页(?:[ \t]*[,，/]?[ \t]*共[ \t]*\d{1,4}[ \t]*页)?|\d{1,4}[ \t]*/[ \t]*\d{1,4})[ \t]*$")
 # A line that starts a heading or an enumerated item must not be glued to the previous line.
 _BLOCK_START = re.compile(r"^\s*" + LINE_START_ITEM)
@@ -130,56 +144,64 @@ def _deleted_positions(text: str) -> set[int]:
     return deleted
 
 
+def _kept_spans(text: str) -> list[tuple[int, int]]:
+    """The stretches of ``text`` between the positions :func:`_deleted_positions` removes."""
+    spans: list[tuple[int, int]] = []
+    pos = 0
+    for d in sorted(_deleted_positions(text)):
+        if d > pos:
+            spans.append((pos, d))
+        pos = d + 1
+    if pos < len(text):
+        spans.append((pos, len(text)))
+    return spans
+
+
 def normalize(text: str) -> NormalizedText:
-    """Normalise ``text`` (see module docstring) keeping an exact offset map."""
-    deleted = _deleted_positions(text)
-    stops = sorted(deleted)
-    chars: list[str] = []
-    omap: list[int] = []
+    """Normalise ``text`` (see module docstring) keeping an exact offset map.
+
+    Each kept stretch is copied through the one-to-one map between the events of ``_EVENT``;
+    only the events (a few hundred per report) run Python code."""
     n = len(text)
-    i = 0
-    k = 0  # next entry of ``stops``
-    while i < n:
-        # Characters that map one to one are copied in runs; the loop below sees only the rest.
-        m = _SPECIAL.search(text, i)
-        j = m.start() if m else n
-        while k < len(stops) and stops[k] < i:
-            k += 1
-        if k < len(stops) and stops[k] < j:
-            j = stops[k]
-        if j > i:
-            chars.extend(text[i:j].translate(_ONE_TO_ONE))
-            omap.extend(range(i, j))
-            i = j
-            continue
-        if i in deleted:
-            i += 1
-            continue
-        ch = _CHAR_MAP.get(text[i], text[i])
-        if ch == " ":
-            # A run of spaces: drop it when it touches a CJK character on either side.
-            j = i
-            while j < n and j not in deleted and _CHAR_MAP.get(text[j], text[j]) in (" ", ""):
-                j += 1
-            left = chars[-1] if chars else "\n"
-            right = _CHAR_MAP.get(text[j], text[j]) if j < n else "\n"
-            if _is_cjk(left) or _is_cjk(right):
-                i = j
-                continue
-            for k2 in range(i, j):
-                mapped = _CHAR_MAP.get(text[k2], text[k2])
-                if mapped:
-                    chars.append(" ")
-                    omap.append(k2)
-            i = j
-            continue
-        if ch in _ASCII_CLAUSE and ((chars and _is_cjk_letter(chars[-1])) or (i + 1 < n and _is_cjk_letter(text[i + 1]))):
-            ch = _ASCII_CLAUSE[ch]
-        if ch:
-            chars.append(ch)
-            omap.append(i)
-        i += 1
-    return NormalizedText("".join(chars), text, tuple(omap))
+    mapped = _map_one_to_one(text)
+    parts: list[str] = []
+    omap: list[int] = []
+    last = "\n"  # the last character written: spaces and clause marks look at it
+    for a, b in _kept_spans(text):
+        pos = a
+        for m in _EVENT.finditer(text, a, b):
+            i, j = m.span()
+            if i > pos:
+                run = mapped[pos:i]
+                parts.append(run)
+                omap.extend(range(pos, i))
+                last = run[-1]
+            pos = j
+            kind = m.lastgroup
+            if kind == "space":
+                # A run of spaces: drop it when it touches a CJK character on either side (on the
+                # right, the character after the run even when it is deleted).
+                right = _CHAR_MAP.get(text[j], text[j]) if j < n else "\n"
+                if _is_cjk(last) or _is_cjk(right):
+                    continue
+                for k in range(i, j):
+                    if _CHAR_MAP.get(text[k], text[k]):
+                        parts.append(" ")
+                        omap.append(k)
+                        last = " "
+            elif kind == "clause":
+                ch = _CHAR_MAP.get(text[i], text[i])
+                if _is_cjk_letter(last) or (i + 1 < n and _is_cjk_letter(text[i + 1])):
+                    ch = _ASCII_CLAUSE[ch]
+                parts.append(ch)
+                omap.append(i)
+                last = ch
+        if b > pos:
+            run = mapped[pos:b]
+            parts.append(run)
+            omap.extend(range(pos, b))
+            last = run[-1]
+    return NormalizedText("".join(parts), text, tuple(omap))
 
 
 class Normalizer:

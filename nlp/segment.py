@@ -42,6 +42,10 @@ def _spec() -> dict[str, Any]:
     spec["_compiled"] = {k: [re.compile(p) for p in v["patterns"]] for k, v in spec["sections"].items()}
     # inside running text an end anchor ("^概述$") cannot hold; drop it there
     spec["_inline"] = {k: [re.compile(p.pattern.rstrip("$")) for p in v] for k, v in spec["_compiled"].items()}
+    # All title patterns in one alternation (group tN = pattern N): one match rules most lines out; a
+    # line that matches is searched from the first pattern that matched. No pattern may use \1 etc.
+    spec["_flat"] = [(k, p) for k, v in spec["_compiled"].items() for p in v]
+    spec["_any_title"] = re.compile("|".join(f"(?P<t{n}>{p.pattern})" for n, (_, p) in enumerate(spec["_flat"])))
     spec["_unmapped"] = [re.compile(p) for p in spec.get("unmapped_patterns", [])]
     spec["_measures"] = [re.compile(p) for p in spec.get("measures_patterns", [])]
     spec["_orders"] = [{k: i for i, k in enumerate(order)} for order in spec.get("orders") or [list(spec["sections"])]]
@@ -98,22 +102,20 @@ def _find_headings(norm: str) -> tuple[list[_Heading], list[_Heading]]:
         if not rest:
             continue
         found = False
-        for key, patterns in spec["_compiled"].items():
-            for pat in patterns:
-                tm = pat.match(rest)
-                if not tm:
-                    continue
-                end = _heading_end(start + rest_off, rest, tm.end(), number is not None)
-                if end is None or (number is None and len(rest) > 30):
-                    continue
-                expected = spec["sections"][key]["number"]
-                same_number = number == expected or ordinal_value(number) == ordinal_value(expected)
-                score = 1 + (number is not None) + 2 * same_number
-                mapped.append(_Heading(key, number, rest[: tm.end()], start, end, score))
-                found = True
-                break
-            if found:
-                break
+        first = spec["_any_title"].match(rest)
+        for key, pat in spec["_flat"][int(first.lastgroup[1:]):] if first else ():
+            tm = pat.match(rest)
+            if not tm:
+                continue
+            end = _heading_end(start + rest_off, rest, tm.end(), number is not None)
+            if end is None or (number is None and len(rest) > 30):
+                continue
+            expected = spec["sections"][key]["number"]
+            same_number = number == expected or ordinal_value(number) == ordinal_value(expected)
+            score = 1 + (number is not None) + 2 * same_number
+            mapped.append(_Heading(key, number, rest[: tm.end()], start, end, score))
+            found = True
+            break
         if not found and number and not bare and len(rest) <= 30 and not _TABLE_WORDS.search(rest) \
                 and not re.search(r"[，。；]", rest):
             title = rest.rstrip("：:。")

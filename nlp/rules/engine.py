@@ -92,7 +92,11 @@ class Context:
         self.facts: list[dict[str, Any]] = list(report.facts or [])
         self.prev_tables: dict[str, Any] = (previous.tables or {}) if previous else {}
         self.prev_provenance: dict[str, Any] = (previous.table_provenance or {}) if previous else {}
+        # Cells of this report by reference, every cell of tables 二/三/四 built in one pass
+        # (rules look up most of them, many several times); other references are added as met.
+        self._now: dict[str, dict[str, Any]] = _table_cells(self.tables, self.provenance)
         self._cells: dict[tuple[str, bool], dict[str, Any]] = {}
+        self.memo: dict[Any, Any] = {}  # evaluators' results derived from this report alone
 
     # --- cells -------------------------------------------------------------------------------
     def has_table(self, table: str, previous: bool = False) -> bool:
@@ -106,6 +110,11 @@ class Context:
         """{"ref", "value", "present", "start", "end", "raw"} for a reference like table3.granted.total.
 
         Shared between rules (hundreds of lookups per report): callers must not modify it."""
+        if not previous:
+            c = self._now.get(ref)
+            if c is None:
+                c = self._now[ref] = self._cell(ref, False)
+            return c
         key = (ref, previous)
         c = self._cells.get(key)
         if c is None:
@@ -117,34 +126,20 @@ class Context:
         prov_all = self.prev_provenance if previous else self.provenance
         table, path = ref.split(".", 1)
         t = tables.get(table)
-        out: dict[str, Any] = {
-            "ref": ("previous." if previous else "") + ref,
-            "value": None,
-            "present": False,
-            "start": None,
-            "end": None,
-            "raw": None,
-        }
+        ref = ("previous." if previous else "") + ref
         if not t:
-            return out
+            return _absent(ref)
         prov_t = prov_all.get(table) or {}
         if table == "table3":
             row, col = path.rsplit(".", 1)
             rows = t.get("rows") or {}
             if row not in rows or col not in rows[row]:
-                return out
-            out.update(value=rows[row][col], present=True)
-            p = ((prov_t.get("rows") or {}).get(row) or {}).get(col) or {}
-        else:
-            cells = t.get("cells") or {}
-            if path not in cells:
-                return out
-            out.update(value=cells[path], present=True)
-            p = (prov_t.get("cells") or {}).get(path) or {}
-        out.update(start=p.get("start"), end=p.get("end"), raw=p.get("raw"), ambiguous=bool(p.get("ambiguous")))
-        if p.get("candidates"):
-            out["candidates"] = p["candidates"]
-        return out
+                return _absent(ref)
+            return _present(ref, rows[row][col], ((prov_t.get("rows") or {}).get(row) or {}).get(col) or {})
+        cells = t.get("cells") or {}
+        if path not in cells:
+            return _absent(ref)
+        return _present(ref, cells[path], (prov_t.get("cells") or {}).get(path) or {})
 
     def outcome_rows(self) -> list[str]:
         from nlp.tables.table3 import outcome_keys
@@ -165,6 +160,48 @@ class Context:
     def section_text(self, key: str) -> str | None:
         sec = self.report.section(key)
         return sec.text if sec else None
+
+
+def _absent(ref: str) -> dict[str, Any]:
+    return {"ref": ref, "value": None, "present": False, "start": None, "end": None, "raw": None}
+
+
+def _present(ref: str, value: Any, p: dict[str, Any]) -> dict[str, Any]:
+    """A cell found in its table, with its provenance ``p``."""
+    out = {"ref": ref, "value": value, "present": True, "start": p.get("start"), "end": p.get("end"),
+           "raw": p.get("raw"), "ambiguous": bool(p.get("ambiguous"))}
+    if p.get("candidates"):
+        out["candidates"] = p["candidates"]
+    return out
+
+
+def _table_cells(tables: dict[str, Any], provenance: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """Every cell of tables 二, 三 and 四 as :meth:`Context.cell` gives it, keyed by reference.
+
+    A table 三 column name with a dot is left to the lookup one by one (the reference splits at its
+    last dot)."""
+    out: dict[str, dict[str, Any]] = {}
+    for table in TABLES:
+        t = tables.get(table)
+        if not t:
+            continue
+        prov_t = provenance.get(table) or {}
+        if table == "table3":
+            prov_rows = prov_t.get("rows") or {}
+            for row, cols in (t.get("rows") or {}).items():
+                if not isinstance(cols, dict):
+                    continue
+                prov_row = prov_rows.get(row) or {}
+                for col, value in cols.items():
+                    if "." not in col:
+                        ref = f"table3.{row}.{col}"
+                        out[ref] = _present(ref, value, prov_row.get(col) or {})
+        else:
+            prov_cells = prov_t.get("cells") or {}
+            for path, value in (t.get("cells") or {}).items():
+                ref = f"{table}.{path}"
+                out[ref] = _present(ref, value, prov_cells.get(path) or {})
+    return out
 
 
 def cell_record(c: dict[str, Any]) -> dict[str, Any]:

@@ -35,17 +35,33 @@ def equation(
     blank_as_zero: bool = False,
 ) -> tuple[str, Any, Any, list[dict[str, Any]], list[str]]:
     """(status, expected sum, actual sum, cells, blank refs) of Σexpected == Σactual."""
-    ecells = [ctx.cell(r, previous[0]) for r in ctx.expand_refs(expected)]
-    acells = [ctx.cell(r, previous[1]) for r in ctx.expand_refs(actual)]
-    cells = ecells + acells
-    blanks = [c["ref"] for c in cells if c["value"] is None]
-    e = _num(sum(c["value"] or 0 for c in ecells))
-    a = _num(sum(c["value"] or 0 for c in acells))
+    cells, e, a, blanks = _sums(ctx, expected, actual, previous)
+    return _status(e, a, blanks, blank_as_zero), e, a, [cell_record(c) for c in cells], blanks
+
+
+def _status(e: Any, a: Any, blanks: list[str], blank_as_zero: bool) -> str:
     if blanks and not blank_as_zero:
-        status = UNCERTAIN
-    else:
-        status = PASS if abs(e - a) < 1e-9 else FAIL
-    return status, e, a, [cell_record(c) for c in cells], blanks
+        return UNCERTAIN
+    return PASS if abs(e - a) < 1e-9 else FAIL
+
+
+def _sums(
+    ctx: Context, expected: list[str], actual: list[str], previous: tuple[bool, bool]
+) -> tuple[list[dict[str, Any]], Any, Any, list[str]]:
+    """(cells, expected sum, actual sum, blank refs), memoised in the context: the sum rules are
+    evaluated once on their own and again by the blank-cell rule of their table."""
+    key = ("sums", tuple(expected), tuple(actual), previous)
+    hit = ctx.memo.get(key)
+    if hit is None:
+        ecells = [ctx.cell(r, previous[0]) for r in ctx.expand_refs(expected)]
+        acells = [ctx.cell(r, previous[1]) for r in ctx.expand_refs(actual)]
+        cells = ecells + acells
+        blanks = [c["ref"] for c in cells if c["value"] is None]
+        e = _num(sum(c["value"] or 0 for c in ecells))
+        a = _num(sum(c["value"] or 0 for c in acells))
+        hit = ctx.memo[key] = (cells, e, a, blanks)
+    cells, e, a, blanks = hit
+    return cells, e, a, list(blanks)  # callers may keep their blank list
 
 
 def _blank_note(e: Any, a: Any, blanks: list[str]) -> str:
@@ -342,8 +358,8 @@ def _failing_when_zero(ctx: Context, table: str) -> list[str] | None:
             if rule.params["actual"][0].split(".")[0] != table:
                 continue
             ids = ids or []
-            status, *_ = equation(ctx, rule.params["expected"], rule.params["actual"], blank_as_zero=True)
-            if status == FAIL:
+            _, e, a, blanks = _sums(ctx, rule.params["expected"], rule.params["actual"], (False, False))
+            if _status(e, a, blanks, True) == FAIL:
                 ids.append(rule.id)
     return ids
 

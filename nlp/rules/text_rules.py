@@ -319,7 +319,8 @@ def fee_mention(rule: Rule, ctx: Context) -> Iterator[RuleResult]:
         yield make(rule, FAIL, "section 六 does not mention 信息处理费", "mentioned", "not mentioned")
 
 
-_YEAR = re.compile(r"(?<![\d〔\[(（])((?:19|20)\d{2})\s*年")
+# The lookahead first lets the regex engine skip to the next 1 or 2 before trying the lookbehind.
+_YEAR = re.compile(r"(?=[12])(?<![\d〔\[(（])((?:19|20)\d{2})\s*年")
 _STAT_AFTER = re.compile(r"^\s*年度?[^。；\n]{0,40}?(?:主动公开|收到|受理|办理|发布|共计|累计)")
 _SENTENCE_START = re.compile(r"(?:^|[\n。；：:]|本单位|本机关|我单位|我街道|我镇|我局|我区|我县|我市)\s*$")
 _COMPARE_BEFORE = re.compile(r"(?:较|比|同比|与|相比|截至|自|从|至)\s*$")

@@ -22,7 +22,7 @@ from typing import Any
 from nlp.tables import table2 as t2
 from nlp.tables import table3 as t3
 from nlp.tables import table4 as t4
-from nlp.tables.labels import detect_format, find_marker, label_body
+from nlp.tables.labels import detect_format, find_marker, squeeze_span, template_body
 from nlp.tables.rows import MISSING, Cell, RowCandidate, settle
 from nlp.tables.runtogether import group_candidates, split_candidates
 from nlp.text.enumerators import printed_enumerator
@@ -213,9 +213,9 @@ def flat_table3(text: str, start: int = 0, end: int | None = None) -> dict[str, 
     # locate() starts at the line of the first label: in flattened text, the start of the document.
     s, e = find_marker(text, [t3.spec()["body_start"]], span[0]), span[1]
     norm = nfkc(text)
-    fmt = t3.detect(text[s:e])
+    fmt = t3.detect(text[s:e], squeeze_span(text, s, e))
     spec_rows = t3.spec()["formats"][fmt]["rows"]
-    templates = [(r["key"], [label_body(r["label"])[0]], _enum(r)) for r in spec_rows]
+    templates = [(r["key"], [template_body(r["label"])], _enum(r)) for r in spec_rows]
     found = find_labels(norm, s, e, templates)
     runs = _runs(norm, found, e, decimal=False)
     cols = t3.columns()
@@ -250,10 +250,10 @@ def flat_table2(text: str, start: int = 0, end: int | None = None) -> dict[str, 
     s, e = span
     norm = nfkc(text)
     spec = t2.spec()
-    fmt = detect_format(text[s:e], spec["signatures"], spec["default_format"])
+    fmt = detect_format(text[s:e], spec["signatures"], spec["default_format"], squeeze_span(text, s, e))
     rows = [{**r, "format": fmt} for r in spec["formats"][fmt]["rows"]]
     templates = [
-        (r["key"], [label_body(x)[0] for x in [r["label"], *r.get("aliases", [])]], None) for r in rows
+        (r["key"], [template_body(x) for x in [r["label"], *r.get("aliases", [])]], None) for r in rows
     ]
     found = find_labels(norm, s, e, templates, ordered=False)
     if not found:

@@ -38,6 +38,25 @@ def squeeze(text: str) -> str:
     return "".join(_KEEP.findall(nfkc(text)))
 
 
+def squeeze_span(text: str, start: int = 0, end: int | None = None) -> str:
+    """``squeeze(text[start:end])`` read off the report's folded text (nfkc keeps offsets and keeps the
+    last report folded), so a table region is not folded again on its own."""
+    return "".join(_KEEP.findall(nfkc(text), start, len(text) if end is None else end))
+
+
+@lru_cache(maxsize=512)
+def squeeze_word(word: str) -> str:
+    """:func:`squeeze` of a resource word (signatures, markers), kept: tables look them up per report."""
+    return squeeze(word)
+
+
+@lru_cache(maxsize=512)
+def template_body(label: str) -> str:
+    """The body of a resource label (:func:`label_body`), kept: the flat readers build their
+    templates per call."""
+    return label_body(label)[0]
+
+
 @dataclass(frozen=True)
 class Template:
     key: str
@@ -109,10 +128,12 @@ def load_yaml(name: str) -> dict[str, Any]:
         return yaml.safe_load(fh)
 
 
-def detect_format(region_text: str, signatures: dict[str, list[str]], default: str) -> str:
-    """The format whose header words occur in the region ("2019" wins only on its own words)."""
-    flat = squeeze(region_text)
-    hits = {fmt: sum(1 for w in words if squeeze(w) in flat) for fmt, words in signatures.items()}
+def detect_format(region_text: str, signatures: dict[str, list[str]], default: str,
+                  flat: str | None = None) -> str:
+    """The format whose header words occur in the region ("2019" wins only on its own words);
+    ``flat``: ``squeeze(region_text)`` when the caller has it."""
+    flat = squeeze(region_text) if flat is None else flat
+    hits = {fmt: sum(1 for w in words if squeeze_word(w) in flat) for fmt, words in signatures.items()}
     best = max(hits.items(), key=lambda kv: kv[1])
     if best[1] == 0:
         return default

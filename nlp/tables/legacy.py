@@ -191,12 +191,21 @@ def _value(raw: str) -> int | float | None:
     return int(v) if v.is_integer() and "." not in raw else v
 
 
-def _may_hold_annex(text: str) -> bool:
-    """Cheap pre-check: enough distinct labels appear at all (most reports have no annex)."""
-    flat = _SPACE.sub("", nfkc(text))
+def _may_hold_annex(text: str, start: int = 0, end: int | None = None) -> bool:
+    """Cheap pre-check: enough distinct labels appear at all in ``text[start:end]`` (most reports
+    have no annex). The folded text is the whole report's, folded once (nfkc keeps offsets)."""
+    # _SPACE removes whitespace (as str.split sees it: the same class as \s) and pipes; split and
+    # join build the same string with fewer pieces than a substitution.
+    flat = "".join(nfkc(text)[start:end].split()).replace("|", "")
     spec = schema()
-    found = {k for alias, keys, _ in spec["_labels"] if alias.replace('"', "") in flat for k in keys}
-    return len(found) >= spec["min_indicators"]
+    need = spec["min_indicators"]
+    found: set[str] = set()
+    for alias, keys, _ in spec["_labels"]:
+        if alias.replace('"', "") in flat:
+            found.update(keys)
+            if len(found) >= need:
+                return True
+    return False
 
 
 def _header(view: str, start: int) -> dict[str, bool]:
@@ -212,7 +221,7 @@ def parse_legacy_stats(text: str, start: int = 0, end: int | None = None) -> dic
     label_start, label_end}}, "span": (start, end)} with offsets into ``text``.
     """
     end = len(text) if end is None else end
-    if not _may_hold_annex(text[start:end]):
+    if not _may_hold_annex(text, start, end):
         return None
     view, offs = _view(text, start, end)
     hits = _assign_keys(_cluster(_hits(view)))

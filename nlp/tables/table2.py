@@ -6,7 +6,15 @@ from functools import lru_cache
 from typing import Any
 
 from nlp.formula import evaluate
-from nlp.tables.labels import LabelMatcher, Template, detect_format, label_body, load_yaml, locate_between
+from nlp.tables.labels import (
+    LabelMatcher,
+    Template,
+    detect_format,
+    label_body,
+    load_yaml,
+    locate_between,
+    squeeze_span,
+)
 from nlp.tables.rows import MISSING, Cell, line_values, runtogether_options, settle
 from nlp.tables.tokens import tokenize
 
@@ -43,7 +51,7 @@ def parse_table2(text: str, start: int = 0, end: int | None = None) -> dict[str,
 
 def parse_region(text: str, s: int, e: int) -> dict[str, Any] | None:
     """Parse the table whose region :func:`locate` found at ``text[s:e]``."""
-    fmt = detect_format(text[s:e], spec()["signatures"], spec()["default_format"])
+    fmt = detect_format(text[s:e], spec()["signatures"], spec()["default_format"], squeeze_span(text, s, e))
     rows = {r["key"]: {**r, "format": fmt} for r in spec()["formats"][fmt]["rows"]}
     lines = tokenize(text, s, e, matcher(fmt))
     found: dict[str, tuple[list[Cell], bool]] = {}

@@ -13,6 +13,8 @@ from nlp.tables.labels import (
     label_body,
     load_yaml,
     squeeze,
+    squeeze_span,
+    squeeze_word,
 )
 from nlp.tables.rows import MISSING, Cell, RowCandidate, align_rows, build_rows, settle
 from nlp.tables.runtogether import resolve_sum_table
@@ -61,14 +63,15 @@ def locate(text: str, start: int = 0, end: int | None = None) -> tuple[int, int]
     return line_start, (e if e >= 0 else end)
 
 
-def detect(region: str) -> str:
+def detect(region: str, flat: str | None = None) -> str:
+    """The layout of the region (2021 or 2019); ``flat``: ``squeeze(region)`` when the caller has it."""
     sigs = spec()["signatures"]
-    flat = squeeze(region)
-    if any(squeeze(w) in flat for w in sigs["2021"]):
+    flat = squeeze(region) if flat is None else flat
+    if any(squeeze_word(w) in flat for w in sigs["2021"]):
         return "2021"
     if "其他处理" in flat:  # a （六）其他处理 row with no sub-items: the 2019 layout
         return "2019"
-    return detect_format(region, sigs, spec()["default_format"])
+    return detect_format(region, sigs, spec()["default_format"], flat)
 
 
 def parse_table3(text: str, start: int = 0, end: int | None = None) -> dict[str, Any] | None:
@@ -83,7 +86,7 @@ def parse_table3(text: str, start: int = 0, end: int | None = None) -> dict[str,
 
 def parse_region(text: str, s: int, e: int) -> dict[str, Any] | None:
     """Parse the table whose region :func:`locate` found at ``text[s:e]``."""
-    fmt = detect(text[s:e])
+    fmt = detect(text[s:e], squeeze_span(text, s, e))
     keys = row_keys(fmt)
     cols = columns()
     lines = tokenize(text, s, e, matcher(fmt))

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 
 from nlp.tables.labels import LabelMatcher
-from nlp.text.numbers import is_cell_number, parse_cell
+from nlp.text.numbers import NOT_A_NUMBER, read_cell
 from nlp.text.width import nfkc
 
 PAGE_NUMBER = re.compile(r"^\s*(?:[-—–－]{1,2}\s*\d{1,4}\s*[-—–－]{1,2}|第\s*\d{1,4}\s*页.*)\s*$")
@@ -25,7 +25,7 @@ _SEP = re.compile(r"[\t|]")
 _DIGIT_STRING = re.compile(r"\d{8,}|0\d+")  # an identifier or digits run together, not a count
 
 
-@dataclass
+@dataclass(slots=True)  # thousands per report: slots make them smaller and quicker to build
 class Token:
     kind: str  # label | text | value | empty | digits
     text: str  # the raw text of the cell
@@ -44,17 +44,20 @@ class Line:
 
 
 class _LineMemo:
-    """Tokenised lines of the last text seen: each table is looked for in its section and in the
-    whole text, and the two regions share most of their lines. Lines are never mutated by readers."""
+    """Tokenised lines of the last text seen, and that text folded once: each table is looked for
+    in its section and in the whole text, and the two regions share most of their lines. Lines are
+    never mutated by readers."""
 
     def __init__(self) -> None:
         self.text: str | None = None
+        self.norm = ""
         self.lines: dict[tuple, Line] = {}
 
-    def get(self, text: str, key: tuple) -> Line | None:
+    def use(self, text: str) -> None:
         if self.text is not text:
-            self.text, self.lines = text, {}
-        return self.lines.get(key)
+            # nfkc maps one character to one character, so a slice of the folded text is the
+            # folded slice: every line and cell reads its folded form from here.
+            self.text, self.norm, self.lines = text, nfkc(text), {}
 
 
 _MEMO = _LineMemo()
@@ -62,83 +65,124 @@ _MEMO = _LineMemo()
 
 def tokenize(text: str, start: int, end: int, matcher: LabelMatcher) -> list[Line]:
     """Lines of cells for ``text[start:end]``; page-number lines and Markdown rules are skipped."""
+    _MEMO.use(text)
+    memo, norm = _MEMO.lines, _MEMO.norm
     lines: list[Line] = []
     pos = start
     n = 0
+    mid = id(matcher)
     while pos < end:
         nl = text.find("\n", pos, end)
         line_end = end if nl < 0 else nl
         raw = text[pos:line_end]
         if raw.strip() and not PAGE_NUMBER.match(raw) and not MD_RULE.match(raw):
-            key = (pos, line_end, n, id(matcher))
-            line = _MEMO.get(text, key)
+            key = (pos, line_end, n, mid)
+            line = memo.get(key)
             if line is None:
-                line = _MEMO.lines[key] = _tokenize_line(raw, pos, n, matcher)
+                line = memo[key] = _tokenize_line(raw, pos, n, matcher, norm[pos:line_end])
             lines.append(line)
             n += 1
         pos = line_end + 1
     return lines
 
 
-def _tokenize_line(raw: str, offset: int, index: int, matcher: LabelMatcher) -> Line:
-    delimited = "\t" in raw or raw.lstrip().startswith("|")
+_READ: dict[str, tuple[str, int | float | None] | None] = {}  # the same cells recur in every report
+
+
+def _read_word(norm: str) -> tuple[str, int | float | None] | None:
+    """(kind, value) of a folded word that is a number ("value", or "digits" for digits run
+    together), else None; memoised (values are immutable)."""
+    try:
+        return _READ[norm]
+    except KeyError:
+        pass
+    value = read_cell(norm)
+    if value is NOT_A_NUMBER:
+        read = None
+    else:
+        read = ("digits" if _DIGIT_STRING.fullmatch(norm) else "value", value)
+    if len(norm) <= 24:  # short words recur; a long digit run is not worth keeping
+        if len(_READ) >= 8192:
+            _READ.clear()
+        _READ[norm] = read
+    return read
+
+
+def _tokenize_line(raw: str, offset: int, index: int, matcher: LabelMatcher, norm_line: str | None = None) -> Line:
+    """One line's tokens; ``norm_line`` is ``nfkc(raw)`` when the caller has it."""
+    stripped = raw.lstrip()
+    piped = stripped.startswith("|")
+    delimited = piped or "\t" in raw
     line = Line(index, delimited=delimited)
-    sep = _SEP if delimited else None
     fields: list[tuple[int, int]] = []
-    if sep:
+    if delimited:
         s = 0
-        for m in sep.finditer(raw):
+        for m in _SEP.finditer(raw):
             fields.append((s, m.start()))
             s = m.end()
         fields.append((s, len(raw)))
-        if raw.lstrip().startswith("|"):  # "| a | b |": drop the outer empties of the pipe frame
+        if piped:  # "| a | b |": drop the outer empties of the pipe frame
             fields = fields[1:]
             if raw.rstrip().endswith("|") and fields:
                 fields = fields[:-1]
     else:
         fields = [(0, len(raw))]
-    norm_line = nfkc(raw)  # one character for one character, so offsets are shared
+    if norm_line is None:
+        norm_line = nfkc(raw)  # one character for one character, so offsets are shared
+    tokens = line.tokens
     for fs, fe in fields:
+        norm = norm_line[fs:fe]
+        # Most cells of a table line are one number with no space around it: read it here, as
+        # _split_cell would read its one word (a number never holds a space).
+        read = _read_word(norm) if norm else None
+        if read is not None:
+            tokens.append(Token(read[0], raw[fs:fe], offset + fs, offset + fe, index, read[1]))
+            continue
         cell = raw[fs:fe]
         if not cell.strip():
             if delimited:
-                line.tokens.append(Token("empty", "", offset + fs, offset + fe, index))
+                tokens.append(Token("empty", "", offset + fs, offset + fe, index))
             continue
-        _split_cell(cell, norm_line[fs:fe], offset + fs, index, matcher, line.tokens)
+        _split_cell(cell, norm, offset + fs, index, matcher, tokens)
     return line
 
 
 def _split_cell(cell: str, norm_cell: str, offset: int, index: int, matcher: LabelMatcher,
                 out: list[Token]) -> None:
-    """Words of one cell: numbers become values; runs of other words become one text chunk."""
-    chunk: list[re.Match] = []
-
-    def flush() -> None:
-        if not chunk:
-            return
-        s, e = chunk[0].start(), chunk[-1].end()
-        out.extend(_text_token(cell[s:e], offset + s, index, matcher))
-        chunk.clear()
-
+    """Words of one cell: numbers become values; runs of other words become one text chunk
+    (``cell[cs:ce]``, pending while ``cs`` >= 0)."""
+    cs = ce = -1
     for m in _WORD.finditer(cell):
-        word = m.group()
-        norm = norm_cell[m.start():m.end()]
-        if is_cell_number(norm):
-            flush()
-            kind = "digits" if _DIGIT_STRING.fullmatch(norm) else "value"
-            out.append(Token(kind, word, offset + m.start(), offset + m.end(), index, parse_cell(word)))
+        s, e = m.span()
+        norm = norm_cell[s:e]
+        read = _read_word(norm)
+        if read is not None:
+            kind, value = read
         elif _PLACEHOLDER.match(norm):
-            flush()
-            out.append(Token("value", word, offset + m.start(), offset + m.end(), index, None))
+            kind, value = "value", None
         else:
-            chunk.append(m)
-    flush()
+            if cs < 0:
+                cs = s
+            ce = e
+            continue
+        if cs >= 0:
+            out.extend(_text_token(cell[cs:ce], offset + cs, index, matcher, norm_cell[cs:ce]))
+            cs = -1
+        out.append(Token(kind, m.group(), offset + s, offset + e, index, value))
+    if cs >= 0:
+        out.extend(_text_token(cell[cs:ce], offset + cs, index, matcher, norm_cell[cs:ce]))
 
 
-def _text_token(text: str, start: int, index: int, matcher: LabelMatcher) -> list[Token]:
-    norm = nfkc(text)
+_LATIN = re.compile(r"[A-Za-z]")
+
+
+def _text_token(text: str, start: int, index: int, matcher: LabelMatcher, norm: str | None = None) -> list[Token]:
+    """A run of non-number words: a label (with the digits run onto it split off), a header or text;
+    ``norm`` is ``nfkc(text)`` when the caller has it."""
+    if norm is None:
+        norm = nfkc(text)
     m = _TRAILING_DIGITS.match(norm)
-    if m and not re.match(r"[A-Za-z]", m.group(1)[-1]):
+    if m and not _LATIN.match(m.group(1)[-1]):
         # Scraped pages run the label and its cells together: "…申请数量801000081".
         head = m.group(1)
         lab = matcher.match(head)
