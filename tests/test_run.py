@@ -285,3 +285,15 @@ def test_cli_run_summarises_copying(tmp_path):
     assert res.exit_code == 0, res.output
     # seed 000 copies 第四十七条; seeds 000 and 004 (both 红旗区) share section 六
     assert "copying: 1 reports copy statute text into a section, 2 share a near-identical section" in res.output
+
+
+def test_a_component_that_cannot_be_built_stops_the_run_with_its_reason(tmp_path):
+    """Workers build the components (the parent never loads models): a missing model stops the run with
+    the first batch, naming the component's error, and writes no tables."""
+    from nlp.run.worker import PipelineBuildError
+
+    out = tmp_path / "out"
+    with pytest.raises(PipelineBuildError, match=r"cannot build the pipeline .*no-such-model"):
+        run_corpus(SEED_FILES[:2], out, components=["normalize", "segment", "metadata", "statements", "themes"],
+                   jobs=1, progress=False, similarity=False, config={"themes": {"model": str(tmp_path / "no-such-model")}})
+    assert not (out / "documents.parquet").exists()

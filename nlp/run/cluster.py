@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from nlp.run.parts import PartStore
-from nlp.run.worker import DocResult, DocumentProcessor, pipeline_signature
+from nlp.run.worker import DocResult, DocumentProcessor, PipelineBuildError, pipeline_signature
 
 LOCAL_PREFIX = "local:"
 
@@ -27,7 +27,11 @@ def _processor(components: tuple[str, ...], outdir: str, config_json: str) -> Do
 
 def _process_batch(tasks: list[tuple[str, str]], components: tuple[str, ...], outdir: str, config_json: str
                    ) -> list[DocResult]:
-    return _processor(components, outdir, config_json).process_batch(tasks)
+    try:
+        processor = _processor(components, outdir, config_json)
+    except Exception as exc:
+        raise PipelineBuildError(f"cannot build the pipeline {list(components)}: {type(exc).__name__}: {exc}") from exc
+    return processor.process_batch(tasks)
 
 
 def connect(scheduler: str) -> Any:

@@ -26,7 +26,7 @@ from tqdm import tqdm
 from nlp.component import validate
 from nlp.io.inputs import find_inputs
 from nlp.outputs import remove_temporary_files
-from nlp.pipeline import Pipeline, error_report, pipeline_names
+from nlp.pipeline import error_report, pipeline_names
 from nlp.run.identity import document_id
 from nlp.run.lock import outdir_lock
 from nlp.run.parts import DocRows, PartStore
@@ -69,33 +69,6 @@ def crash_part(store: PartStore, path: str, doc_id: str, signature: str, message
     report = error_report(path, message)
     store.write([DocRows(doc_id, signature, False, report_rows(report, doc_id, path, None, 0.0, signature))])
     return DocResult(doc_id, path, False, message, 0.0, {})
-
-
-def _build_in_child(components: list[str], config: dict[str, dict[str, Any]] | None, conn: Any) -> None:
-    try:
-        Pipeline(components, config)
-        conn.send(None)
-    except BaseException as exc:  # noqa: BLE001 — sent to the parent, which raises it
-        conn.send(exc)
-
-
-def check_pipeline(components: list[str], config: dict[str, dict[str, Any]] | None) -> None:
-    """Fail here, once, on an unknown or broken component (a missing model, a bad option), before any
-    document is processed. The components are built in a short-lived child process: building them
-    loads the models, and the parent stays small for consolidation and similarity."""
-    validate(components)
-    ctx = _mp_context()
-    receive, send = ctx.Pipe(duplex=False)
-    child = ctx.Process(target=_build_in_child, args=(components, config, send), daemon=True)
-    child.start()
-    send.close()
-    try:
-        error = receive.recv()
-    except EOFError:
-        error = RuntimeError(f"building the pipeline {components} killed its process (exit code {child.exitcode})")
-    child.join()
-    if error is not None:
-        raise error
 
 
 def batches(tasks: list[tuple[str, str]], jobs: int) -> list[list[tuple[str, str]]]:
@@ -148,7 +121,8 @@ def process_documents(tasks: list[tuple[str, str]], outdir: Path, components: li
     """Process (path, doc_id) tasks into parts."""
     store = PartStore(outdir)
     signature = pipeline_signature(components)
-    check_pipeline(components, config)  # the parent never loads the models: workers do, even with --jobs 1
+    validate(components)  # unknown or misordered names; a component that cannot be built stops the run with
+    # the first batch (PipelineBuildError): the parent never loads the models, workers do, even with --jobs 1
     init_args = (components, str(outdir), config)
     remaining = tasks
     while remaining:
@@ -231,7 +205,7 @@ def _run_locked(inputs: Iterable[str | Path], outdir: Path, components: str | li
         if scheduler:
             from nlp.run.cluster import process_on_dask
 
-            check_pipeline(names, config)
+            validate(names)
             process_on_dask(tasks, outdir, names, scheduler, config, on_done)
         else:
             process_documents(tasks, outdir, names, jobs or os.cpu_count() or 1, config, on_done)

@@ -1,6 +1,7 @@
 """Process a batch of documents into a part (runs in a worker process, a Dask worker, or in-process)."""
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 import time
@@ -97,6 +98,7 @@ class DocumentProcessor:
         for path, doc_id in tasks:
             self.store.mark_running(doc_id)
             result, doc = self.analyse(path, doc_id, adjust)
+            _freeze_loaded_state()
             doc.crossyear = crossyear
             results.append(result)
             docs.append(doc)
@@ -109,15 +111,39 @@ class DocumentProcessor:
         return results
 
 
+def _freeze_loaded_state() -> None:
+    """After the first document (the models and resources load lazily with it), move every object
+    alive into the collector's permanent generation: the cyclic collector otherwise walks the models'
+    and vocabularies' millions of objects again and again while reports are analysed."""
+    global _FROZEN
+    if not _FROZEN:
+        gc.collect()
+        gc.freeze()
+        # fewer young-generation collections: a report allocates many short-lived objects (5% faster)
+        gc.set_threshold(50_000, 50, 100)
+        _FROZEN = True
+
+
+_FROZEN = False
 _PROCESSOR: DocumentProcessor | None = None
+_BUILD_ERROR: str | None = None
+
+
+class PipelineBuildError(RuntimeError):
+    """A component could not be built in a worker (a missing model, a bad option): the run stops."""
 
 
 def init_worker(components: list[str], outdir: str, config: dict[str, dict[str, Any]] | None) -> None:
-    global _PROCESSOR
+    global _PROCESSOR, _BUILD_ERROR
     die_with_parent()  # a killed `govnlp run` must not leave workers writing behind it
-    _PROCESSOR = DocumentProcessor(components, outdir, config)
+    try:
+        _PROCESSOR = DocumentProcessor(components, outdir, config)
+    except Exception as exc:  # noqa: BLE001 — reported with the first batch, as the run's error
+        _BUILD_ERROR = f"cannot build the pipeline {components}: {type(exc).__name__}: {exc}"
 
 
 def process_in_worker(tasks: list[tuple[str, str]]) -> list[DocResult]:
+    if _BUILD_ERROR is not None:
+        raise PipelineBuildError(_BUILD_ERROR)
     assert _PROCESSOR is not None, "init_worker was not called"
     return _PROCESSOR.process_batch(tasks)
