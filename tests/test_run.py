@@ -297,3 +297,30 @@ def test_a_component_that_cannot_be_built_stops_the_run_with_its_reason(tmp_path
         run_corpus(SEED_FILES[:2], out, components=["normalize", "segment", "metadata", "statements", "themes"],
                    jobs=1, progress=False, similarity=False, config={"themes": {"model": str(tmp_path / "no-such-model")}})
     assert not (out / "documents.parquet").exists()
+
+
+def test_a_document_written_again_is_read_from_its_newest_part_and_the_old_part_removed(tmp_path, monkeypatch):
+    """A failed document is retried by the next run into a new part; the tables take the new rows and the
+    part nothing is read from any more is removed (disk stays proportional to the corpus)."""
+    original = DocumentProcessor.analyse
+    victim = str(SEED_FILES[0])
+
+    def failing(self, path, doc_id, adjust=None):
+        result, doc = original(self, path, doc_id, adjust)
+        if path == victim:
+            result.ok, doc.ok = False, False
+        return result, doc
+
+    out = tmp_path / "out"
+    monkeypatch.setattr(DocumentProcessor, "analyse", failing)  # inherited by forked workers
+    run_corpus([victim], out, components=COMPONENTS, jobs=1, progress=False, similarity=False)
+    store = PartStore(out)
+    (first,) = store.names()
+    assert not store.index()[next(iter(store.index()))].ok
+    monkeypatch.setattr(DocumentProcessor, "analyse", original)
+    again = run_corpus([victim], out, components=COMPONENTS, jobs=1, progress=False, similarity=False)
+    assert again.n_processed == 1
+    names = PartStore(out).names()
+    assert len(names) == 1 and names != [first]
+    docs = pd.read_parquet(out / "documents.parquet")
+    assert docs["ok"].all() and len(pd.read_parquet(out / "sections.parquet")) > 0
