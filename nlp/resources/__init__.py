@@ -35,6 +35,28 @@ def model_dir(name: str) -> Path:
     return models_root() / name
 
 
+MODEL_JSON = "model.json"  # a shipped model: its parameters and metadata ...
+MODEL_ARRAYS = "arrays.npz"  # ... and its arrays (NumPy, no pickle)
+
+
+def model_content_hash(directory: str | Path) -> str:
+    """sha256 over model.json and the arrays' raw bytes (stable, independent of zip metadata). Here, not
+    with the model classes, so that a run's parent can sign its results without importing scikit-learn."""
+    import hashlib
+
+    import numpy as np
+
+    directory = Path(directory)
+    h = hashlib.sha256((directory / MODEL_JSON).read_bytes())
+    with np.load(directory / MODEL_ARRAYS, allow_pickle=False) as arrays:
+        for key in sorted(arrays.files):
+            a = arrays[key]
+            h.update(key.encode())
+            h.update(str(a.dtype).encode())
+            h.update(np.ascontiguousarray(a).tobytes())
+    return h.hexdigest()
+
+
 @lru_cache(maxsize=1)
 def thresholds() -> dict[str, dict[str, Any]]:
     """The research thresholds of ``thresholds.yaml`` (similarity, follow-up, copying)."""

@@ -11,7 +11,7 @@ from typing import Any
 
 from nlp import __version__
 from nlp.outputs import atomic_write_text, dumps_json
-from nlp.resources import RESOURCES
+from nlp.resources import RESOURCES, model_content_hash, model_dir
 
 _LIBRARIES = ("rjieba", "jieba", "spacy", "scikit-learn", "numpy", "pandas", "pyarrow", "datasketch",
               "pdfplumber", "cn2an")
@@ -40,9 +40,8 @@ def model_versions(components: list[str] | None = None) -> dict[str, str]:
     out = {str(p.relative_to(RESOURCES)): _sha256(p)[:16] for p in files}
     if components and "themes" in components:
         try:
-            from nlp.themes.store import DEFAULT_MODEL_DIR, content_hash
-
-            out[f"themes model ({DEFAULT_MODEL_DIR.name})"] = content_hash(DEFAULT_MODEL_DIR)[:16]
+            default = model_dir("themes-default")  # nlp.themes.store.DEFAULT_MODEL_DIR, without scikit-learn
+            out[f"themes model ({default.name})"] = model_content_hash(default)[:16]
         except (ImportError, OSError, ValueError) as exc:  # recorded, never fatal for a finished run
             out["themes model"] = f"unavailable: {exc}"
     return out

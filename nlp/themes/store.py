@@ -1,7 +1,6 @@
 """Saving and loading theme models as plain JSON + NumPy (no pickle), plus the model card."""
 from __future__ import annotations
 
-import hashlib
 import json
 import zipfile
 from functools import lru_cache
@@ -11,12 +10,10 @@ from typing import Any
 import numpy as np
 
 from nlp.errors import GovnlpError
-from nlp.resources import model_dir
+from nlp.resources import MODEL_ARRAYS, MODEL_JSON, model_content_hash, model_dir
 from nlp.themes.classifier import ThemeClassifier
 
 DEFAULT_MODEL_DIR = model_dir("themes-default")
-MODEL_JSON = "model.json"
-MODEL_ARRAYS = "arrays.npz"
 FORMAT = "govnlp-themes/1"
 
 
@@ -24,17 +21,7 @@ class ModelError(GovnlpError):
     """A theme model directory that cannot be used; the message names the file and the problem."""
 
 
-def content_hash(model_dir: str | Path) -> str:
-    """sha256 over model.json and the arrays' raw bytes (stable, independent of zip metadata)."""
-    model_dir = Path(model_dir)
-    h = hashlib.sha256((model_dir / MODEL_JSON).read_bytes())
-    with np.load(model_dir / MODEL_ARRAYS, allow_pickle=False) as arrays:
-        for key in sorted(arrays.files):
-            a = arrays[key]
-            h.update(key.encode())
-            h.update(str(a.dtype).encode())
-            h.update(np.ascontiguousarray(a).tobytes())
-    return h.hexdigest()
+content_hash = model_content_hash  # the content hash of a model directory
 
 
 def save_model(clf: ThemeClassifier, model_dir: str | Path, taxonomy: dict[str, Any],
