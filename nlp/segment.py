@@ -19,6 +19,7 @@ from nlp.component import factory, require
 from nlp.model import SECTION_KEYS, Report, Section
 from nlp.normalize import NormalizedText, normalize
 from nlp.resources import resource_path
+from nlp.segment_chain import best_chain
 from nlp.text.enumerators import ordinal_class, ordinal_value
 from nlp.text.headings import (
     BARE_TOP_NUMBER,
@@ -147,60 +148,6 @@ def _find_inline_headings(norm: str) -> list[_Heading]:
             found.append(_Heading(key, m.group("num"), rest[: tm.end()], m.start(), end, score))
             break
     return found
-
-
-def _best_chain(cands: list[_Heading]) -> list[_Heading]:
-    """Longest chain of headings in one of the allowed orders (resources/sections.yaml ``orders``).
-
-    Ties: higher score, then later position. A heading numbered one more than its predecessor in
-    the chain scores a point more, so a section's own "一、…" items never displace its heading.
-    """
-    best: list[_Heading] = []
-    best_key: tuple[int, int] = (0, 0)
-    for order in _spec()["_orders"]:
-        chain, score = _chain_in_order(cands, order)
-        if (len(chain), score) > best_key:
-            best, best_key = chain, (len(chain), score)
-    return best
-
-
-def _step_bonus(g: _Heading, h: _Heading) -> int:
-    a, b = ordinal_value(g.number), ordinal_value(h.number)
-    return 1 if a is not None and b is not None and b > a else 0
-
-
-def _chain_in_order(cands: list[_Heading], order: dict[str, int]) -> tuple[list[_Heading], int]:
-    """A dynamic programme over the candidates in text order. Candidates become available as
-    predecessors once the text has passed their end; for each key only the best available one
-    matters, so each step looks at a few entries instead of every earlier heading (linear, where the
-    pairwise form was quadratic on a text of many repeated headings)."""
-    cands = sorted((h for h in cands if h.key in order), key=lambda h: h.line_start)
-    best: list[tuple[int, int, int]] = []  # (count, score, prev index)
-    by_end = sorted(range(len(cands)), key=lambda j: (cands[j].end, j))
-    best_of_key: dict[str, tuple[int, int, int]] = {}  # key -> (count, score, index), available ones only
-    released = 0
-    for i, h in enumerate(cands):
-        while released < len(by_end) and cands[by_end[released]].end <= h.line_start:
-            j = by_end[released]
-            released += 1
-            entry_j = (best[j][0], best[j][1], j)
-            if entry_j >= best_of_key.get(cands[j].key, (0, 0, -1)):
-                best_of_key[cands[j].key] = entry_j
-        entry = (1, h.score, -1)
-        preds = [(cnt + 1, sc + h.score + _step_bonus(cands[j], h), j)
-                 for k, (cnt, sc, j) in best_of_key.items() if order[k] < order[h.key]]
-        if preds:
-            entry = max(preds)
-        best.append(entry)
-    if not best:
-        return [], 0
-    i = max(range(len(best)), key=lambda k: (best[k][0], best[k][1], k))
-    total = best[i][1]
-    chain = []
-    while i != -1:
-        chain.append(cands[i])
-        i = best[i][2]
-    return chain[::-1], total
 
 
 _PROBLEMS_ITEM = re.compile(rf"^[\s#*]*[(]{ordinal_class(1, 2)}[)].{{0,24}}?(?:问题|不足|改进|整改)")
@@ -347,15 +294,16 @@ def segment(text: str, norm: NormalizedText | None = None) -> tuple[list[Section
     """
     norm = norm or normalize(text)
     mapped, others = _find_headings(norm.text)
-    chain = _best_chain(mapped)
+    chain = best_chain(mapped, _spec()["_orders"])
     if len(chain) < 3:
-        inline_chain = _best_chain(_find_inline_headings(norm.text))
+        inline_chain = best_chain(_find_inline_headings(norm.text), _spec()["_orders"])
         if len(inline_chain) > len(chain):
             chain, others = inline_chain, []
     elif len(chain) < len(SECTION_KEYS):
         # partly scraped pages: some headings on their own line, others glued to their text
-        mixed = _best_chain(mapped + [h for h in _find_inline_headings(norm.text)
-                                      if not any(g.line_start <= h.line_start < g.end for g in mapped)])
+        inline = [h for h in _find_inline_headings(norm.text)
+                  if not any(g.line_start <= h.line_start < g.end for g in mapped)]
+        mixed = best_chain(mapped + inline, _spec()["_orders"])
         if len(mixed) > len(chain):
             chain = mixed
     annex = _annex_start(norm.text, chain)

@@ -8,7 +8,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from nlp.model import SECTION_KEYS
-from nlp.segment import _best_chain, _Heading, segment
+from nlp.segment import _Heading, _spec, segment
+from nlp.segment_chain import best_chain
 
 
 def _pairwise_chain(cands):
@@ -43,7 +44,7 @@ _heading = st.builds(
 @settings(max_examples=400, deadline=None)
 @given(st.lists(_heading, max_size=30))
 def test_linear_chain_equals_pairwise(cands):
-    assert _best_chain(cands) == _pairwise_chain(cands)
+    assert best_chain(cands, _spec()["_orders"]) == _pairwise_chain(cands)
 
 
 def test_many_repeated_headings_stay_linear():
