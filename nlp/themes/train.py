@@ -170,6 +170,12 @@ def render_card(card: dict[str, Any]) -> str:
         lines += ["## Blind set (scored after the design was fixed; never used for a choice)", "", blind["description"], "",
                   *_summary_rows(blind["model"], blind["baseline"]), "",
                   *_score_table(blind["model"], blind["baseline"]), ""]
+    previous = card.get("previous_blind_evaluations")
+    if previous:  # sets already opened: kept for the record, never scored again
+        lines += ["## Earlier blind sets (each scored once, on the model of its time)", "",
+                  "| set | statements | model (content hash) | macro-F1 | baseline macro-F1 |", "|---|---|---|---|---|",
+                  *[f"| {b['file']} | {b['n']} | {b.get('model_hash', '?')} | {b['model']['macro_f1']} | "
+                    f"{b['baseline']['macro_f1']} |" for b in previous], ""]
     designs = card.get("design_comparison")
     if designs:
         lines += ["## Model designs compared (same grouped cross-validation, same data)", "", designs["note"], "",
