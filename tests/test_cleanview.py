@@ -5,7 +5,7 @@ one assignment equals the one written entry by entry."""
 from __future__ import annotations
 
 import numpy as np
-from conftest import REAL, SEED_FILES
+from conftest import layout_variants, text_reports
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -15,8 +15,6 @@ from nlp.statements import problems_span
 from nlp.statements.cleanview import _FOOTER, _MD_HEADING, _SENTENCE_END, _WS, _is_ascii_word, clean_view
 from nlp.statements.roles import default_model, unit_features
 from nlp.statements.split import split_units
-
-FULL_WIDTH = str.maketrans("0123456789", "０１２３４５６７８９")
 
 
 def reference_clean_view(text: str, start: int = 0, end: int | None = None) -> tuple[str, list[int]]:
@@ -53,14 +51,7 @@ def reference_clean_view(text: str, start: int = 0, end: int | None = None) -> t
 
 
 def _texts() -> list[str]:
-    paths = list(SEED_FILES)
-    if REAL.is_dir():
-        paths += sorted(p for p in REAL.iterdir() if p.suffix.lower() in (".txt", ".md", ".html"))
-    out = []
-    for p in paths:
-        t = read_document(p).text
-        out += [t, "".join(t.split()), t.replace("\n", ""), t.translate(FULL_WIDTH), t.replace("\n", "\r\n")]
-    return out
+    return [v for p in text_reports() for v in layout_variants(read_document(p).text)]
 
 
 def test_clean_view_equals_reference_on_reports_and_variants() -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 import numpy as np
-from conftest import REAL, SEED_FILES
+from conftest import layout_variants, text_reports
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from test_run_fastpaths import reference_normalize
@@ -28,18 +28,9 @@ from nlp.tables.tokens import Token, tokenize
 from nlp.text.numbers import NOT_A_NUMBER, is_cell_number, parse_cell, read_cell
 from nlp.text.width import nfkc
 
-_FW = str.maketrans("0123456789", "０１２３４５６７８９")
-
 
 def texts_and_variants() -> list[str]:
-    paths = list(SEED_FILES)
-    if REAL.is_dir():
-        paths += sorted(p for p in REAL.iterdir() if p.suffix.lower() in (".txt", ".md", ".html"))
-    out = []
-    for p in paths:
-        t = read_document(p).text
-        out += [t, "".join(t.split()), t.replace("\n", ""), t.translate(_FW), t.replace("\n", "\r\n")]
-    return out
+    return [v for p in text_reports() for v in layout_variants(read_document(p).text)]
 
 
 # --- tables: the tokenizer as it was (a line and each text chunk folded on their own) ------------

@@ -4,7 +4,7 @@ and their whitespace, line-break, full-width and CRLF variants, and on hand-made
 from __future__ import annotations
 
 import numpy as np
-from conftest import REAL, SEED_FILES
+from conftest import layout_variants, text_reports
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -21,8 +21,6 @@ from nlp.similarity.features import (
 )
 from nlp.similarity.shingles import canonical, shingle_hashes
 
-FULL_WIDTH = str.maketrans("0123456789", "０１２３４５６７８９")
-
 
 def reference_features(doc_id: str, sections: list[dict], statements: list[dict]) -> list[dict]:
     """Every text shingled on its own (the rows the corpus step computes from the tables)."""
@@ -31,15 +29,10 @@ def reference_features(doc_id: str, sections: list[dict], statements: list[dict]
 
 
 def test_document_features_equal_per_row_features_on_reports_and_variants() -> None:
-    paths = list(SEED_FILES)
-    if REAL.is_dir():
-        paths += sorted(p for p in REAL.iterdir() if p.suffix.lower() in (".txt", ".md", ".html"))
     pipeline = Pipeline("run")
     n_sub = 0
-    for p in paths:
-        text = read_document(p).text
-        for variant in (text, "".join(text.split()), text.replace("\n", ""), text.translate(FULL_WIDTH),
-                        text.replace("\n", "\r\n")):
+    for p in text_reports():
+        for variant in layout_variants(read_document(p).text):
             report = pipeline.from_text(variant, source=p.name)
             rows = report_rows(report, p.name, p.name, None, 0.0, "test")
             n_sub += sum(1 for s in rows["sections"] if s["parent"] == "overall")

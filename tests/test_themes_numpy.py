@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import scipy.sparse as sp
-from conftest import REAL, SEED_FILES, requires_shared
+from conftest import layout_variants, requires_shared, text_reports
 from sklearn.base import clone
 
 from nlp.io import read_document
@@ -22,21 +22,11 @@ from nlp.themes.data import load_statements
 from nlp.themes.features import Featurizer
 from nlp.themes.train import default_training_files
 
-FULL_WIDTH = str.maketrans("0123456789", "０１２３４５６７８９")
-
-
-def _variants(text: str) -> list[str]:
-    return [text, "".join(text.split()), text.replace("\n", ""), text.translate(FULL_WIDTH),
-            text.replace("\n", "\r\n")]
-
 
 def _report_statements() -> list[list[str]]:
-    paths = list(SEED_FILES)
-    if REAL.is_dir():
-        paths += sorted(p for p in REAL.iterdir() if p.suffix.lower() in (".txt", ".md", ".html"))
     out = []
-    for p in paths:
-        for text in _variants(read_document(p).text):
+    for p in text_reports():
+        for text in layout_variants(read_document(p).text):
             out.append([s["text"] for s in parse_text(text, pipeline="statements").statement_records()])
     return [s for s in out if s]
 
