@@ -47,6 +47,18 @@ def model_versions(components: list[str] | None = None) -> dict[str, str]:
     return out
 
 
+def _own_peak_rss_mb() -> float:
+    """This process's peak RSS. Linux keeps ru_maxrss across exec, so a `govnlp run` started from a large
+    process (a notebook, a benchmark script) would report that process's size; VmHWM is this program's own."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return round(int(line.split()[1]) / 1024, 1)
+    except OSError:
+        pass
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+
+
 def write_manifest(outdir: Path, summary: Any, components: list[str], signature: str,
                    process_seconds: float, n_bytes: int) -> Path:
     manifest = {
@@ -75,9 +87,9 @@ def write_manifest(outdir: Path, summary: Any, components: list[str], signature:
             "by_step_cpu_sum": summary.timings,
         },
         "files": summary.files,
-        # ru_maxrss is in KiB on Linux; "workers" is the largest worker process
+        # "workers" is the largest worker process (ru_maxrss, KiB on Linux)
         "peak_rss_mb": {
-            "parent": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+            "parent": _own_peak_rss_mb(),
             "workers": round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, 1),
         },
     }
