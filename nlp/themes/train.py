@@ -51,7 +51,13 @@ def _check_labels(statements: Sequence[LabelledStatement], taxonomy: Taxonomy) -
 
 
 def _file_digest(path: Path) -> dict[str, str]:
-    return {"file": path.name, "sha256": hashlib.sha256(path.read_bytes()).hexdigest()}
+    # relative to corpus/annotations when it lies there (written3/r3a.jsonl), so the card names a file
+    # that retraining can find again; a researcher's own file elsewhere is named by its file name
+    try:
+        name = path.resolve().relative_to(ANNOTATIONS.resolve()).as_posix()
+    except ValueError:
+        name = path.name
+    return {"file": name, "sha256": hashlib.sha256(path.read_bytes()).hexdigest()}
 
 
 def train(data: Sequence[str | Path], out_dir: str | Path, taxonomy_path: str | Path | None = None,
