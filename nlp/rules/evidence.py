@@ -24,8 +24,18 @@ def is_table_ref(ref: Any) -> bool:
 
 def split_cells(cells: list[dict[str, Any]]) -> tuple[list[str], list[dict[str, Any]]]:
     """(every cell's reference in order, the records of the cells that are not table cells)."""
-    refs = [str(c.get("ref")) for c in cells]
-    return refs, [c for c in cells if not is_table_ref(c.get("ref"))]
+    refs: list[str] = []
+    others: list[dict[str, Any]] = []
+    for c in cells:  # one pass: a check names up to a few hundred cells
+        ref = c.get("ref")
+        if isinstance(ref, str):
+            refs.append(ref)
+            if not ref.startswith(TABLE_REF_PREFIXES):
+                others.append(c)
+        else:
+            refs.append(str(ref))
+            others.append(c)
+    return refs, others
 
 
 def _value(value: Any) -> Any:

@@ -72,15 +72,31 @@ def section_rows(report: Report, doc_id: str) -> list[dict[str, Any]]:
     return rows
 
 
-def _cell_row(doc_id: str, table: str, fmt: Any, row: str, column: str, value: Any, prov: Any) -> dict[str, Any]:
-    prov = prov if isinstance(prov, dict) else {}
-    raw = prov.get("raw")
-    if raw is None and value is not None:
-        raw = str(value)
-    return {"doc_id": doc_id, "table": table, "format": _text(fmt), "row": row, "column": column,
-            "value": _num(value), "raw": _text(raw), "start": _int(prov.get("start")), "end": _int(prov.get("end")),
-            "ambiguous": bool(prov.get("ambiguous")) if "ambiguous" in prov else None,
-            "candidates": _json(prov.get("candidates")), "decided_by": _text(prov.get("decided_by"))}
+_ABSENT = object()  # a provenance key that is not there (told apart from one holding None)
+_NO_PROVENANCE: dict[str, Any] = {}
+
+
+def _cell_row(doc_id: str, table: str, fmt: str | None, row: str, column: str, value: Any, prov: Any
+              ) -> dict[str, Any]:
+    """One ``table_cells`` row; ``fmt`` is the table's format already as text. Thousands per run
+    batch: the usual types (str raw, int offsets, numbers, no candidates) skip the generic converters."""
+    get = (prov if isinstance(prov, dict) else _NO_PROVENANCE).get
+    raw = get("raw")
+    if raw is None:
+        if value is not None:
+            raw = str(value)
+    elif type(raw) is not str:
+        raw = _text(raw)
+    start, end = get("start"), get("end")
+    ambiguous = get("ambiguous", _ABSENT)
+    candidates = get("candidates")
+    decided_by = get("decided_by")
+    return {"doc_id": doc_id, "table": table, "format": fmt, "row": row, "column": column,
+            "value": float(value) if type(value) in (int, float) else _num(value), "raw": raw,
+            "start": start if type(start) is int else _int(start), "end": end if type(end) is int else _int(end),
+            "ambiguous": None if ambiguous is _ABSENT else bool(ambiguous),
+            "candidates": None if candidates is None else _json(candidates),
+            "decided_by": decided_by if decided_by is None or type(decided_by) is str else _text(decided_by)}
 
 
 def table_cell_rows(report: Report, doc_id: str) -> list[dict[str, Any]]:
@@ -96,14 +112,15 @@ def table_cell_rows(report: Report, doc_id: str) -> list[dict[str, Any]]:
             continue
         prov_t = provenance.get(name) if isinstance(provenance, dict) else None
         prov_t = prov_t if isinstance(prov_t, dict) else {}
-        fmt = table.get("format")
+        fmt = _text(table.get("format"))
         if isinstance(table.get("rows"), dict):
             prov_rows = prov_t.get("rows", prov_t)
             for row_key, cols in table["rows"].items():
                 prov_row = prov_rows.get(row_key, {}) if isinstance(prov_rows, dict) else {}
                 if isinstance(cols, dict):
+                    get = prov_row.get if isinstance(prov_row, dict) else None
                     for col, value in cols.items():
-                        prov = prov_row.get(col) if isinstance(prov_row, dict) else None
+                        prov = get(col) if get is not None else None
                         rows.append(_cell_row(doc_id, name, fmt, row_key, col, value, prov))
         if isinstance(table.get("cells"), dict):
             prov_cells = prov_t.get("cells", prov_t)
@@ -158,7 +175,8 @@ def check_rows(report: Report, doc_id: str) -> list[dict[str, Any]]:
                      "status": _text(c.get("status")), "severity": _text(c.get("severity")),
                      "message": _text(c.get("message")), "expected": _json(c.get("expected")),
                      "actual": _json(c.get("actual")), "cell_refs": REF_SEPARATOR.join(refs) or None,
-                     "cells": _json(others)})
+                     # most checks name table cells only: nothing left to encode
+                     "cells": "[]" if isinstance(others, list) and not others else _json(others)})
     return rows
 
 
