@@ -108,42 +108,48 @@ def _read_word(norm: str) -> tuple[str, int | float | None] | None:
     return read
 
 
+_UNREAD = object()  # a word not in _READ yet
+
+
 def _tokenize_line(raw: str, offset: int, index: int, matcher: LabelMatcher, norm_line: str | None = None) -> Line:
     """One line's tokens; ``norm_line`` is ``nfkc(raw)`` when the caller has it."""
     stripped = raw.lstrip()
     piped = stripped.startswith("|")
     delimited = piped or "\t" in raw
     line = Line(index, delimited=delimited)
-    fields: list[tuple[int, int]] = []
-    if delimited:
-        s = 0
-        for m in _SEP.finditer(raw):
-            fields.append((s, m.start()))
-            s = m.end()
-        fields.append((s, len(raw)))
-        if piped:  # "| a | b |": drop the outer empties of the pipe frame
-            fields = fields[1:]
-            if raw.rstrip().endswith("|") and fields:
-                fields = fields[:-1]
-    else:
-        fields = [(0, len(raw))]
+    cells = _SEP.split(raw) if delimited else [raw]
+    lo, hi = 0, len(cells)
+    if piped:  # "| a | b |": drop the outer empties of the pipe frame
+        lo = 1
+        if raw.rstrip().endswith("|") and hi > lo:
+            hi -= 1
     if norm_line is None:
         norm_line = nfkc(raw)  # one character for one character, so offsets are shared
     tokens = line.tokens
-    for fs, fe in fields:
-        norm = norm_line[fs:fe]
-        # Most cells of a table line are one number with no space around it: read it here, as
-        # _split_cell would read its one word (a number never holds a space).
-        read = _read_word(norm) if norm else None
-        if read is not None:
-            tokens.append(Token(read[0], raw[fs:fe], offset + fs, offset + fe, index, read[1]))
-            continue
-        cell = raw[fs:fe]
-        if not cell.strip():
+    fs = len(cells[0]) + 1 if lo else 0  # the separators are one character each
+    for cell in cells[lo:hi]:
+        fe = fs + len(cell)
+        word = cell.strip()
+        if not word:
             if delimited:
                 tokens.append(Token("empty", "", offset + fs, offset + fe, index))
-            continue
-        _split_cell(cell, norm, offset + fs, index, matcher, tokens)
+        else:
+            # Most cells of a table line are one number or placeholder, padded in Markdown: read it
+            # here as _split_cell would read the cell's one word. A word that reads as either holds
+            # no space (nor, folded one character for one, did its source), so it is the only word.
+            ws = fs if len(word) == len(cell) else fs + len(cell) - len(cell.lstrip())
+            we = ws + len(word)
+            norm = norm_line[ws:we]
+            read = _READ.get(norm, _UNREAD)
+            if read is _UNREAD:
+                read = _read_word(norm)
+            if read is not None:
+                tokens.append(Token(read[0], word, offset + ws, offset + we, index, read[1]))
+            elif len(norm) <= 3 and _PLACEHOLDER.match(norm):
+                tokens.append(Token("value", word, offset + ws, offset + we, index, None))
+            else:
+                _split_cell(cell, norm_line[fs:fe], offset + fs, index, matcher, tokens)
+        fs = fe + 1
     return line
 
 
@@ -158,7 +164,7 @@ def _split_cell(cell: str, norm_cell: str, offset: int, index: int, matcher: Lab
         read = _read_word(norm)
         if read is not None:
             kind, value = read
-        elif _PLACEHOLDER.match(norm):
+        elif len(norm) <= 3 and _PLACEHOLDER.match(norm):  # a placeholder is one to three characters
             kind, value = "value", None
         else:
             if cs < 0:
