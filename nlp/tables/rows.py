@@ -220,7 +220,11 @@ def align_rows(rows: list[RowCandidate], keys: list[str]) -> dict[str, tuple[Row
     best: dict[int, tuple[float, tuple | None]] = {-1: (0.0, None)}
     history: list[dict[int, tuple[float, tuple | None]]] = []
     for r, row in enumerate(rows):
-        best = _advance(best, r, _gains(row, keys, index), K)
+        if row.own is None:
+            best = _advance(best, r, _gains(row, keys, index), K)
+        elif row.own in index:
+            best = _advance_one(best, r, index[row.own], 20.0)
+        # else: a label outside the template can take no key, and every state stays as it was
         history.append(best)
     # Trace back from the best end state.
     j = max(best, key=lambda s: (best[s][0], -s))
@@ -296,6 +300,27 @@ def _advance(best: dict[int, tuple[float, tuple | None]], r: int, gains: list[fl
     for j, val in chosen.items():
         if j in best:
             new[j] = val
+    return new
+
+
+def _advance_one(best: dict[int, tuple[float, tuple | None]], r: int, j: int, gain: float
+                 ) -> dict[int, tuple[float, tuple | None]]:
+    """:func:`_advance` for a row that can take key ``j`` only (its own label): most rows. The best
+    earlier state s < j (the first met in dict order among equal scores) gives state ``j``; a new
+    state goes last, as :func:`_advance` would add it. ``best`` itself is returned when nothing changes
+    (states are never modified in place)."""
+    run_score, run_state = float("-inf"), None
+    for s, (sc, _) in best.items():
+        if s < j and sc > run_score:
+            run_score, run_state = sc, s
+    if run_state is None:
+        return best
+    cand = run_score + gain
+    old = best.get(j)
+    if old is not None and not cand > old[0] + 1e-9:
+        return best
+    new = dict(best)
+    new[j] = (cand, (r, run_state))
     return new
 
 
