@@ -21,7 +21,9 @@ from nlp.resources import resource_path
 from nlp.text.enumerators import LABEL_ENUMERATOR
 from nlp.text.width import nfkc, nfkc_char  # noqa: F401 — table readers import them from here
 
-_KEEP = re.compile(r"[\u4e00-\u9fff0-9A-Za-z]")
+_LETTERS = r"\u4e00-\u9fff0-9A-Za-z"  # the characters a label is compared on (CJK, digits, Latin)
+# Dropping the runs of other characters builds the same string as joining the kept ones, 2-3x faster.
+_DROP = re.compile(f"[^{_LETTERS}]+")
 MIN_MATCH = 4  # a fragment shorter than this never identifies a row on its own
 
 
@@ -30,18 +32,18 @@ def label_body(text: str) -> tuple[str, list[str]]:
     t = nfkc(text)
     enums = [next(g for g in m.groups() if g) for m in LABEL_ENUMERATOR.finditer(t)]
     t = LABEL_ENUMERATOR.sub(" ", t)
-    return "".join(_KEEP.findall(t)), enums
+    return _DROP.sub("", t), enums
 
 
 def squeeze(text: str) -> str:
     """Letters only (for signature and marker searches)."""
-    return "".join(_KEEP.findall(nfkc(text)))
+    return _DROP.sub("", nfkc(text))
 
 
 def squeeze_span(text: str, start: int = 0, end: int | None = None) -> str:
     """``squeeze(text[start:end])`` read off the report's folded text (nfkc keeps offsets and keeps the
     last report folded), so a table region is not folded again on its own."""
-    return "".join(_KEEP.findall(nfkc(text), start, len(text) if end is None else end))
+    return _DROP.sub("", nfkc(text)[start:end])
 
 
 @lru_cache(maxsize=512)
