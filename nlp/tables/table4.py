@@ -7,7 +7,7 @@ from typing import Any
 
 from nlp.tables.labels import LabelMatcher, Template, label_body, load_yaml, locate_between
 from nlp.tables.rows import MISSING, Cell, line_values, runtogether_options, settle
-from nlp.tables.tokens import tokenize
+from nlp.tables.tokens import iter_lines
 
 SPEC = "table4.yaml"
 NCELLS = 15
@@ -44,7 +44,7 @@ def parse_table4(text: str, start: int = 0, end: int | None = None) -> dict[str,
 
 def parse_region(text: str, s: int, e: int) -> dict[str, Any] | None:
     """Parse the table whose region :func:`locate` found at ``text[s:e]``."""
-    lines = tokenize(text, s, e, matcher())
+    lines = iter_lines(text, s, e, matcher())  # the loop stops at the data row
     cells: list[Cell] = []
     ambiguous = False
     for line in lines:

@@ -10,6 +10,7 @@ together with no separator, or other text.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from nlp.tables.labels import LabelMatcher
@@ -65,9 +66,15 @@ _MEMO = _LineMemo()
 
 def tokenize(text: str, start: int, end: int, matcher: LabelMatcher) -> list[Line]:
     """Lines of cells for ``text[start:end]``; page-number lines and Markdown rules are skipped."""
+    return list(iter_lines(text, start, end, matcher))
+
+
+def iter_lines(text: str, start: int, end: int, matcher: LabelMatcher) -> Iterator[Line]:
+    """:func:`tokenize`'s lines one at a time, each tokenised when reached: a reader that stops at its
+    table's last row leaves the prose after it (up to the rest of the report when no end marker was
+    found) untokenised."""
     _MEMO.use(text)
-    memo, norm = _MEMO.lines, _MEMO.norm
-    lines: list[Line] = []
+    memo, norm = _MEMO.lines, _MEMO.norm  # kept: another text may be tokenised between two lines
     pos = start
     n = 0
     mid = id(matcher)
@@ -80,10 +87,9 @@ def tokenize(text: str, start: int, end: int, matcher: LabelMatcher) -> list[Lin
             line = memo.get(key)
             if line is None:
                 line = memo[key] = _tokenize_line(raw, pos, n, matcher, norm[pos:line_end])
-            lines.append(line)
+            yield line
             n += 1
         pos = line_end + 1
-    return lines
 
 
 _READ: dict[str, tuple[str, int | float | None] | None] = {}  # the same cells recur in every report
