@@ -144,7 +144,10 @@ class Context:
     def outcome_rows(self) -> list[str]:
         from nlp.tables.table3 import outcome_keys
 
-        return outcome_keys(self.table_format("table3"))
+        rows = self.memo.get("outcome_rows")  # read by every sum rule over the outcomes
+        if rows is None:
+            rows = self.memo["outcome_rows"] = outcome_keys(self.table_format("table3"))
+        return rows
 
     def expand_refs(self, refs: list[str]) -> list[str]:
         out: list[str] = []

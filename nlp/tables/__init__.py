@@ -53,7 +53,8 @@ def _nulls(res: dict[str, Any] | None) -> int:
     if res is None:
         return 1 << 30
     values = res["rows"].values() if "rows" in res else [res["cells"]]
-    return sum(v is None for row in values for v in row.values())
+    # cells hold None or numbers (never equal to None), so counting by equality counts the nulls
+    return sum(list(row.values()).count(None) for row in values)
 
 
 def _best(text: str, table: ModuleType, span: tuple[int, int] | None, start: int = 0, end: int | None = None):
