@@ -63,11 +63,13 @@ def unit_features(units: Sequence[Unit]) -> list[dict[str, float]]:
     """One sparse feature dict per unit (wording, structure, neighbours)."""
     n = len(units)
     out = []
+    # a unit's cues are read three times (its own, and as its neighbours' prev_/next_): found once
+    cues = [_cues(u.text, "") for u in units]
     for i, u in enumerate(units):
         f: dict[str, float] = {g: 1.0 for g in _grams(u.text)}
         core = strip_enumerator(u.text)
         f[f"first2:{core[:2]}"] = 1.0
-        f.update(_cues(u.text, ""))
+        f.update(cues[i])
         f[f"block_role:{u.block_role}"] = 1.0
         f[f"block_kind:{u.block_kind}"] = 1.0
         f[f"block_role_kind:{u.block_role}:{u.block_kind}"] = 1.0
@@ -78,9 +80,9 @@ def unit_features(units: Sequence[Unit]) -> list[dict[str, float]]:
         f["merged"] = float(u.merged)
         f["lead_will"] = float("将" in u.lead)
         if i > 0:
-            f.update(_cues(units[i - 1].text, "prev_"))
+            f.update({f"prev_{k}": v for k, v in cues[i - 1].items()})
         if i + 1 < n:
-            f.update(_cues(units[i + 1].text, "next_"))
+            f.update({f"next_{k}": v for k, v in cues[i + 1].items()})
         f["bias_doc"] = 1.0
         out.append(f)
     return out
