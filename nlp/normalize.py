@@ -31,8 +31,14 @@ _ASCII_CLAUSE = CLAUSE_MARKS_TO_FULLWIDTH  # "," → "，" next to CJK text
 _SPACES = "".join(sorted({" "} | {c for c, v in _CHAR_MAP.items() if v == " "}))
 _DROPPED = "".join(sorted(c for c, v in _CHAR_MAP.items() if v == ""))
 _CLAUSE_MARKS = "".join(_ASCII_CLAUSE)
+# Characters written as themselves and never CJK: a lone " " between two of them ("| 0 | 12 |", the
+# cells of a markdown table) is always kept, so it is no event and is copied with its run. (Its left
+# neighbour is the last character written: a kept stretch never starts with " " after one of them.)
+_PLAIN = "".join(c for c in "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz|"
+                 if c not in _CHAR_MAP and c not in _ASCII_CLAUSE)
 # The lookahead lets the regex engine skip to the next event character before trying the branches.
 _EVENT = re.compile(f"(?=[{re.escape(_SPACES + _DROPPED + _CLAUSE_MARKS)}])"
+                    f"(?!(?<=[{re.escape(_PLAIN)}]) [{re.escape(_PLAIN)}])"
                     f"(?:(?P<space>[{re.escape(_SPACES)}][{re.escape(_SPACES + _DROPPED)}]*)"
                     f"|(?P<clause>[{re.escape(_CLAUSE_MARKS)}])|[{re.escape(_DROPPED)}]+)")
 _ONE_TO_ONE = {c: v for c, v in _CHAR_MAP.items() if len(v) == 1 and v != " "}
