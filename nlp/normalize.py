@@ -31,8 +31,14 @@ _ASCII_CLAUSE = CLAUSE_MARKS_TO_FULLWIDTH  # "," → "，" next to CJK text
 _SPACES = "".join(sorted({" "} | {c for c, v in _CHAR_MAP.items() if v == " "}))
 _DROPPED = "".join(sorted(c for c, v in _CHAR_MAP.items() if v == ""))
 _CLAUSE_MARKS = "".join(_ASCII_CLAUSE)
+# Characters written as themselves and never CJK: a lone " " between two of them ("| 0 | 12 |", the
+# cells of a markdown table) is always kept, so it is no event and is copied with its run. (Its left
+# neighbour is the last character written: a kept stretch never starts with " " after one of them.)
+_PLAIN = "".join(c for c in "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz|"
+                 if c not in _CHAR_MAP and c not in _ASCII_CLAUSE)
 # The lookahead lets the regex engine skip to the next event character before trying the branches.
 _EVENT = re.compile(f"(?=[{re.escape(_SPACES + _DROPPED + _CLAUSE_MARKS)}])"
+                    f"(?!(?<=[{re.escape(_PLAIN)}]) [{re.escape(_PLAIN)}])"
                     f"(?:(?P<space>[{re.escape(_SPACES)}][{re.escape(_SPACES + _DROPPED)}]*)"
                     f"|(?P<clause>[{re.escape(_CLAUSE_MARKS)}])|[{re.escape(_DROPPED)}]+)")
 _ONE_TO_ONE = {c: v for c, v in _CHAR_MAP.items() if len(v) == 1 and v != " "}
@@ -44,7 +50,8 @@ _MAPPED = re.compile("[" + re.escape("".join(_ONE_TO_ONE)) + "]")
 def _map_one_to_one(text: str) -> str:
     """``text`` with every character of ``_ONE_TO_ONE`` replaced (same length)."""
     return _MAPPED.sub(lambda m: _ONE_TO_ONE[m.group()], text)
-_PAGE_NUMBER = re.compile(r"^[ \t]*(?:[-—–]{1,2}[ \t]*\d{1,4}[ \t]*[-—–]{1,2}|第[ \t]*\d{1,4}[ \t]*页(?:[ \t]*[,，/]?[ \t]*共[ \t]*\d{1,4}[ \t]*页)?|\d{1,4}[ \t]*/[ \t]*\d{1,4})[ \t]*$")
+# A whole line (^…$ per line: one scan of the text finds them all).
+_PAGE_NUMBER_LINES = re.compile(r"^[ \t]*(?:[-—–]{1,2}[ \t]*\d{1,4}[ \t]*[-—–]{1,2}|第[ \t]*\d{1,4}[ \t]*页(?:[ \t]*[,，/]?[ \t]*共[ \t]*\d{1,4}[ \t]*页)?|\d{1,4}[ \t]*/[ \t]*\d{1,4})[ \t]*$", re.MULTILINE)
 # A line that starts a heading or an enumerated item must not be glued to the previous line.
 _BLOCK_START = re.compile(r"^\s*" + LINE_START_ITEM)
 _TITLE_END = re.compile(r"(?:情况|事项|措施|打算|计划|安排|概述|报告|年报)$")
@@ -90,17 +97,16 @@ class NormalizedText:
         return bisect.bisect_left(self._map, orig)
 
 
-def _lines(text: str) -> list[tuple[int, int]]:
-    spans, pos = [], 0
-    for line in text.split("\n"):
-        spans.append((pos, pos + len(line)))
-        pos += len(line) + 1
-    return spans
-
-
 def _continues(pline: str, nline: str) -> bool:
     """True when ``nline`` continues the sentence that ``pline`` leaves unfinished."""
-    if "\t" in pline or "\t" in nline or len(pline.strip()) < _MIN_WRAPPED_LINE or not nline:
+    if not nline:
+        return False
+    # Every test must pass; the last character of ``pline`` is the cheapest one, and most lines end a
+    # sentence ("。"), so it is read first.
+    ends_open = _is_cjk_letter(pline[-1]) or pline[-1] in "，、“\"(（《"
+    if not ends_open:
+        return False
+    if "\t" in pline or "\t" in nline or len(pline.strip()) < _MIN_WRAPPED_LINE:
         return False
     if _BLOCK_START.match(nline) or pline.lstrip().startswith("|"):
         return False
@@ -111,36 +117,41 @@ def _continues(pline: str, nline: str) -> bool:
     # no clause punctuation and a title ending; wrapped prose of that length has commas.
     if len(pline.strip()) < 40 and _TITLE_END.search(pline.rstrip()) and not _CLAUSE.search(pline):
         return False
-    ends_open = _is_cjk_letter(pline[-1]) or pline[-1] in "，、“\"(（《"
-    starts_inside = _is_cjk_letter(nline[0]) or nline[0] in "，、。；：”\"）)》"
-    return ends_open and starts_inside
+    return _is_cjk_letter(nline[0]) or nline[0] in "，、。；：”\"）)》"
+
+
+def _deleted_ranges(text: str) -> list[tuple[int, int]]:
+    """Original ranges ``[start, end)`` removed wholesale: page-number lines (with their line break)
+    and joined line breaks; a join may span page-number lines, so ranges can overlap."""
+    n = len(text)
+    ranges: list[tuple[int, int]] = []
+    page_lines: set[int] = set()  # start offsets of the page-number lines
+    # Every alternative of the pattern holds a digit, so a page-number line is never blank.
+    for m in _PAGE_NUMBER_LINES.finditer(text):
+        page_lines.add(m.start())
+        ranges.append((m.start(), min(m.end() + 1, n)))
+    # Join: previous non-blank line ends mid-sentence, next non-blank line continues it.
+    prev = None
+    s = 0
+    for line in text.split("\n"):
+        e = s + len(line)
+        if s not in page_lines and line.strip():
+            if prev is not None:
+                ps, pe = prev
+                pline = text[ps:pe].rstrip(" ")
+                nline = line.lstrip(" ")
+                if _continues(pline, nline):
+                    ranges.append((ps + len(pline), s + (len(line) - len(nline))))
+            prev = (s, e)
+        s = e + 1
+    return ranges
 
 
 def _deleted_positions(text: str) -> set[int]:
     """Original positions removed wholesale: page-number lines and joined line breaks."""
     deleted: set[int] = set()
-    lines = _lines(text)
-    keep = []
-    for s, e in lines:
-        if _PAGE_NUMBER.match(text[s:e]) and text[s:e].strip():
-            deleted.update(range(s, min(e + 1, len(text))))
-        else:
-            keep.append((s, e))
-    # Join: previous non-blank line ends mid-sentence, next non-blank line continues it.
-    prev = None
-    for s, e in keep:
-        line = text[s:e]
-        if not line.strip():
-            continue
-        if prev is not None:
-            ps, pe = prev
-            pline = text[ps:pe].rstrip(" ")
-            nline = line.lstrip(" ")
-            if _continues(pline, nline):
-                gap_start = ps + len(pline)
-                gap_end = s + (len(line) - len(nline))
-                deleted.update(range(gap_start, gap_end))
-        prev = (s, e)
+    for a, b in _deleted_ranges(text):
+        deleted.update(range(a, b))
     return deleted
 
 
@@ -148,10 +159,12 @@ def _kept_spans(text: str) -> list[tuple[int, int]]:
     """The stretches of ``text`` between the positions :func:`_deleted_positions` removes."""
     spans: list[tuple[int, int]] = []
     pos = 0
-    for d in sorted(_deleted_positions(text)):
-        if d > pos:
-            spans.append((pos, d))
-        pos = d + 1
+    for a, b in sorted(_deleted_ranges(text)):
+        if b <= a:
+            continue
+        if a > pos:
+            spans.append((pos, a))
+        pos = max(pos, b)
     if pos < len(text):
         spans.append((pos, len(text)))
     return spans

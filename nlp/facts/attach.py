@@ -53,14 +53,32 @@ def sentence_and_clause_breaks(text: str, lo: int, hi: int) -> tuple[list[int], 
     """``breaks(SENTENCE_BREAK)`` and ``breaks(CLAUSE_BREAK)`` of ``text[lo:hi]``, found with one NumPy
     table look-up over the code points: with a break every ~10 characters, a regex scan spends its time
     making match objects."""
-    codes = np.frombuffer(text[lo:hi].encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-    kind = _BREAK_KIND[codes]
-    soft = soft_newlines(text, lo, hi)
-    if soft:
-        kind[np.fromiter(soft, dtype=np.int64, count=len(soft)) - lo] = 0
-    clause = np.flatnonzero(kind)
-    sentence = clause[kind[clause] == 2]
-    return (sentence + lo).tolist(), (clause + lo).tolist()
+    return BreakIndex(text, lo, hi).breaks(lo, hi)
+
+
+class BreakIndex:
+    """The break characters of ``text[lo:hi]`` found once, for :meth:`breaks` of many spans inside it: a
+    report's narrative is read in a dozen spans, and NumPy's fixed cost per call outweighs the look-up."""
+
+    def __init__(self, text: str, lo: int = 0, hi: int | None = None):
+        hi = len(text) if hi is None else hi
+        codes = np.frombuffer(text[lo:hi].encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+        kind = _BREAK_KIND[codes]
+        clause = np.flatnonzero(kind)
+        self.text = text
+        self._sentence: list[int] = (clause[kind[clause] == 2] + lo).tolist()
+        self._clause: list[int] = (clause + lo).tolist()
+
+    def breaks(self, lo: int, hi: int) -> tuple[list[int], list[int]]:
+        """:func:`sentence_and_clause_breaks` of ``text[lo:hi]`` (a span inside the indexed one)."""
+        sentence, clause = self._sentence, self._clause
+        sentence = sentence[bisect_left(sentence, lo):bisect_left(sentence, hi)]
+        clause = clause[bisect_left(clause, lo):bisect_left(clause, hi)]
+        soft = soft_newlines(self.text, lo, hi)  # they depend on the span: its first line starts at lo
+        if soft:
+            sentence = [i for i in sentence if i not in soft]
+            clause = [i for i in clause if i not in soft]
+        return sentence, clause
 
 
 # A line break not right after a hard line end or another line break (a pre-filter, re-checked below).

@@ -10,7 +10,7 @@ import bisect
 from collections.abc import Iterable
 from typing import Any
 
-from nlp.facts.attach import Span, attach, enclosing, sentence_and_clause_breaks
+from nlp.facts.attach import BreakIndex, Span, attach, enclosing
 from nlp.facts.breakdown import link_breakdowns
 from nlp.facts.candidates import Candidate, find_candidates
 from nlp.facts.lexicon import Lexicon, default_lexicon
@@ -77,9 +77,11 @@ class FactExtractor:
         else:
             regions = regions_from_headings(work)
         facts: list[dict[str, Any]] = []
+        breaks = BreakIndex(work)  # sentence and clause breaks of every span, found in one pass
         for region in regions:
             for lo, hi in narrative_lines(work, region):
-                facts.extend(self._extract_span(work, lo, hi, region.section, norm, text, source, len(facts)))
+                facts.extend(self._extract_span(work, lo, hi, region.section, norm, text, source, len(facts),
+                                                breaks))
         return facts
 
     def extract_many(self, texts: Iterable[str]) -> list[list[dict[str, Any]]]:
@@ -87,11 +89,11 @@ class FactExtractor:
 
     # -- internals ---------------------------------------------------------------------------
     def _extract_span(self, work: str, lo: int, hi: int, section: str | None, norm, original: str,
-                      source: str | None, offset: int) -> list[dict[str, Any]]:
+                      source: str | None, offset: int, breaks: BreakIndex | None = None) -> list[dict[str, Any]]:
         lex = self.lexicon
         mask = NegativeMask(work, lex, lo, hi)
         cands = drop_structure_counts(work, find_candidates(work, lo, hi, lex, mask), lex, lo, hi)
-        sent_points, clause_points = sentence_and_clause_breaks(work, lo, hi)
+        sent_points, clause_points = (breaks or BreakIndex(work, lo, hi)).breaks(lo, hi)
         sentence_of: dict[int, Span] = {}  # candidate start → sentence span, filled by attach
         channels: dict = {}  # sentence start → channel mentions, found by attach and read again below
         used = attach(work, cands, lex, sent_points, clause_points, lo, hi, sentence_of, channels)

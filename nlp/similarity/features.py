@@ -22,6 +22,7 @@ from nlp.similarity.shingles import (
     canonical,
     position_hashes,
     shingle_hashes,
+    sorted_unique,
 )
 from nlp.similarity.statute import default_statute_index
 
@@ -94,7 +95,7 @@ def document_features(doc_id: str, sections: list[dict[str, Any]], statements: l
         c = canonical(text)
         if len(c) >= MIN_CHARS:
             host, start, stop = _host(hosts, c)
-            match = default_statute_index().match(np.unique(host.positions[start:stop]))
+            match = default_statute_index().match(sorted_unique(host.positions[start:stop]))
             row.update(statute_containment=round(match.containment, 4), statute_article=match.article,
                        statute_article_containment=round(match.article_containment, 4),
                        signature=host.signature(_signers()[0], start, stop).tobytes())
@@ -127,7 +128,7 @@ class _Host:
     def signature(self, signer: Signer, start: int, stop: int) -> np.ndarray:
         """``signer.signature`` of the shingles at positions start..stop−1."""
         if len(self.positions) > _MAX_PERMUTED:  # a huge text: permute the slice's distinct shingles only
-            return signer.signature(np.unique(self.positions[start:stop]))
+            return signer.signature(sorted_unique(self.positions[start:stop]))
         permuted = self._permuted.get(signer.num_perm)
         if permuted is None:
             permuted = self._permuted[signer.num_perm] = signer.permuted(self.positions)

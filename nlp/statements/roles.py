@@ -16,6 +16,7 @@ import json
 import re
 from collections.abc import Sequence
 from functools import lru_cache
+from itertools import chain, repeat
 from pathlib import Path
 from typing import Any
 
@@ -63,11 +64,13 @@ def unit_features(units: Sequence[Unit]) -> list[dict[str, float]]:
     """One sparse feature dict per unit (wording, structure, neighbours)."""
     n = len(units)
     out = []
+    # a unit's cues are read three times (its own, and as its neighbours' prev_/next_): found once
+    cues = [_cues(u.text, "") for u in units]
     for i, u in enumerate(units):
         f: dict[str, float] = {g: 1.0 for g in _grams(u.text)}
         core = strip_enumerator(u.text)
         f[f"first2:{core[:2]}"] = 1.0
-        f.update(_cues(u.text, ""))
+        f.update(cues[i])
         f[f"block_role:{u.block_role}"] = 1.0
         f[f"block_kind:{u.block_kind}"] = 1.0
         f[f"block_role_kind:{u.block_role}:{u.block_kind}"] = 1.0
@@ -78,9 +81,9 @@ def unit_features(units: Sequence[Unit]) -> list[dict[str, float]]:
         f["merged"] = float(u.merged)
         f["lead_will"] = float("将" in u.lead)
         if i > 0:
-            f.update(_cues(units[i - 1].text, "prev_"))
+            f.update({f"prev_{k}": v for k, v in cues[i - 1].items()})
         if i + 1 < n:
-            f.update(_cues(units[i + 1].text, "next_"))
+            f.update({f"next_{k}": v for k, v in cues[i + 1].items()})
         f["bias_doc"] = 1.0
         out.append(f)
     return out
@@ -108,20 +111,18 @@ class RoleModel(BaseEstimator, ClassifierMixin):
 
     def _matrix(self, feats: Sequence[dict[str, float]]) -> np.ndarray:
         # the same dense matrix as setting X[r, j] = v one by one (a row's keys are distinct, so are
-        # their columns), filled by one flat fancy assignment instead of a NumPy scalar write per feature
+        # their columns), filled by one flat fancy assignment; the keys are looked up by map() in C
+        # (an unknown key gets the column ``width``, dropped), not by a Python step per feature
         vocab = self.vocabulary_
         width = len(vocab)
-        at: list[int] = []
-        vals: list[float] = []
-        for r, f in enumerate(feats):
-            base = r * width
-            for k, v in f.items():
-                j = vocab.get(k)
-                if j is not None:
-                    at.append(base + j)
-                    vals.append(v)
+        sizes = [len(f) for f in feats]
+        total = sum(sizes)
+        cols = np.fromiter(map(vocab.get, chain.from_iterable(feats), repeat(width)), dtype=np.intp, count=total)
+        vals = np.fromiter(chain.from_iterable(f.values() for f in feats), dtype=np.float64, count=total)
+        at = cols + np.repeat(np.arange(len(feats), dtype=np.intp) * width, sizes)
+        known = cols < width
         X = np.zeros(len(feats) * width, dtype=np.float64)
-        X[np.asarray(at, dtype=np.intp)] = np.asarray(vals, dtype=np.float64)
+        X[at[known]] = vals[known]
         return X.reshape(len(feats), width)
 
     def fit(self, feats: Sequence[dict[str, float]], y: Sequence[str]) -> RoleModel:
