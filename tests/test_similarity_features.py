@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 from conftest import layout_variants, text_reports
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from nlp.io import read_document
@@ -57,10 +57,13 @@ def test_texts_outside_any_section_and_repeated_shingles() -> None:
 
 @settings(max_examples=200, deadline=None)
 @given(st.text(alphabet="公开政务信息年报１２3 ，。\n", min_size=0, max_size=80), st.integers(0, 40), st.integers(0, 40))
+@example("3。3信3信", 0, 5)  # canonical is not idempotent across punctuation between digits
 def test_host_slices_equal_shingling_the_part(text: str, a: int, b: int) -> None:
     c = canonical(text)
     part = c[min(a, b):max(a, b)]
-    if len(c) < 5 or len(part) < 5:
+    # the host is only sliced where a passage's own canonical text was found in it; a slice that is
+    # not canonical by itself ("0。0" → "00" → "0" again) is never looked up that way
+    if len(c) < 5 or len(part) < 5 or canonical(part) != part:
         return
     host = _Host(c)
     start = c.find(part)
