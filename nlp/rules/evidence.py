@@ -28,12 +28,8 @@ def split_cells(cells: list[dict[str, Any]]) -> tuple[list[str], list[dict[str, 
     others: list[dict[str, Any]] = []
     for c in cells:  # one pass: a check names up to a few hundred cells
         ref = c.get("ref")
-        if isinstance(ref, str):
-            refs.append(ref)
-            if not ref.startswith(TABLE_REF_PREFIXES):
-                others.append(c)
-        else:
-            refs.append(str(ref))
+        refs.append(ref if isinstance(ref, str) else str(ref))
+        if not is_table_ref(ref):
             others.append(c)
     return refs, others
 

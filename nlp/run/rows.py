@@ -176,7 +176,7 @@ def check_rows(report: Report, doc_id: str) -> list[dict[str, Any]]:
                      "message": _text(c.get("message")), "expected": _json(c.get("expected")),
                      "actual": _json(c.get("actual")), "cell_refs": REF_SEPARATOR.join(refs) or None,
                      # most checks name table cells only: nothing left to encode
-                     "cells": "[]" if isinstance(others, list) and not others else _json(others)})
+                     "cells": _json(others) if others else "[]"})
     return rows
 
 

@@ -42,9 +42,7 @@ class StatuteIndex:
         return cls(articles)
 
     def match(self, hashes: np.ndarray) -> StatuteMatch:
-        if len(hashes) == 0:
-            return StatuteMatch(0.0, None, 0.0)
-        if len(self.all) == 0:
+        if len(hashes) == 0 or len(self.all) == 0:
             return StatuteMatch(0.0, None, 0.0)
         # The statute's hashes are sorted: a binary search per shingle is cheaper than np.isin, which
         # sorts both arrays again for every passage (a few hundred shingles against ~1,100).

@@ -114,7 +114,10 @@ def _read_word(norm: str) -> tuple[str, int | float | None] | None:
     return read
 
 
-_UNREAD = object()  # a word not in _READ yet
+def _is_placeholder(norm: str) -> bool:
+    """A folded word that stands for an empty cell ("/", "—", "--"): one to three characters, so longer
+    words skip the regex."""
+    return len(norm) <= 3 and _PLACEHOLDER.match(norm) is not None
 
 
 def _tokenize_line(raw: str, offset: int, index: int, matcher: LabelMatcher, norm_line: str | None = None) -> Line:
@@ -146,12 +149,10 @@ def _tokenize_line(raw: str, offset: int, index: int, matcher: LabelMatcher, nor
             ws = fs if len(word) == len(cell) else fs + len(cell) - len(cell.lstrip())
             we = ws + len(word)
             norm = norm_line[ws:we]
-            read = _READ.get(norm, _UNREAD)
-            if read is _UNREAD:
-                read = _read_word(norm)
+            read = _read_word(norm)
             if read is not None:
                 tokens.append(Token(read[0], word, offset + ws, offset + we, index, read[1]))
-            elif len(norm) <= 3 and _PLACEHOLDER.match(norm):
+            elif _is_placeholder(norm):
                 tokens.append(Token("value", word, offset + ws, offset + we, index, None))
             else:
                 _split_cell(cell, norm_line[fs:fe], offset + fs, index, matcher, tokens)
@@ -170,7 +171,7 @@ def _split_cell(cell: str, norm_cell: str, offset: int, index: int, matcher: Lab
         read = _read_word(norm)
         if read is not None:
             kind, value = read
-        elif len(norm) <= 3 and _PLACEHOLDER.match(norm):  # a placeholder is one to three characters
+        elif _is_placeholder(norm):
             kind, value = "value", None
         else:
             if cs < 0:
