@@ -4,13 +4,18 @@ Only one *representative* per group of near-identical texts enters the LSH index
 texts join the cluster of the representative they match. LSH buckets therefore hold
 distinct texts only, and a corpus with thousands of copies of one template costs one
 bucket entry, not a quadratic number of comparisons.
+
+The band parameters are datasketch's (its false-positive/negative optimum for a threshold);
+the buckets are :class:`BandIndex`, which finds the same candidates as datasketch's
+``MinHashLSH`` without its per-band objects (a query there cost 25 byte swaps and as many
+method calls, most of the corpus step's time).
 """
 from __future__ import annotations
 
 from functools import lru_cache
+from itertools import repeat
 
 import numpy as np
-from datasketch import MinHashLSH
 
 from nlp.resources import thresholds
 from nlp.similarity.shingles import Signer, estimate_many
@@ -20,8 +25,32 @@ from nlp.similarity.shingles import Signer, estimate_many
 def band_params(threshold: float, num_perm: int) -> tuple[int, int]:
     """datasketch's (bands, rows) for a threshold, computed once: it integrates numerically on
     every MinHashLSH construction, which cost more than the look-ups of a 1,000-report run."""
+    from datasketch import MinHashLSH  # the corpus step only: workers never import it (nor scipy)
+
     lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
     return lsh.b, lsh.r
+
+
+class BandIndex:
+    """LSH buckets of 32-bit MinHash signatures: the first ``bands × rows`` values cut into bands;
+    keys whose signatures share a whole band are candidates of each other (as in ``MinHashLSH``:
+    one table per band, keyed by the band's values, here as bytes)."""
+
+    def __init__(self, bands: int, rows: int):
+        self.width = 4 * rows  # bytes of one band of a uint32 signature
+        self.tables: list[dict[bytes, list[int]]] = [{} for _ in range(bands)]
+
+    def _bands(self, signature: np.ndarray) -> list[bytes]:
+        raw, w = signature.astype(np.uint32, copy=False).tobytes(), self.width
+        return [raw[i * w:(i + 1) * w] for i in range(len(self.tables))]
+
+    def insert(self, key: int, signature: np.ndarray) -> None:
+        for table, band in zip(self.tables, self._bands(signature)):
+            table.setdefault(band, []).append(key)
+
+    def query(self, signature: np.ndarray) -> set[int]:
+        # one C-level union over the bands' buckets (a Python loop per band cost more than the look-ups)
+        return set().union(*map(dict.get, self.tables, self._bands(signature), repeat(())))
 
 
 class NearDuplicateClusters:
@@ -36,7 +65,7 @@ class NearDuplicateClusters:
         self.duplicate_threshold = duplicate_threshold
         if query_threshold is None:
             query_threshold = thresholds()["similarity"]["candidate_query"]
-        self.lsh = MinHashLSH(num_perm=signer.num_perm, params=band_params(query_threshold, signer.num_perm))
+        self.lsh = BandIndex(*band_params(query_threshold, signer.num_perm))
         self.rep_rows: list[int] = []  # cluster id -> row of its representative
         self.members: list[list[int]] = []  # cluster id -> rows
         self.groups: list[dict[str, list[int]]] = []  # cluster id -> group key (e.g. unit) -> rows
@@ -46,8 +75,7 @@ class NearDuplicateClusters:
 
     def add(self, row: int, signature: np.ndarray, group: str, signatures: np.ndarray) -> int:
         """Add ``row`` with its signature; ``signatures[r]`` must hold the signature of every added row r."""
-        lean = self.signer.lean(signature)
-        candidates = self.lsh.query(lean)
+        candidates = self.lsh.query(signature)
         best, best_sim = -1, 0.0
         if candidates:
             cids = np.array(sorted(candidates))
@@ -62,7 +90,7 @@ class NearDuplicateClusters:
             self.members.append([])
             self.groups.append({})
             self.sizes.append(0)
-            self.lsh.insert(cid, lean)
+            self.lsh.insert(cid, signature)
         self.members[cid].append(row)
         self.groups[cid].setdefault(group, []).append(row)
         self.sizes[cid] += 1
@@ -71,7 +99,7 @@ class NearDuplicateClusters:
         return cid
 
     def similar_clusters(self, signature: np.ndarray) -> list[int]:
-        return sorted(self.lsh.query(self.signer.lean(signature)))
+        return sorted(self.lsh.query(signature))
 
     def n_other_groups(self, cid: int, group: str) -> int:
         """Members of cluster ``cid`` outside ``group`` (O(1))."""

@@ -1,19 +1,15 @@
-"""Character shingles and MinHash signatures (datasketch) for boilerplate and copy detection.
+"""Character shingles and MinHash signatures for boilerplate and copy detection.
 
 Text is reduced to letters (CJK and Latin) with every digit run replaced by "0", so a
 template copied with new numbers or a new year still matches. Shingles are hashed with a
 vectorised rolling hash (deterministic across processes, unlike ``hash()``); signatures are
-computed in NumPy (no Python loop per shingle) and indexed with datasketch's MinHashLSH.
+computed in NumPy (no Python loop per shingle) and indexed in LSH bands (nlp.similarity.clusters).
 """
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
 
 import numpy as np
-
-if TYPE_CHECKING:
-    from datasketch import LeanMinHash
 
 SHINGLE_SIZE = 5
 NUM_PERM = 128
@@ -70,8 +66,7 @@ class Signer:
     """MinHash signatures, vectorised: one multiply-shift hash per permutation over all shingles at once.
 
     Parameters come from a seeded generator, so the same text gets the same signature in any
-    process. Signatures are 32-bit, the value range of datasketch's ``affine32`` scheme, so they
-    wrap into :class:`datasketch.LeanMinHash` for :class:`datasketch.MinHashLSH`.
+    process. Signatures are 32-bit (the value range of datasketch's ``affine32`` scheme).
     """
 
     def __init__(self, num_perm: int = NUM_PERM, seed: int = SEED):
@@ -96,21 +91,15 @@ class Signer:
             return np.full(self.num_perm, 0xFFFFFFFF, dtype=np.uint32)
         return self.permuted(hashes).min(axis=0).astype(np.uint32)
 
-    def lean(self, signature: np.ndarray) -> LeanMinHash:
-        from datasketch import (
-            LeanMinHash,  # the corpus step only: workers sign without datasketch (and scipy)
-        )
-
-        return LeanMinHash(seed=self.seed, hashvalues=signature, scheme="affine32")
-
 
 def estimate(a: np.ndarray, b: np.ndarray) -> float:
     """MinHash estimate of the Jaccard similarity of two signatures."""
-    return float(np.mean(a == b))
+    # count / length is the float np.mean gives (a float64 sum of 0/1 is exact), without its overhead
+    return int(np.count_nonzero(a == b)) / len(a)
 
 
 def estimate_many(sig: np.ndarray, others: np.ndarray) -> np.ndarray:
     """Estimates of ``sig`` against each row of ``others`` (2-D)."""
     if len(others) == 0:
         return np.zeros(0)
-    return (others == sig).mean(axis=1)
+    return np.count_nonzero(others == sig, axis=1) / others.shape[1]
