@@ -5,9 +5,12 @@ import codecs
 
 import pytest
 from conftest import SEED_FILES, real_reports, requires_shared
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from nlp.errors import ReadError, UnsupportedFormat
 from nlp.io import read_document
+from nlp.io.text import _CJK, _GARBAGE, _looks_like_text
 
 
 @pytest.mark.parametrize("encoding", ["gbk", "gb18030", "utf-16", "utf-16-le", "utf-8-sig"])
@@ -95,3 +98,13 @@ def test_real_html_report_keeps_table_rows_and_blank_cells():
     cells = rows[0].split("\t")
     # 自然人 26, five blank organisation cells, 总计 26: blanks stay blank, positions stay put.
     assert cells[1] == "26" and cells[-1] == "26" and cells[2:7] == [""] * 5
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("政府信息公开ab1 \n\t\x00\x07\ufffd\ue001。")), max_size=3000))
+def test_text_test_counts_only_as_far_as_its_thresholds(text):
+    """``_looks_like_text`` stops counting at its thresholds: the answer of counting every match."""
+    limit = max(2, len(text) // 1000)
+    want = bool(text.strip()) and len(_GARBAGE.findall(text)) <= limit \
+        and len(_CJK.findall(text)) >= min(10, max(1, len(text) // 50))
+    assert _looks_like_text(text) == want

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import codecs
 import re
+from itertools import islice
 from pathlib import Path
 
 from nlp.errors import ReadError
@@ -26,10 +27,18 @@ def _looks_like_text(text: str) -> bool:
     """A Chinese report decodes to mostly CJK/ASCII text with no control garbage."""
     if not text.strip():
         return False
-    bad = len(_GARBAGE.findall(text))
-    if bad > max(2, len(text) // 1000):
+    # Each test needs only its threshold's worth of matches: count no further than that (a
+    # findall listed every CJK character of the report, half of reading a file).
+    limit = max(2, len(text) // 1000)
+    if _count(_GARBAGE, text, limit + 1) > limit:
         return False
-    return len(_CJK.findall(text)) >= min(10, max(1, len(text) // 50))
+    need = min(10, max(1, len(text) // 50))
+    return _count(_CJK, text, need) >= need
+
+
+def _count(pattern: re.Pattern[str], text: str, most: int) -> int:
+    """Matches of ``pattern`` in ``text``, counted up to ``most``."""
+    return sum(1 for _ in islice(pattern.finditer(text), most))
 
 
 def _utf16_without_bom(data: bytes) -> str | None:
