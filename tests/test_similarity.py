@@ -116,11 +116,12 @@ def test_clusters_keep_one_representative_per_template():
     texts = [base.replace("553", str(i)) + f"第{i}批" for i in range(300)]
     texts += [SEED_FILES[k].read_text(encoding="utf-8") for k in (1, 2, 3)]
     sigs = np.stack([signer.signature(shingle_hashes(t)) for t in texts])
-    clusters = NearDuplicateClusters(signer, duplicate_threshold=0.9)
-    for i, s in enumerate(sigs):
-        clusters.add(i, s, f"unit{i}", sigs)
+    clusters = NearDuplicateClusters(signer, sigs, duplicate_threshold=0.9)
+    for i in range(len(sigs)):
+        clusters.add(i, f"unit{i}")
     assert len(clusters.rep_rows) == 4
-    assert len(clusters.members[0]) == 300 and clusters.n_other_groups(0, "unit0") == 299
+    assert len(clusters.members(0)) == 300 and clusters.n_other_groups(0, "unit0") == 299
+    assert clusters.multi_member() == [0] and clusters.members(1) == [300]
 
 
 def test_statute_index_prefers_the_copied_article():
@@ -184,3 +185,17 @@ def test_worker_features_give_the_same_result_as_recomputing_from_tables(sim_run
         a = pd.read_parquet(out / f"{name}.parquet")
         b = pd.read_parquet(copy / f"{name}.parquet")
         pd.testing.assert_frame_equal(a, b)
+
+
+def test_cluster_rows_outside_a_group_for_single_and_shared_clusters():
+    signer = Signer()
+    texts = [SEED_FILES[0].read_text(encoding="utf-8")] * 3 + [SEED_FILES[1].read_text(encoding="utf-8")]
+    sigs = np.stack([signer.signature(shingle_hashes(t)) for t in texts])
+    clusters = NearDuplicateClusters(signer, sigs, duplicate_threshold=0.9)
+    for i, unit in enumerate(["a", "a", "b", "c"]):
+        clusters.add(i, unit)
+    assert clusters.multi_member() == [0] and clusters.members(0) == [0, 1, 2]
+    assert clusters.other_group_rows(0, "a", 20) == [2] and clusters.other_group_rows(0, "b", 1) == [0]
+    assert clusters.n_other_groups(0, "a") == 1 and clusters.n_other_groups(1, "c") == 0
+    assert clusters.other_group_rows(1, "c", 20) == [] and clusters.other_group_rows(1, "a", 20) == [3]
+    assert clusters.other_group_rows(1, "a", 0) == [] and list(clusters.sim_to_rep) == [1.0, 1.0, 1.0, 1.0]

@@ -1,7 +1,7 @@
 """The corpus step's LSH buckets and estimates give datasketch's and NumPy's answers.
 
 :class:`BandIndex` replaced datasketch's ``MinHashLSH`` (same band parameters, same
-candidates) and the estimates count matches instead of calling ``np.mean``: both are
+candidates, a fraction of the memory) and the estimates count matches instead of calling ``np.mean``: both are
 compared with the library code on signatures that share whole bands, parts of bands and
 nothing, as near-duplicate reports do.
 """
@@ -32,22 +32,22 @@ def _signatures(seed: int, n: int, num_perm: int) -> np.ndarray:
 def test_band_index_finds_the_candidates_of_datasketch(seed: int, num_perm: int, threshold: float) -> None:
     sigs = _signatures(seed, 40, num_perm)
     params = band_params(threshold, num_perm)
-    ours, theirs = BandIndex(*params), MinHashLSH(num_perm=num_perm, params=params)
+    ours, theirs = BandIndex(sigs, *params), MinHashLSH(num_perm=num_perm, params=params)
     lean = [LeanMinHash(seed=1, hashvalues=s, scheme="affine32") for s in sigs]
-    for key in range(0, 40, 2):  # half the signatures indexed, every one queried
-        ours.insert(key, sigs[key])
-        theirs.insert(key, lean[key])
-    for sig, m in zip(sigs, lean):
-        assert ours.query(sig) == set(theirs.query(m))
+    for row in range(0, 40, 2):  # half the signatures indexed (key = row + 100), every one queried
+        ours.insert(row + 100, row)
+        theirs.insert(row + 100, lean[row])
+    for row, m in enumerate(lean):
+        assert ours.query(row) == set(theirs.query(m))
 
 
 def test_band_index_of_an_empty_index_and_a_repeated_band() -> None:
-    index = BandIndex(*band_params(0.5, 128))
-    sig = _signatures(1, 1, 128)[0]
-    assert index.query(sig) == set()
-    index.insert(7, sig)
-    index.insert(9, sig)  # two keys in one bucket: both come back, once each
-    assert index.query(sig) == {7, 9}
+    sigs = np.repeat(_signatures(1, 1, 128), 3, axis=0)
+    index = BandIndex(sigs, *band_params(0.5, 128))
+    assert index.query(0) == set()
+    index.insert(7, 0)
+    index.insert(9, 1)  # two keys in every bucket: both come back, once each
+    assert index.query(2) == {7, 9}
 
 
 @settings(max_examples=60, deadline=None)

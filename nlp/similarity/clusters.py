@@ -5,15 +5,17 @@ texts join the cluster of the representative they match. LSH buckets therefore h
 distinct texts only, and a corpus with thousands of copies of one template costs one
 bucket entry, not a quadratic number of comparisons.
 
-The band parameters are datasketch's (its false-positive/negative optimum for a threshold);
-the buckets are :class:`BandIndex`, which finds the same candidates as datasketch's
-``MinHashLSH`` without its per-band objects (a query there cost 25 byte swaps and as many
-method calls, most of the corpus step's time).
+The band parameters are datasketch's (its false-positive/negative optimum for a threshold).
+The buckets are built once over every signature of a step (:class:`BandIndex`): each band's
+values become a bucket number, so the index holds integers in arrays, not a Python object
+per band and text. Most texts of a real corpus are distinct, each its own cluster; a cluster
+keeps Python lists only from its second member on. Both matter at 50k reports, where the
+per-object index of datasketch's ``MinHashLSH`` took more than 1 GB.
 """
 from __future__ import annotations
 
+from array import array
 from functools import lru_cache
-from itertools import repeat
 
 import numpy as np
 
@@ -32,83 +34,133 @@ def band_params(threshold: float, num_perm: int) -> tuple[int, int]:
 
 
 class BandIndex:
-    """LSH buckets of 32-bit MinHash signatures: the first ``bands × rows`` values cut into bands;
-    keys whose signatures share a whole band are candidates of each other (as in ``MinHashLSH``:
-    one table per band, keyed by the band's values, here as bytes)."""
+    """LSH buckets over the rows of a signature matrix (32-bit values): the first ``bands × rows``
+    values cut into bands; keys inserted for rows sharing a whole band with the queried row are
+    its candidates (the candidates of ``MinHashLSH``, whose tables are keyed by a band's values).
 
-    def __init__(self, bands: int, rows: int):
-        self.width = 4 * rows  # bytes of one band of a uint32 signature
-        self.tables: list[dict[bytes, list[int]]] = [{} for _ in range(bands)]
+    Every row's bucket per band is numbered up front (exact equality of the band's bytes), so
+    an insert or a query reads ``bands`` integers; a bucket's first key is kept in an array and
+    the rare further keys in a dict.
+    """
 
-    def _bands(self, signature: np.ndarray) -> list[bytes]:
-        raw, w = signature.astype(np.uint32, copy=False).tobytes(), self.width
-        return [raw[i * w:(i + 1) * w] for i in range(len(self.tables))]
+    def __init__(self, signatures: np.ndarray, bands: int, rows: int):
+        n = len(signatures)
+        self.buckets = np.empty((n, bands), dtype=np.int32)  # row -> bucket number of each band
+        offset = 0
+        for j in range(bands):
+            band = np.ascontiguousarray(signatures[:, j * rows:(j + 1) * rows], dtype=np.uint32)
+            values = band.view(np.dtype((np.void, 4 * rows))).ravel()
+            distinct, number = np.unique(values, return_inverse=True)
+            self.buckets[:, j] = number.ravel() + offset  # bucket numbers unique across bands
+            offset += len(distinct)
+        self.first = np.full(max(offset, 1), -1, dtype=np.int32)  # bucket -> first key inserted
+        self.more: dict[int, list[int]] = {}  # bucket -> keys inserted after its first
 
-    def insert(self, key: int, signature: np.ndarray) -> None:
-        for table, band in zip(self.tables, self._bands(signature)):
-            table.setdefault(band, []).append(key)
+    def insert(self, key: int, row: int) -> None:
+        for bucket in self.buckets[row].tolist():
+            if self.first[bucket] < 0:
+                self.first[bucket] = key
+            else:
+                self.more.setdefault(bucket, []).append(key)
 
-    def query(self, signature: np.ndarray) -> set[int]:
-        # one C-level union over the bands' buckets (a Python loop per band cost more than the look-ups)
-        return set().union(*map(dict.get, self.tables, self._bands(signature), repeat(())))
+    def query(self, row: int) -> set[int]:
+        buckets = self.buckets[row]
+        firsts = self.first[buckets]
+        found = set(firsts[firsts >= 0].tolist())
+        if self.more:
+            for bucket in buckets.tolist():
+                extra = self.more.get(bucket)
+                if extra:
+                    found.update(extra)
+        return found
 
 
 class NearDuplicateClusters:
-    """Assign each added signature to a cluster; query similar clusters later.
+    """Assign each row of a signature matrix to a cluster, in the order added; query similar
+    clusters later.
 
+    ``signatures``: one row per text (rows never added are ignored).
     ``duplicate_threshold``: estimated Jaccard at or above which a text joins a cluster.
-    ``query_threshold``: LSH threshold for "similar" candidates in :meth:`similar`.
+    ``query_threshold``: LSH threshold for "similar" candidates in :meth:`similar_clusters`.
     """
 
-    def __init__(self, signer: Signer, duplicate_threshold: float, query_threshold: float | None = None):
+    def __init__(self, signer: Signer, signatures: np.ndarray, duplicate_threshold: float,
+                 query_threshold: float | None = None):
         self.signer = signer
+        self.signatures = signatures
         self.duplicate_threshold = duplicate_threshold
         if query_threshold is None:
             query_threshold = thresholds()["similarity"]["candidate_query"]
-        self.lsh = BandIndex(*band_params(query_threshold, signer.num_perm))
-        self.rep_rows: list[int] = []  # cluster id -> row of its representative
-        self.members: list[list[int]] = []  # cluster id -> rows
-        self.groups: list[dict[str, list[int]]] = []  # cluster id -> group key (e.g. unit) -> rows
-        self.sizes: list[int] = []
-        self.cluster_of: dict[int, int] = {}  # row -> cluster id
-        self.sim_to_rep: dict[int, float] = {}  # row -> estimated Jaccard with its representative
+        self.lsh = BandIndex(signatures, *band_params(query_threshold, signer.num_perm))
+        n = len(signatures)
+        self.rep_rows = array("q")  # cluster id -> row of its representative
+        self.sizes = array("q")  # cluster id -> members
+        self.cluster_of = np.full(n, -1, dtype=np.int64)  # row -> cluster id
+        self.sim_to_rep = np.zeros(n, dtype=np.float64)  # row -> estimated Jaccard with its representative
+        self._group_of: dict[int, str] = {}  # representative row -> its group (e.g. unit)
+        # cluster id -> group -> rows, in the order added: only for clusters of two or more members
+        self._groups: dict[int, dict[str, list[int]]] = {}
 
-    def add(self, row: int, signature: np.ndarray, group: str, signatures: np.ndarray) -> int:
-        """Add ``row`` with its signature; ``signatures[r]`` must hold the signature of every added row r."""
-        candidates = self.lsh.query(signature)
+    def add(self, row: int, group: str) -> int:
+        """Add ``row`` (rows are added in increasing order) of group ``group``; return its cluster id."""
+        signature = self.signatures[row]
+        candidates = self.lsh.query(row)
         best, best_sim = -1, 0.0
         if candidates:
             cids = np.array(sorted(candidates))
-            sims = estimate_many(signature, signatures[[self.rep_rows[c] for c in cids]])
+            sims = estimate_many(signature, self.signatures[[self.rep_rows[c] for c in cids]])
             i = int(np.argmax(sims))
             best, best_sim = int(cids[i]), float(sims[i])
         if best >= 0 and best_sim >= self.duplicate_threshold:
             cid = best
+            groups = self._groups.get(cid)
+            if groups is None:  # the second member: the cluster starts keeping its rows
+                rep = self.rep_rows[cid]
+                groups = self._groups[cid] = {self._group_of.pop(rep): [rep]}
+            groups.setdefault(group, []).append(row)
+            self.sizes[cid] += 1
         else:
             cid, best_sim = len(self.rep_rows), 1.0
             self.rep_rows.append(row)
-            self.members.append([])
-            self.groups.append({})
-            self.sizes.append(0)
-            self.lsh.insert(cid, signature)
-        self.members[cid].append(row)
-        self.groups[cid].setdefault(group, []).append(row)
-        self.sizes[cid] += 1
+            self.sizes.append(1)
+            self._group_of[row] = group
+            self.lsh.insert(cid, row)
         self.cluster_of[row] = cid
         self.sim_to_rep[row] = best_sim
         return cid
 
-    def similar_clusters(self, signature: np.ndarray) -> list[int]:
-        return sorted(self.lsh.query(signature))
+    def similar_clusters(self, row: int) -> list[int]:
+        """Clusters whose representative shares a band with ``row``'s signature."""
+        return sorted(self.lsh.query(row))
+
+    def groups(self, cid: int) -> dict[str, list[int]]:
+        """Group -> member rows of cluster ``cid`` (groups in the order they joined)."""
+        groups = self._groups.get(cid)
+        if groups is None:
+            rep = self.rep_rows[cid]
+            return {self._group_of[rep]: [rep]}
+        return groups
+
+    def members(self, cid: int) -> list[int]:
+        """Member rows of cluster ``cid`` in the order added."""
+        return sorted(row for rows in self.groups(cid).values() for row in rows)
+
+    def multi_member(self) -> list[int]:
+        """Ids of the clusters with two or more members, in increasing order."""
+        return sorted(self._groups)
 
     def n_other_groups(self, cid: int, group: str) -> int:
         """Members of cluster ``cid`` outside ``group`` (O(1))."""
-        return self.sizes[cid] - len(self.groups[cid].get(group, ()))
+        return self.sizes[cid] - len(self.groups(cid).get(group, ()))
 
     def other_group_rows(self, cid: int, group: str, limit: int) -> list[int]:
         """Up to ``limit`` member rows of cluster ``cid`` outside ``group`` (bounded work: O(limit))."""
+        groups = self._groups.get(cid)
+        if groups is None:  # a single member (most clusters): no dict to build
+            rep = self.rep_rows[cid]
+            return [rep] if self._group_of[rep] != group and limit > 0 else []
         out: list[int] = []
-        for g, rows in self.groups[cid].items():
+        for g, rows in groups.items():
             if g != group:
                 out.extend(rows[: limit - len(out)])
                 if len(out) >= limit:

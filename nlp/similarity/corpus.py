@@ -146,7 +146,7 @@ class SectionSimilarity:
         self.statute_article = np.full(n, -1, dtype=np.int16)
         self.n = 0
         self.row_of: dict[tuple[int, int], int] = {}
-        self.clusters = {k: NearDuplicateClusters(signer, SECTION_DUPLICATE) for k in NARRATIVE_SECTIONS}
+        self.clusters: dict[str, NearDuplicateClusters] = {}  # section key -> clusters (made by finish())
         self.article_names = list(default_statute_index().articles)
         self.rectification: dict[str, bool] = {}  # doc_id -> 五 mentions rectifying earlier problems
 
@@ -174,7 +174,16 @@ class SectionSimilarity:
         self.sigs[i] = np.frombuffer(f["signature"], dtype=np.uint32)
         self.row_signed[i] = True
         self.row_of[(d, k)] = i
-        self.clusters[f["key"]].add(i, self.sigs[i], self.docs[f["doc_id"]].unit, self.sigs)
+
+    def finish(self) -> None:
+        """Cluster the signed rows of each section key, in the order added (the LSH index is built
+        over every signature at once: see nlp.similarity.clusters)."""
+        signed = np.flatnonzero(self.row_signed[: self.n])
+        for k in sorted(set(self.row_section[signed].tolist())):
+            clusters = NearDuplicateClusters(self.signer, self.sigs[: self.n], SECTION_DUPLICATE)
+            for i in signed[self.row_section[signed] == k].tolist():
+                clusters.add(i, self.docs[self.doc_ids[self.row_doc[i]]].unit)
+            self.clusters[NARRATIVE_SECTIONS[k]] = clusters
 
     def _row(self, i: int, prev: dict[str, str]) -> dict[str, Any]:
         doc = self.docs[self.doc_ids[self.row_doc[i]]]
@@ -194,16 +203,18 @@ class SectionSimilarity:
         if j is not None:
             row["sim_prev"] = round(estimate(sig, self.sigs[j]), 4)
         clusters = self.clusters[key]
-        own = clusters.cluster_of[i]
+        own = int(clusters.cluster_of[i])
         row["n_near_duplicates_other"] = clusters.n_other_groups(own, doc.unit)
+        # The most similar report of another unit among the similar clusters' members, compared in one
+        # call; argmax takes the first of equal maxima: the cluster first in order, as a loop would.
+        others = [r for cid in sorted(set(clusters.similar_clusters(i)) | {own})
+                  for r in clusters.other_group_rows(cid, doc.unit, MAX_COMPARED_PER_CLUSTER)]
         best, best_row = 0.0, None
-        for cid in sorted(set(clusters.similar_clusters(sig)) | {own}):
-            others = clusters.other_group_rows(cid, doc.unit, MAX_COMPARED_PER_CLUSTER)
-            if others:
-                sims = estimate_many(sig, self.sigs[others])
-                k = int(np.argmax(sims))
-                if sims[k] > best:
-                    best, best_row = float(sims[k]), others[k]
+        if others:
+            sims = estimate_many(sig, self.sigs[others])
+            k = int(np.argmax(sims))
+            if sims[k] > 0:
+                best, best_row = float(sims[k]), others[k]
         row["max_sim_other"] = round(best, 4)
         if best_row is not None:
             other = self.docs[self.doc_ids[self.row_doc[best_row]]]
@@ -212,6 +223,7 @@ class SectionSimilarity:
 
     def write(self, writer: TableWriter, prev: dict[str, str]) -> dict[str, float | None]:
         """Stream the similarity rows to ``writer``; return sim_prev of section 五 per doc_id."""
+        self.finish()
         problems_sim: dict[str, float | None] = {}
         for i in range(self.n):
             row = self._row(i, prev)
@@ -227,22 +239,27 @@ def _statement_duplicates(outdir: Path, docs: dict[str, DocInfo], followup: Foll
     path = outdir / "statements.parquet"
     n = pq.ParquetFile(path).metadata.num_rows
     sigs = np.zeros((max(n, 1), signer.num_perm), dtype=np.uint32)
-    clusters = NearDuplicateClusters(signer, STATEMENT_DUPLICATE)
     kept: list[tuple[str, int]] = []  # signed row -> (doc_id, statement index)
+    units: list[str] = []  # signed row -> unit
     for r in iter_features(outdir, "statement", docs):
         doc = docs[r["doc_id"]]
         sig = None
         if r["signature"] is not None:
             i = len(kept)
-            sigs[i] = sig = np.frombuffer(r["signature"], dtype=np.uint32)
-            clusters.add(i, sig, doc.unit, sigs)
+            sigs[i] = np.frombuffer(r["signature"], dtype=np.uint32)
+            sig = sigs[i]
             kept.append((doc.doc_id, r["index"]))
+            units.append(doc.unit)
         followup.add_statement(doc.doc_id, r["index"], r["role"], r["themes"], sig)
+    clusters = NearDuplicateClusters(signer, sigs[: len(kept)], STATEMENT_DUPLICATE)
+    for i, unit in enumerate(units):
+        clusters.add(i, unit)
     listed: dict[tuple[str, int], tuple[int, int, float]] = {}
-    for cid, members in enumerate(clusters.members):
-        if len(clusters.groups[cid]) >= 2:
-            for i in members:
-                listed[kept[i]] = (cid, len(clusters.groups[cid]), round(clusters.sim_to_rep[i], 4))
+    for cid in clusters.multi_member():
+        groups = clusters.groups(cid)
+        if len(groups) >= 2:
+            for i in clusters.members(cid):
+                listed[kept[i]] = (cid, len(groups), round(float(clusters.sim_to_rep[i]), 4))
     if not listed:
         return
     rows = []

@@ -102,4 +102,6 @@ def estimate_many(sig: np.ndarray, others: np.ndarray) -> np.ndarray:
     """Estimates of ``sig`` against each row of ``others`` (2-D)."""
     if len(others) == 0:
         return np.zeros(0)
-    return np.count_nonzero(others == sig, axis=1) / others.shape[1]
+    # the int64 sum of matches over the length: np.mean's floats (its float64 sum of 0/1 is exact),
+    # without its per-call overhead (this runs once per compared report, millions of times at 50k)
+    return (others == sig).sum(axis=1) / others.shape[1]
