@@ -13,8 +13,8 @@ from nlp import __version__
 from nlp.outputs import atomic_write_text, dumps_json
 from nlp.resources import RESOURCES, model_content_hash, model_dir
 
-_LIBRARIES = ("rjieba", "jieba", "spacy", "scikit-learn", "numpy", "pandas", "pyarrow", "datasketch",
-              "pdfplumber", "cn2an")
+_LIBRARIES = ("rjieba", "jieba", "spacy", "scikit-learn", "numpy", "pandas", "pyarrow", "pdfplumber",
+              "cn2an")
 _MODEL_SUFFIXES = (".skops", ".npz", ".npy", ".joblib", ".onnx", ".bin")
 
 

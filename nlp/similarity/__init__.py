@@ -7,8 +7,8 @@ __all__ = ["run_similarity"]
 
 
 def __getattr__(name: str) -> Any:
-    # Lazy: run workers import nlp.similarity.features only; the LSH index (datasketch, scipy) is loaded
-    # by the corpus step alone, so worker processes and the run's parent stay small until it is needed.
+    # Lazy: run workers import nlp.similarity.features only; the corpus step (LSH index, Parquet readers)
+    # is loaded by the run's parent alone, when it is needed.
     if name == "run_similarity":
         from nlp.similarity.corpus import run_similarity
 

@@ -5,7 +5,8 @@ texts join the cluster of the representative they match. LSH buckets therefore h
 distinct texts only, and a corpus with thousands of copies of one template costs one
 bucket entry, not a quadratic number of comparisons.
 
-The band parameters are datasketch's (its false-positive/negative optimum for a threshold).
+The band parameters are those datasketch's ``MinHashLSH`` chooses (its false-positive/negative
+optimum for a threshold), computed without it.
 The buckets are built once over every signature of a step (:class:`BandIndex`): each band's
 values become a bucket number, so the index holds integers in arrays, not a Python object
 per band and text. Most texts of a real corpus are distinct, each its own cluster; a cluster
@@ -25,12 +26,29 @@ from nlp.similarity.shingles import Signer, estimate_many
 
 @lru_cache(maxsize=16)
 def band_params(threshold: float, num_perm: int) -> tuple[int, int]:
-    """datasketch's (bands, rows) for a threshold, computed once: it integrates numerically on
-    every MinHashLSH construction, which cost more than the look-ups of a 1,000-report run."""
-    from datasketch import MinHashLSH  # the corpus step only: workers never import it (nor scipy)
+    """(bands, rows) of an LSH index for ``threshold``: the choice of datasketch's ``MinHashLSH``,
+    which minimises the sum of the false-positive probability (integrated over similarities below
+    the threshold) and the false-negative one (above it), equal weights, first minimum kept.
 
-    lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
-    return lsh.b, lsh.r
+    Computed here, not by datasketch, whose numerical integration imports SciPy (46 MB and 0.4 s in
+    the run's parent). The integrands are polynomials in the similarity of degree bands × rows ≤
+    ``num_perm``, which Gauss-Legendre quadrature with more than num_perm / 2 nodes integrates
+    exactly; tests/test_run_fastpaths.py compares the choice with datasketch's.
+    """
+    nodes, weights = np.polynomial.legendre.leggauss(num_perm // 2 + 8)
+
+    def integral(lo: float, hi: float, bands: int, rows: int, below: bool) -> float:
+        s = (hi - lo) / 2 * nodes + (hi + lo) / 2
+        candidate = 1 - (1 - s ** float(rows)) ** float(bands)  # P(a pair of similarity s shares a band)
+        return float((hi - lo) / 2 * (weights * (candidate if below else 1 - candidate)).sum())
+
+    best, choice = float("inf"), (0, 0)
+    for bands in range(1, num_perm + 1):
+        for rows in range(1, num_perm // bands + 1):
+            error = 0.5 * integral(0.0, threshold, bands, rows, True) + 0.5 * integral(threshold, 1.0, bands, rows, False)
+            if error < best:
+                best, choice = error, (bands, rows)
+    return choice
 
 
 class BandIndex:

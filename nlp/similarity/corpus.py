@@ -89,8 +89,14 @@ def previous_reports(docs: dict[str, DocInfo]) -> dict[str, str]:
     return prev
 
 
+def _parquet(path: Path) -> pq.ParquetFile:
+    # Without pre-buffering: a pass over the file otherwise caches every column chunk it reads until
+    # the pass ends (340 MB of signatures at 50k reports, read once per section key).
+    return pq.ParquetFile(path, pre_buffer=False)
+
+
 def _iter_rows(path: Path, columns: list[str] | None = None):
-    pf = pq.ParquetFile(path)
+    pf = _parquet(path)
     for batch in pf.iter_batches(batch_size=_BATCH, columns=columns):
         yield from batch.to_pylist()
 
@@ -109,7 +115,7 @@ def iter_features(outdir: Path, kind: str, docs: dict[str, DocInfo], key: str | 
     documents in ``docs``, in table order."""
     stored = _stored_features(outdir)
     if stored is not None:
-        for batch in pq.ParquetFile(stored).iter_batches(batch_size=_BATCH):
+        for batch in _parquet(stored).iter_batches(batch_size=_BATCH):
             mask = pc.equal(batch.column("kind"), kind)
             if key is not None:
                 mask = pc.and_(mask, pc.equal(batch.column("key"), key))
