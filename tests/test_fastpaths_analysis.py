@@ -158,6 +158,25 @@ def test_annex_precheck_equals_the_full_label_count() -> None:
         assert legacy._may_hold_annex(text) == (len(found) >= spec["min_indicators"])
 
 
+_ALIASES = [alias for alias, _, _ in legacy.schema()["_labels"]]
+_PIECES = st.one_of(
+    st.sampled_from(_ALIASES),  # labels, their halves and their prefixes (which may be labels too)
+    st.sampled_from(_ALIASES).flatmap(lambda a: st.sampled_from([a[: len(a) // 2], a[len(a) // 2:], a[:-1]])),
+    st.sampled_from(["数", "申请", " ", "|", "\n", "12", "其中：", "政府信息"]),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_PIECES, min_size=2, max_size=12).map("".join))
+def test_annex_precheck_equals_the_label_count_on_label_soup(text: str) -> None:
+    # Labels that are prefixes of each other ("从事政府信息公开工作人员" / "…人员数") or overlap
+    # must all be seen by the one-search pre-check.
+    spec = legacy.schema()
+    flat = re.sub(r"[\s|\u3000]+", "", nfkc(text))
+    found = {k for alias, keys, _ in spec["_labels"] if alias.replace('"', "") in flat for k in keys}
+    assert legacy._may_hold_annex(text) == (len(found) >= spec["min_indicators"])
+
+
 # --- normalise and segment ---------------------------------------------------------------------------
 def test_normalize_equals_the_character_loop_on_variants() -> None:
     for text in texts_and_variants():

@@ -19,6 +19,7 @@ from typing import Any
 
 import yaml
 
+from nlp.facts.lexicon import trie_pattern
 from nlp.resources import resource_path
 from nlp.text.enumerators import CLOSE, OPEN, ORD, SEP, printed_enumerator
 from nlp.text.width import nfkc
@@ -197,15 +198,29 @@ def _may_hold_annex(text: str, start: int = 0, end: int | None = None) -> bool:
     # _SPACE removes whitespace (as str.split sees it: the same class as \s) and pipes; split and
     # join build the same string with fewer pieces than a substitution.
     flat = "".join(nfkc(text)[start:end].split()).replace("|", "")
-    spec = schema()
-    need = spec["min_indicators"]
+    need = schema()["min_indicators"]
+    pattern, keys_at = _alias_index()
     found: set[str] = set()
-    for alias, keys, _ in spec["_labels"]:
-        if alias.replace('"', "") in flat:
-            found.update(keys)
-            if len(found) >= need:
-                return True
+    m = pattern.search(flat)
+    while m is not None:  # every position where a label starts (one search, not one per label)
+        found.update(keys_at[m.group()])
+        if len(found) >= need:
+            return True
+        m = pattern.search(flat, m.start() + 1)
     return False
+
+
+@lru_cache(maxsize=1)
+def _alias_index() -> tuple[re.Pattern[str], dict[str, frozenset[str]]]:
+    """(pattern, keys): the pattern matches the longest label (its straight quotes dropped, as the
+    pre-check looks for it) starting at a position; ``keys[label]`` are the indicators of every label
+    starting there too, i.e. of the labels that are prefixes of it. A label occurs in a text exactly
+    when it is a prefix of the longest label at one of its positions."""
+    keys_of: dict[str, set[str]] = {}
+    for alias, keys, _ in schema()["_labels"]:
+        keys_of.setdefault(alias.replace('"', ""), set()).update(keys)
+    keys_at = {a: frozenset(k for b, ks in keys_of.items() if a.startswith(b) for k in ks) for a in keys_of}
+    return re.compile(trie_pattern(list(keys_of))), keys_at
 
 
 def _header(view: str, start: int) -> dict[str, bool]:
