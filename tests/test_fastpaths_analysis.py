@@ -131,6 +131,24 @@ def test_tokenize_equals_the_line_by_line_reference() -> None:
     assert lines > 500
 
 
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(_LINE_LIST + ["\t0", "| 0 | 0 |", "", "- 3 -", "|---|---|", "（七）总计\t1\t2"]),
+                min_size=1, max_size=6), st.integers(0, 3))
+def test_a_recurring_line_is_tokenised_as_where_it_was_first_seen(lines: list[str], pad: int) -> None:
+    # Lines are tokenised once per text and matcher, then rebuilt at each offset and line number.
+    matcher = table3.matcher("2021")
+    text = "\n".join(["表三"] * pad + lines + lines[::-1])
+    seen = list(tokenize(text, 0, len(text), matcher))
+    expect = []
+    for raw_start in [0, *(m.end() for m in re.finditer("\n", text))]:
+        nl = text.find("\n", raw_start)
+        raw = text[raw_start: len(text) if nl < 0 else nl]
+        if raw.strip() and not re.match(r"^[\s|:\-]+$", raw) and not re.match(r"^\s*[-—–－]{1,2}\s*\d{1,4}\s*[-—–－]{1,2}\s*$", raw):
+            expect.append(reference_line(raw, raw_start, len(expect), matcher))
+    assert [_shape(line.tokens) for line in seen] == [_shape(t) for t in expect]
+    assert [line.index for line in seen] == list(range(len(expect)))
+
+
 @settings(max_examples=400, deadline=None)
 @given(st.lists(st.sampled_from(list("0123456789０１２,.+-件元万项个 \t/—") + ["１２", "1,024", "3.5"]), max_size=8)
        .map("".join))

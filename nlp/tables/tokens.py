@@ -81,15 +81,47 @@ def iter_lines(text: str, start: int, end: int, matcher: LabelMatcher) -> Iterat
     while pos < end:
         nl = text.find("\n", pos, end)
         line_end = end if nl < 0 else nl
-        raw = text[pos:line_end]
-        if raw.strip() and not PAGE_NUMBER.match(raw) and not MD_RULE.match(raw):
-            key = (pos, line_end, n, mid)
-            line = memo.get(key)
-            if line is None:
-                line = memo[key] = _tokenize_line(raw, pos, n, matcher, norm[pos:line_end])
+        key = (pos, line_end, n, mid)
+        line = memo.get(key)
+        if line is None:
+            shape = _line_shape(text[pos:line_end], matcher, norm, pos)
+            if shape is not None:
+                delimited, cells = shape
+                line = memo[key] = Line(
+                    n, [Token(k, t, pos + s, pos + e, n, v, lab) for k, t, s, e, v, lab in cells], delimited
+                )
+        if line is not None:
             yield line
             n += 1
         pos = line_end + 1
+
+
+# The tokens of a line depend only on its text and the matcher (offsets shift with the line), and
+# table lines recur: "\t0", "| 0 | 0 |", blank cells, the row labels of every report. Each line's
+# tokens are kept with offsets from the line start (None: a line skipped), keyed by the line and
+# its matcher (the object itself: an id could be reused by another matcher).
+_SHAPES: dict[tuple[str, LabelMatcher], tuple[bool, tuple[tuple, ...]] | None] = {}
+_SHAPE_CHARS = 400  # longer lines (flattened tables, prose) seldom recur: not kept
+
+
+def _line_shape(raw: str, matcher: LabelMatcher, norm: str, pos: int) -> tuple[bool, tuple[tuple, ...]] | None:
+    """(delimited, (kind, text, start, end, value, key) per token) of the line ``raw`` found at ``pos``
+    (``norm``: the folded text), offsets from the line start; None for a blank, page-number or
+    Markdown rule line."""
+    key = (raw, matcher)
+    try:
+        return _SHAPES[key]
+    except KeyError:
+        pass
+    shape: tuple[bool, tuple[tuple, ...]] | None = None
+    if raw.strip() and not PAGE_NUMBER.match(raw) and not MD_RULE.match(raw):
+        line = _tokenize_line(raw, 0, 0, matcher, norm[pos : pos + len(raw)])
+        shape = (line.delimited, tuple((t.kind, t.text, t.start, t.end, t.value, t.key) for t in line.tokens))
+    if len(raw) <= _SHAPE_CHARS:
+        if len(_SHAPES) >= 8192:
+            _SHAPES.clear()
+        _SHAPES[key] = shape
+    return shape
 
 
 _READ: dict[str, tuple[str, int | float | None] | None] = {}  # the same cells recur in every report
