@@ -21,6 +21,7 @@ import yaml
 
 from nlp.facts.lexicon import trie_pattern
 from nlp.resources import resource_path
+from nlp.tables.labels import folded
 from nlp.text.enumerators import CLOSE, OPEN, ORD, SEP, printed_enumerator
 from nlp.text.width import nfkc
 
@@ -71,7 +72,7 @@ def _label_pattern(alias: str) -> re.Pattern:
 def _view(text: str, start: int, end: int) -> tuple[str, list[int]]:
     """Width-normalised text with every whitespace/pipe run as one space, and the offset of each
     view character in ``text``."""
-    src = nfkc(text[start:end])
+    src = folded(text)[start:end]
     out: list[str] = []
     offs: list[int] = []
     pos = 0
@@ -197,7 +198,7 @@ def _may_hold_annex(text: str, start: int = 0, end: int | None = None) -> bool:
     have no annex). The folded text is the whole report's, folded once (nfkc keeps offsets)."""
     # _SPACE removes whitespace (as str.split sees it: the same class as \s) and pipes; split and
     # join build the same string with fewer pieces than a substitution.
-    flat = "".join(nfkc(text)[start:end].split()).replace("|", "")
+    flat = "".join(folded(text)[start:end].split()).replace("|", "")
     need = schema()["min_indicators"]
     pattern, keys_at = _alias_index()
     found: set[str] = set()

@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from nlp.tables.labels import LabelMatcher
+from nlp.tables.labels import LabelMatcher, folded
 from nlp.text.numbers import NOT_A_NUMBER, read_cell
 from nlp.text.width import nfkc
 
@@ -58,7 +58,7 @@ class _LineMemo:
         if self.text is not text:
             # nfkc maps one character to one character, so a slice of the folded text is the
             # folded slice: every line and cell reads its folded form from here.
-            self.text, self.norm, self.lines = text, nfkc(text), {}
+            self.text, self.norm, self.lines = text, folded(text), {}
 
 
 _MEMO = _LineMemo()
