@@ -6,6 +6,7 @@ removed, full-width digits and CRLF line ends.
 """
 from __future__ import annotations
 
+import random
 import re
 
 import numpy as np
@@ -13,6 +14,7 @@ from conftest import layout_variants, text_reports
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from test_run_fastpaths import reference_normalize
+from test_tables_layouts import LAYOUTS, consistent_table3, consistent_table4, render
 
 from nlp.facts import candidates
 from nlp.facts.lexicon import default_lexicon
@@ -193,6 +195,39 @@ def test_annex_precheck_equals_the_label_count_on_label_soup(text: str) -> None:
     flat = re.sub(r"[\s|\u3000]+", "", nfkc(text))
     found = {k for alias, keys, _ in spec["_labels"] if alias.replace('"', "") in flat for k in keys}
     assert legacy._may_hold_annex(text) == (len(found) >= spec["min_indicators"])
+
+
+def _line_ends(text: str, lo: int, hi: int) -> list[int]:
+    return [m.start() for m in re.finditer("\n", text[lo:hi])]
+
+
+def test_a_region_extended_by_lines_no_row_takes_parses_alike() -> None:
+    # _best skips the whole-text parse when its region only adds such lines to the section's.
+    rng = random.Random(7)
+    texts = [*texts_and_variants(), *(render(consistent_table3(rng, fmt), consistent_table4(rng), layout, fmt)
+                                      for layout in LAYOUTS for fmt in ("2021", "2019"))]
+    alike = differ = 0
+    for text in texts:
+        for table in (table2, table3, table4):
+            region = table.locate(text)
+            if region is None:
+                continue
+            s, e = region
+            inside = [s + x for x in _line_ends(text, s, e)][-4:]
+            for e1 in [*inside, e]:
+                after = [e1 + 1 + x for x in _line_ends(text, e1 + 1, len(text))][:4]
+                for e2 in sorted({*after, *(x + 1 for x in after), e, len(text)}):
+                    if e2 <= e1:
+                        continue
+                    if not table.same_rows(text, s, e1, e2):
+                        differ += 1
+                        continue
+                    alike += 1
+                    one, two = table.parse_region(text, s, e1), table.parse_region(text, s, e2)
+                    if one is not None:
+                        assert two is not None and one.pop("span") == [s, e1] and two.pop("span") == [s, e2]
+                    assert one == two
+    assert alike > 100 and differ > 100
 
 
 # --- normalise and segment ---------------------------------------------------------------------------

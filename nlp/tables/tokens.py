@@ -96,6 +96,30 @@ def iter_lines(text: str, start: int, end: int, matcher: LabelMatcher) -> Iterat
         pos = line_end + 1
 
 
+_ROW_KINDS = frozenset(("label", "value", "digits"))
+
+
+def adds_no_row(text: str, start: int, end: int, matcher: LabelMatcher) -> bool:
+    """Whether extending a region that ends at ``start`` up to ``end`` leaves every reader's rows as
+    they were: ``start`` ends a line (the region's last line is not lengthened) and no line of
+    ``text[start:end]`` holds a label or a number (the readers pass over headers, text and blank
+    cells that no row follows)."""
+    if start > 0 and text[start - 1] != "\n":
+        if text[start] != "\n":
+            return False
+        start += 1
+    _MEMO.use(text)
+    norm, pos = _MEMO.norm, start
+    while pos < end:
+        nl = text.find("\n", pos, end)
+        line_end = end if nl < 0 else nl
+        shape = _line_shape(text[pos:line_end], matcher, norm, pos)
+        if shape is not None and any(cell[0] in _ROW_KINDS for cell in shape[1]):
+            return False
+        pos = line_end + 1
+    return True
+
+
 # The tokens of a line depend only on its text and the matcher (offsets shift with the line), and
 # table lines recur: "\t0", "| 0 | 0 |", blank cells, the row labels of every report. Each line's
 # tokens are kept with offsets from the line start (None: a line skipped), keyed by the line and
