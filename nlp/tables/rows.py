@@ -15,6 +15,7 @@ from nlp.tables.tokens import Line, Token
 from nlp.text.numbers import parse_cell
 
 VALUE_KINDS = ("value", "digits")
+_CELL_KINDS = frozenset((*VALUE_KINDS, "empty"))
 
 
 @dataclass(slots=True)  # hundreds per report: slots make them smaller and quicker to build
@@ -100,16 +101,17 @@ def _int(text: str) -> int | None:
 
 def line_values(tokens: list[Token], ncols: int, delimited: bool) -> list[Cell]:
     """The value cells of one line, blank cells of tab/pipe layouts included by position."""
-    seq = [t for t in tokens if t.kind in VALUE_KINDS or t.kind == "empty"]
-    while seq and seq[0].kind == "empty":
-        seq.pop(0)
-    trailing = 0
-    while seq and seq[-1].kind == "empty":
-        seq.pop()
-        trailing += 1
-    filled = [t for t in seq if t.kind != "empty"]
-    if not filled:
+    seq = [t for t in tokens if t.kind in _CELL_KINDS]
+    lo, hi = 0, len(seq)
+    while lo < hi and seq[lo].kind == "empty":
+        lo += 1
+    while hi > lo and seq[hi - 1].kind == "empty":
+        hi -= 1
+    if lo == hi:
         return []
+    trailing = len(seq) - hi
+    seq = seq[lo:hi]  # starts and ends with a filled cell
+    filled = [t for t in seq if t.kind != "empty"]
     if len(filled) >= ncols:
         return [token_cell(t) for t in filled[:ncols]]
     if len(seq) > ncols:  # more fields than columns: empties are layout, not blanks
@@ -175,15 +177,17 @@ def build_rows(lines: list[Line], ncols: int, groups: list[int] | None = None) -
 
     for line in lines:
         toks = line.tokens
-        first_val = next((i for i, t in enumerate(toks) if t.kind in VALUE_KINDS), None)
-        labels_before = [
-            t for t in toks[: first_val if first_val is not None else len(toks)] if t.kind == "label"
-        ]
-        label = labels_before[-1].key if labels_before else None
+        first_val, label = None, None  # the first number; the last label before it
+        for i, t in enumerate(toks):
+            if t.kind in VALUE_KINDS:
+                first_val = i
+                break
+            if t.kind == "label":
+                label = t.key
         if first_val is None:
-            if labels_before:
+            if label is not None:
                 flush()
-                pending_labels.extend(t.key for t in labels_before)
+                pending_labels.extend(t.key for t in toks if t.kind == "label")
             continue
         vals = line_values(toks[first_val:], ncols, line.delimited)
         if label is not None or len(vals) >= ncols:
@@ -215,6 +219,16 @@ def align_rows(rows: list[RowCandidate], keys: list[str]) -> dict[str, tuple[Row
     Returns key -> (row, ambiguous). A row with its own label can only take that label's key.
     """
     index = {k: i for i, k in enumerate(keys)}
+    places = [index.get(row.own, -1) if row.own is not None else -1 for row in rows]
+    if all(a < b for a, b in zip([-1, *places], places)):
+        # Every row carries its own label, in template order (most tables): each row's state extends
+        # the previous row's by 20, so _align would give every row its own key, each supported.
+        return {row.own: (row, False) for row in rows}
+    return _align(rows, keys, index)
+
+
+def _align(rows: list[RowCandidate], keys: list[str], index: dict[str, int]) -> dict[str, tuple[RowCandidate, bool]]:
+    """:func:`align_rows` by dynamic programming over the template keys."""
     K = len(keys)
     # best[j]: best score with last assigned key index j (-1 = none yet); keep back-pointers per row.
     best: dict[int, tuple[float, tuple | None]] = {-1: (0.0, None)}
