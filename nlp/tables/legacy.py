@@ -53,6 +53,8 @@ def schema() -> dict[str, Any]:
     spec["_labels"] = [(alias, keys, _label_pattern(alias)) for alias, keys in
                        sorted(aliases.items(), key=lambda kv: (-len(re.sub(r'["“”]', "", kv[0])), kv[0]))]
     spec["_units"] = sorted(spec["units"], key=len, reverse=True)
+    # the first unit printed at a position, longest first (alternatives are tried in order)
+    spec["_unit_pattern"] = re.compile("|".join(map(re.escape, spec["_units"])))
     return spec
 
 
@@ -145,11 +147,17 @@ def _assign_keys(hits: list[_Hit]) -> list[_Hit]:
     return out
 
 
+@lru_cache(maxsize=64)
+def _enum_tail(enum: str) -> re.Pattern[str]:
+    """The enumerator ``enum`` printed at the end of a row's region (before the next label)."""
+    return re.compile(rf"(?:其中[:：]?\s?)?(?:{printed_enumerator(enum)}|{OPEN}\s*{re.escape(enum)}\s*{CLOSE})\s?$")
+
+
 def _cut_enumerator(region: str, next_key: str | None) -> str:
     """Remove the enumerator printed before the next label from the end of this row's region."""
     enum = schema()["by_key"][next_key].get("enum") if next_key else None
     if enum:
-        m = re.search(rf"(?:其中[:：]?\s?)?(?:{printed_enumerator(enum)}|{OPEN}\s*{re.escape(enum)}\s*{CLOSE})\s?$", region)
+        m = _enum_tail(enum).search(region)
         if m:
             return region[: m.start()]
     m = _ENUM_TAIL.search(region)
@@ -159,7 +167,7 @@ def _cut_enumerator(region: str, next_key: str | None) -> str:
 def _tokens(region: str) -> tuple[str | None, list[tuple[str, int, int]]]:
     """(unit, [(number or placeholder, start, end)]) read from the start of a row's region; stops
     at the first other text (a block heading, a note, the next table)."""
-    units = schema()["_units"]
+    units = schema()["_unit_pattern"]
     unit = None
     toks: list[tuple[str, int, int]] = []
     i = 0
@@ -174,10 +182,11 @@ def _tokens(region: str) -> tuple[str | None, list[tuple[str, int, int]]]:
                 break
             i = close + 1
             continue
-        u = next((u for u in units if region.startswith(u, i)), None)
-        if u is not None and unit is None and not toks:
-            unit, i = u, i + len(u)
-            continue
+        if unit is None and not toks:
+            u = units.match(region, i)
+            if u is not None:
+                unit, i = u.group(), u.end()
+                continue
         m = _NUMBER.match(region, i) or _PLACEHOLDER.match(region, i)
         if m is None:
             break
