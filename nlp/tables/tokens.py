@@ -125,7 +125,7 @@ def adds_no_row(text: str, start: int, end: int, matcher: LabelMatcher) -> bool:
 # tokens are kept with offsets from the line start (None: a line skipped), keyed by the line and
 # its matcher (the object itself: an id could be reused by another matcher).
 _SHAPES: dict[tuple[str, LabelMatcher], tuple[bool, tuple[tuple, ...]] | None] = {}
-_SHAPE_CHARS = 400  # longer lines (flattened tables, prose) seldom recur: not kept
+_SHAPE_CHARS = 200  # longer lines (flattened tables, prose) seldom recur: not kept (8192 lines: a few MB)
 
 
 def _line_shape(raw: str, matcher: LabelMatcher, norm: str, pos: int) -> tuple[bool, tuple[tuple, ...]] | None:
