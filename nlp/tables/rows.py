@@ -8,6 +8,7 @@ monotone alignment with the template order, helped by the bare labels printed ne
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
 from nlp.tables.runtogether import group_candidates, split_candidates
@@ -88,10 +89,11 @@ def settle(options: list[list[Cell]], decided_by: str, text: str | None = None) 
     return out
 
 
-def token_cell(tok: Token) -> Cell:
+def token_cell(tok: Token, offset: int) -> Cell:
+    """The cell of a token of the line starting at ``offset``."""
     if tok.kind == "empty":
-        return Cell(None, "", tok.start, tok.end)
-    return Cell(tok.value if tok.kind == "value" else _int(tok.text), tok.text, tok.start, tok.end)
+        return Cell(None, "", offset + tok.start, offset + tok.end)
+    return Cell(tok.value if tok.kind == "value" else _int(tok.text), tok.text, offset + tok.start, offset + tok.end)
 
 
 def _int(text: str) -> int | None:
@@ -99,8 +101,9 @@ def _int(text: str) -> int | None:
     return v if isinstance(v, int) else None
 
 
-def line_values(tokens: list[Token], ncols: int, delimited: bool) -> list[Cell]:
-    """The value cells of one line, blank cells of tab/pipe layouts included by position."""
+def line_values(tokens: Sequence[Token], ncols: int, delimited: bool, offset: int) -> list[Cell]:
+    """The value cells of one line (starting at ``offset``), blank cells of tab/pipe layouts included
+    by position."""
     seq = [t for t in tokens if t.kind in _CELL_KINDS]
     lo, hi = 0, len(seq)
     while lo < hi and seq[lo].kind == "empty":
@@ -113,13 +116,13 @@ def line_values(tokens: list[Token], ncols: int, delimited: bool) -> list[Cell]:
     seq = seq[lo:hi]  # starts and ends with a filled cell
     filled = [t for t in seq if t.kind != "empty"]
     if len(filled) >= ncols:
-        return [token_cell(t) for t in filled[:ncols]]
+        return [token_cell(t, offset) for t in filled[:ncols]]
     if len(seq) > ncols:  # more fields than columns: empties are layout, not blanks
-        return [token_cell(t) for t in filled]
-    cells = [token_cell(t) for t in seq]
+        return [token_cell(t, offset) for t in filled]
+    cells = [token_cell(t, offset) for t in seq]
     if delimited and len(cells) < ncols and trailing:
         # "| 1 | 0 | 0 | 0 | 0 | 0 |  |": the last column was left blank
-        end = seq[-1].end
+        end = offset + seq[-1].end
         cells += [Cell(None, "", end, end)] * min(trailing, ncols - len(cells))
     return cells
 
@@ -189,7 +192,7 @@ def build_rows(lines: list[Line], ncols: int, groups: list[int] | None = None) -
                 flush()
                 pending_labels.extend(t.key for t in toks if t.kind == "label")
             continue
-        vals = line_values(toks[first_val:], ncols, line.delimited)
+        vals = line_values(toks[first_val:], ncols, line.delimited, line.offset)
         if label is not None or len(vals) >= ncols:
             flush()
         if len(vals) >= ncols:

@@ -89,7 +89,7 @@ def parse_region(text: str, s: int, e: int) -> dict[str, Any] | None:
         if current is None:
             continue
         need = len(rows[current]["columns"]) - len(collected)
-        collected.extend(line_values(toks, need, line.delimited)[:need] if need > 0 else [])
+        collected.extend(line_values(toks, need, line.delimited, line.offset)[:need] if need > 0 else [])
     close()
     if not found:
         return None

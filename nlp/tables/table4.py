@@ -58,7 +58,7 @@ def parse_region(text: str, s: int, e: int) -> dict[str, Any] | None:
             if cells:
                 break
             continue
-        vals = line_values(line.tokens, NCELLS, line.delimited)
+        vals = line_values(line.tokens, NCELLS, line.delimited, line.offset)
         if len(vals) >= NCELLS:  # the flattened data row: prefer it over scattered numbers
             cells = vals[:NCELLS]
             break
