@@ -6,6 +6,7 @@ removed, full-width digits and CRLF line ends.
 """
 from __future__ import annotations
 
+import random
 import re
 
 import numpy as np
@@ -13,6 +14,7 @@ from conftest import layout_variants, text_reports
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from test_run_fastpaths import reference_normalize
+from test_tables_layouts import LAYOUTS, consistent_table3, consistent_table4, render
 
 from nlp.facts import candidates
 from nlp.facts.lexicon import default_lexicon
@@ -24,7 +26,7 @@ from nlp.rules.table_rules import equation
 from nlp.segment import _spec as sections_spec
 from nlp.tables import legacy, table2, table3, table4
 from nlp.tables.labels import LabelMatcher, squeeze, squeeze_span
-from nlp.tables.tokens import Token, tokenize
+from nlp.tables.tokens import Line, tokenize
 from nlp.text.numbers import NOT_A_NUMBER, is_cell_number, parse_cell, read_cell
 from nlp.text.width import nfkc
 
@@ -41,9 +43,14 @@ _SEP = re.compile(r"[\t|]")
 _DIGIT_STRING = re.compile(r"\d{8,}|0\d+")
 
 
-def reference_line(raw: str, offset: int, index: int, matcher: LabelMatcher) -> list[Token]:
+def _tok(kind: str, text: str, start: int, end: int, index: int, value=None, key=None) -> tuple:
+    """A token as the reference reads it: offsets into the text, and its line number."""
+    return (kind, text, start, end, index, value, type(value), key)
+
+
+def reference_line(raw: str, offset: int, index: int, matcher: LabelMatcher) -> list[tuple]:
     delimited = "\t" in raw or raw.lstrip().startswith("|")
-    tokens: list[Token] = []
+    tokens: list[tuple] = []
     if delimited:
         fields, s = [], 0
         for m in _SEP.finditer(raw):
@@ -61,7 +68,7 @@ def reference_line(raw: str, offset: int, index: int, matcher: LabelMatcher) -> 
         cell = raw[fs:fe]
         if not cell.strip():
             if delimited:
-                tokens.append(Token("empty", "", offset + fs, offset + fe, index))
+                tokens.append(_tok("empty", "", offset + fs, offset + fe, index))
             continue
         norm_cell, chunk = norm_line[fs:fe], []
         for m in list(_WORD.finditer(cell)) + [None]:
@@ -76,28 +83,30 @@ def reference_line(raw: str, offset: int, index: int, matcher: LabelMatcher) -> 
                     break
                 kind = ("digits" if _DIGIT_STRING.fullmatch(norm) else "value") if number else "value"
                 value = parse_cell(m.group()) if number else None
-                tokens.append(Token(kind, m.group(), offset + fs + m.start(), offset + fs + m.end(), index, value))
+                tokens.append(_tok(kind, m.group(), offset + fs + m.start(), offset + fs + m.end(), index, value))
             else:
                 chunk.append(m)
     return tokens
 
 
-def reference_text(text: str, start: int, index: int, matcher: LabelMatcher) -> list[Token]:
+def reference_text(text: str, start: int, index: int, matcher: LabelMatcher) -> list[tuple]:
     m = _TRAILING_DIGITS.match(nfkc(text))
     if m and not re.match(r"[A-Za-z]", m.group(1)[-1]):
         lab = matcher.match(m.group(1))
         if lab.key:
             cut = len(m.group(1))
-            return [Token("label", text[:cut], start, start + cut, index, key=lab.key),
-                    Token("digits", text[cut:], start + cut, start + len(text), index)]
+            return [_tok("label", text[:cut], start, start + cut, index, key=lab.key),
+                    _tok("digits", text[cut:], start + cut, start + len(text), index)]
     lab = matcher.match(text)
     if lab.key:
-        return [Token("label", text, start, start + len(text), index, key=lab.key)]
-    return [Token("header" if lab.key == "" else "text", text, start, start + len(text), index)]
+        return [_tok("label", text, start, start + len(text), index, key=lab.key)]
+    return [_tok("header" if lab.key == "" else "text", text, start, start + len(text), index)]
 
 
-def _shape(tokens: list[Token]) -> list[tuple]:
-    return [(t.kind, t.text, t.start, t.end, t.line, t.value, type(t.value), t.key) for t in tokens]
+def _shape(line: Line) -> list[tuple]:
+    """The line's tokens with their offsets into the text (tokens hold offsets into their line)."""
+    return [_tok(t.kind, t.text, line.offset + t.start, line.offset + t.end, line.index, t.value, t.key)
+            for t in line.tokens]
 
 
 # Hand-made table lines for the cases the reports may lack: digits run together, leading zeros,
@@ -120,15 +129,29 @@ def test_tokenize_equals_the_line_by_line_reference() -> None:
     for text in [_LINES, *texts_and_variants()]:
         for matcher in matchers:
             for line in tokenize(text, 0, len(text), matcher):
-                start = line.tokens[0].start if line.tokens else None
-                if start is None:
-                    continue
-                line_start = text.rfind("\n", 0, start) + 1
-                nl = text.find("\n", start)
-                raw = text[line_start: len(text) if nl < 0 else nl]
-                assert _shape(line.tokens) == _shape(reference_line(raw, line_start, line.index, matcher))
+                assert line.offset == 0 or text[line.offset - 1] == "\n"
+                nl = text.find("\n", line.offset)
+                raw = text[line.offset: len(text) if nl < 0 else nl]
+                assert _shape(line) == reference_line(raw, line.offset, line.index, matcher)
                 lines += 1
     assert lines > 500
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(_LINE_LIST + ["\t0", "| 0 | 0 |", "", "- 3 -", "|---|---|", "（七）总计\t1\t2"]),
+                min_size=1, max_size=6), st.integers(0, 3))
+def test_a_recurring_line_is_tokenised_as_where_it_was_first_seen(lines: list[str], pad: int) -> None:
+    # A line's tokens are made once per line text and matcher, and shared by the lines at other offsets.
+    matcher = table3.matcher("2021")
+    text = "\n".join(["表三"] * pad + lines + lines[::-1])
+    seen = list(tokenize(text, 0, len(text), matcher))
+    expect = []
+    for raw_start in [0, *(m.end() for m in re.finditer("\n", text))]:
+        nl = text.find("\n", raw_start)
+        raw = text[raw_start: len(text) if nl < 0 else nl]
+        if raw.strip() and not re.match(r"^[\s|:\-]+$", raw) and not re.match(r"^\s*[-—–－]{1,2}\s*\d{1,4}\s*[-—–－]{1,2}\s*$", raw):
+            expect.append(reference_line(raw, raw_start, len(expect), matcher))
+    assert [_shape(line) for line in seen] == expect
 
 
 @settings(max_examples=400, deadline=None)
@@ -156,6 +179,58 @@ def test_annex_precheck_equals_the_full_label_count() -> None:
         flat = re.sub(r"[\s|\u3000]+", "", nfkc(text))
         found = {k for alias, keys, _ in spec["_labels"] if alias.replace('"', "") in flat for k in keys}
         assert legacy._may_hold_annex(text) == (len(found) >= spec["min_indicators"])
+
+
+_ALIASES = [alias for alias, _, _ in legacy.schema()["_labels"]]
+_PIECES = st.one_of(
+    st.sampled_from(_ALIASES),  # labels, their halves and their prefixes (which may be labels too)
+    st.sampled_from(_ALIASES).flatmap(lambda a: st.sampled_from([a[: len(a) // 2], a[len(a) // 2:], a[:-1]])),
+    st.sampled_from(["数", "申请", " ", "|", "\n", "12", "其中：", "政府信息"]),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_PIECES, min_size=2, max_size=12).map("".join))
+def test_annex_precheck_equals_the_label_count_on_label_soup(text: str) -> None:
+    # Labels that are prefixes of each other ("从事政府信息公开工作人员" / "…人员数") or overlap
+    # must all be seen by the one-search pre-check.
+    spec = legacy.schema()
+    flat = re.sub(r"[\s|\u3000]+", "", nfkc(text))
+    found = {k for alias, keys, _ in spec["_labels"] if alias.replace('"', "") in flat for k in keys}
+    assert legacy._may_hold_annex(text) == (len(found) >= spec["min_indicators"])
+
+
+def _line_ends(text: str, lo: int, hi: int) -> list[int]:
+    return [m.start() for m in re.finditer("\n", text[lo:hi])]
+
+
+def test_a_region_extended_by_lines_no_row_takes_parses_alike() -> None:
+    # _best skips the whole-text parse when its region only adds such lines to the section's.
+    rng = random.Random(7)
+    texts = [*texts_and_variants(), *(render(consistent_table3(rng, fmt), consistent_table4(rng), layout, fmt)
+                                      for layout in LAYOUTS for fmt in ("2021", "2019"))]
+    alike = differ = 0
+    for text in texts:
+        for table in (table2, table3, table4):
+            region = table.locate(text)
+            if region is None:
+                continue
+            s, e = region
+            inside = [s + x for x in _line_ends(text, s, e)][-4:]
+            for e1 in [*inside, e]:
+                after = [e1 + 1 + x for x in _line_ends(text, e1 + 1, len(text))][:4]
+                for e2 in sorted({*after, *(x + 1 for x in after), e, len(text)}):
+                    if e2 <= e1:
+                        continue
+                    if not table.same_rows(text, s, e1, e2):
+                        differ += 1
+                        continue
+                    alike += 1
+                    one, two = table.parse_region(text, s, e1), table.parse_region(text, s, e2)
+                    if one is not None:
+                        assert two is not None and one.pop("span") == [s, e1] and two.pop("span") == [s, e2]
+                    assert one == two
+    assert alike > 100 and differ > 100
 
 
 # --- normalise and segment ---------------------------------------------------------------------------

@@ -83,6 +83,16 @@ def test_alignment_matches_the_plain_dynamic_programme(specs: list[tuple]) -> No
     assert summary(align_rows(rows, KEYS)) == summary(reference_align(rows, KEYS))
 
 
+@settings(max_examples=200, deadline=None)
+@given(st.sets(st.integers(0, len(KEYS) - 1)), st.lists(st.lists(st.sampled_from(KEYS), max_size=2), max_size=30))
+def test_rows_labelled_in_template_order_take_their_keys_like_the_plain_programme(picked: set[int],
+                                                                                 near: list[list[str]]) -> None:
+    # The fast path of align_rows: every row has its own label, in template order.
+    specs = [(KEYS[j], near[n] if n < len(near) else [], []) for n, j in enumerate(sorted(picked))]
+    rows = make_rows(specs)
+    assert summary(align_rows(rows, KEYS)) == summary(reference_align(rows, KEYS))
+
+
 @settings(max_examples=100, deadline=None)
 @given(st.integers(min_value=1, max_value=len(KEYS)), st.integers(min_value=0, max_value=6))
 def test_unlabelled_rows_tie_like_the_plain_programme(n_rows: int, n_labels: int) -> None:

@@ -62,7 +62,8 @@ def _best(text: str, table: ModuleType, span: tuple[int, int] | None, start: int
 
     A section boundary placed inside a table (misnumbered headings) must not cut the table short.
     Both searches usually find the same region, which is then parsed once; a complete reading
-    inside the section is not parsed again.
+    inside the section is not parsed again, nor a whole-text region that only adds lines no row
+    can take to the section's (its reading would tie).
     """
     region_s = table.locate(text, *span) if span else None
     in_section = table.parse_region(text, *region_s) if region_s else None
@@ -70,6 +71,9 @@ def _best(text: str, table: ModuleType, span: tuple[int, int] | None, start: int
         return in_section  # the whole-text reading could only tie, and ties go to the section's
     region_w = table.locate(text, start, end)
     if region_w == region_s:
+        return in_section
+    if (region_s and region_w and region_w[0] == region_s[0] and region_w[1] > region_s[1]
+            and table.same_rows(text, *region_s, region_w[1])):
         return in_section
     whole = table.parse_region(text, *region_w) if region_w else None
     if in_section is not None and _nulls(in_section) <= _nulls(whole):

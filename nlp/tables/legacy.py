@@ -19,7 +19,9 @@ from typing import Any
 
 import yaml
 
+from nlp.facts.lexicon import trie_pattern
 from nlp.resources import resource_path
+from nlp.tables.labels import folded
 from nlp.text.enumerators import CLOSE, OPEN, ORD, SEP, printed_enumerator
 from nlp.text.width import nfkc
 
@@ -51,6 +53,8 @@ def schema() -> dict[str, Any]:
     spec["_labels"] = [(alias, keys, _label_pattern(alias)) for alias, keys in
                        sorted(aliases.items(), key=lambda kv: (-len(re.sub(r'["“”]', "", kv[0])), kv[0]))]
     spec["_units"] = sorted(spec["units"], key=len, reverse=True)
+    # the first unit printed at a position, longest first (alternatives are tried in order)
+    spec["_unit_pattern"] = re.compile("|".join(map(re.escape, spec["_units"])))
     return spec
 
 
@@ -70,7 +74,7 @@ def _label_pattern(alias: str) -> re.Pattern:
 def _view(text: str, start: int, end: int) -> tuple[str, list[int]]:
     """Width-normalised text with every whitespace/pipe run as one space, and the offset of each
     view character in ``text``."""
-    src = nfkc(text[start:end])
+    src = folded(text)[start:end]
     out: list[str] = []
     offs: list[int] = []
     pos = 0
@@ -143,11 +147,17 @@ def _assign_keys(hits: list[_Hit]) -> list[_Hit]:
     return out
 
 
+@lru_cache(maxsize=64)
+def _enum_tail(enum: str) -> re.Pattern[str]:
+    """The enumerator ``enum`` printed at the end of a row's region (before the next label)."""
+    return re.compile(rf"(?:其中[:：]?\s?)?(?:{printed_enumerator(enum)}|{OPEN}\s*{re.escape(enum)}\s*{CLOSE})\s?$")
+
+
 def _cut_enumerator(region: str, next_key: str | None) -> str:
     """Remove the enumerator printed before the next label from the end of this row's region."""
     enum = schema()["by_key"][next_key].get("enum") if next_key else None
     if enum:
-        m = re.search(rf"(?:其中[:：]?\s?)?(?:{printed_enumerator(enum)}|{OPEN}\s*{re.escape(enum)}\s*{CLOSE})\s?$", region)
+        m = _enum_tail(enum).search(region)
         if m:
             return region[: m.start()]
     m = _ENUM_TAIL.search(region)
@@ -157,7 +167,7 @@ def _cut_enumerator(region: str, next_key: str | None) -> str:
 def _tokens(region: str) -> tuple[str | None, list[tuple[str, int, int]]]:
     """(unit, [(number or placeholder, start, end)]) read from the start of a row's region; stops
     at the first other text (a block heading, a note, the next table)."""
-    units = schema()["_units"]
+    units = schema()["_unit_pattern"]
     unit = None
     toks: list[tuple[str, int, int]] = []
     i = 0
@@ -172,10 +182,11 @@ def _tokens(region: str) -> tuple[str | None, list[tuple[str, int, int]]]:
                 break
             i = close + 1
             continue
-        u = next((u for u in units if region.startswith(u, i)), None)
-        if u is not None and unit is None and not toks:
-            unit, i = u, i + len(u)
-            continue
+        if unit is None and not toks:
+            u = units.match(region, i)
+            if u is not None:
+                unit, i = u.group(), u.end()
+                continue
         m = _NUMBER.match(region, i) or _PLACEHOLDER.match(region, i)
         if m is None:
             break
@@ -196,16 +207,30 @@ def _may_hold_annex(text: str, start: int = 0, end: int | None = None) -> bool:
     have no annex). The folded text is the whole report's, folded once (nfkc keeps offsets)."""
     # _SPACE removes whitespace (as str.split sees it: the same class as \s) and pipes; split and
     # join build the same string with fewer pieces than a substitution.
-    flat = "".join(nfkc(text)[start:end].split()).replace("|", "")
-    spec = schema()
-    need = spec["min_indicators"]
+    flat = "".join(folded(text)[start:end].split()).replace("|", "")
+    need = schema()["min_indicators"]
+    pattern, keys_at = _alias_index()
     found: set[str] = set()
-    for alias, keys, _ in spec["_labels"]:
-        if alias.replace('"', "") in flat:
-            found.update(keys)
-            if len(found) >= need:
-                return True
+    m = pattern.search(flat)
+    while m is not None:  # every position where a label starts (one search, not one per label)
+        found.update(keys_at[m.group()])
+        if len(found) >= need:
+            return True
+        m = pattern.search(flat, m.start() + 1)
     return False
+
+
+@lru_cache(maxsize=1)
+def _alias_index() -> tuple[re.Pattern[str], dict[str, frozenset[str]]]:
+    """(pattern, keys): the pattern matches the longest label (its straight quotes dropped, as the
+    pre-check looks for it) starting at a position; ``keys[label]`` are the indicators of every label
+    starting there too, i.e. of the labels that are prefixes of it. A label occurs in a text exactly
+    when it is a prefix of the longest label at one of its positions."""
+    keys_of: dict[str, set[str]] = {}
+    for alias, keys, _ in schema()["_labels"]:
+        keys_of.setdefault(alias.replace('"', ""), set()).update(keys)
+    keys_at = {a: frozenset(k for b, ks in keys_of.items() if a.startswith(b) for k in ks) for a in keys_of}
+    return re.compile(trie_pattern(list(keys_of))), keys_at
 
 
 def _header(view: str, start: int) -> dict[str, bool]:

@@ -8,6 +8,7 @@ monotone alignment with the template order, helped by the bare labels printed ne
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
 from nlp.tables.runtogether import group_candidates, split_candidates
@@ -15,6 +16,7 @@ from nlp.tables.tokens import Line, Token
 from nlp.text.numbers import parse_cell
 
 VALUE_KINDS = ("value", "digits")
+_CELL_KINDS = frozenset((*VALUE_KINDS, "empty"))
 
 
 @dataclass(slots=True)  # hundreds per report: slots make them smaller and quicker to build
@@ -87,10 +89,11 @@ def settle(options: list[list[Cell]], decided_by: str, text: str | None = None) 
     return out
 
 
-def token_cell(tok: Token) -> Cell:
+def token_cell(tok: Token, offset: int) -> Cell:
+    """The cell of a token of the line starting at ``offset``."""
     if tok.kind == "empty":
-        return Cell(None, "", tok.start, tok.end)
-    return Cell(tok.value if tok.kind == "value" else _int(tok.text), tok.text, tok.start, tok.end)
+        return Cell(None, "", offset + tok.start, offset + tok.end)
+    return Cell(tok.value if tok.kind == "value" else _int(tok.text), tok.text, offset + tok.start, offset + tok.end)
 
 
 def _int(text: str) -> int | None:
@@ -98,26 +101,28 @@ def _int(text: str) -> int | None:
     return v if isinstance(v, int) else None
 
 
-def line_values(tokens: list[Token], ncols: int, delimited: bool) -> list[Cell]:
-    """The value cells of one line, blank cells of tab/pipe layouts included by position."""
-    seq = [t for t in tokens if t.kind in VALUE_KINDS or t.kind == "empty"]
-    while seq and seq[0].kind == "empty":
-        seq.pop(0)
-    trailing = 0
-    while seq and seq[-1].kind == "empty":
-        seq.pop()
-        trailing += 1
-    filled = [t for t in seq if t.kind != "empty"]
-    if not filled:
+def line_values(tokens: Sequence[Token], ncols: int, delimited: bool, offset: int) -> list[Cell]:
+    """The value cells of one line (starting at ``offset``), blank cells of tab/pipe layouts included
+    by position."""
+    seq = [t for t in tokens if t.kind in _CELL_KINDS]
+    lo, hi = 0, len(seq)
+    while lo < hi and seq[lo].kind == "empty":
+        lo += 1
+    while hi > lo and seq[hi - 1].kind == "empty":
+        hi -= 1
+    if lo == hi:
         return []
+    trailing = len(seq) - hi
+    seq = seq[lo:hi]  # starts and ends with a filled cell
+    filled = [t for t in seq if t.kind != "empty"]
     if len(filled) >= ncols:
-        return [token_cell(t) for t in filled[:ncols]]
+        return [token_cell(t, offset) for t in filled[:ncols]]
     if len(seq) > ncols:  # more fields than columns: empties are layout, not blanks
-        return [token_cell(t) for t in filled]
-    cells = [token_cell(t) for t in seq]
+        return [token_cell(t, offset) for t in filled]
+    cells = [token_cell(t, offset) for t in seq]
     if delimited and len(cells) < ncols and trailing:
         # "| 1 | 0 | 0 | 0 | 0 | 0 |  |": the last column was left blank
-        end = seq[-1].end
+        end = offset + seq[-1].end
         cells += [Cell(None, "", end, end)] * min(trailing, ncols - len(cells))
     return cells
 
@@ -175,17 +180,19 @@ def build_rows(lines: list[Line], ncols: int, groups: list[int] | None = None) -
 
     for line in lines:
         toks = line.tokens
-        first_val = next((i for i, t in enumerate(toks) if t.kind in VALUE_KINDS), None)
-        labels_before = [
-            t for t in toks[: first_val if first_val is not None else len(toks)] if t.kind == "label"
-        ]
-        label = labels_before[-1].key if labels_before else None
+        first_val, label = None, None  # the first number; the last label before it
+        for i, t in enumerate(toks):
+            if t.kind in VALUE_KINDS:
+                first_val = i
+                break
+            if t.kind == "label":
+                label = t.key
         if first_val is None:
-            if labels_before:
+            if label is not None:
                 flush()
-                pending_labels.extend(t.key for t in labels_before)
+                pending_labels.extend(t.key for t in toks if t.kind == "label")
             continue
-        vals = line_values(toks[first_val:], ncols, line.delimited)
+        vals = line_values(toks[first_val:], ncols, line.delimited, line.offset)
         if label is not None or len(vals) >= ncols:
             flush()
         if len(vals) >= ncols:
@@ -215,6 +222,16 @@ def align_rows(rows: list[RowCandidate], keys: list[str]) -> dict[str, tuple[Row
     Returns key -> (row, ambiguous). A row with its own label can only take that label's key.
     """
     index = {k: i for i, k in enumerate(keys)}
+    places = [index.get(row.own, -1) if row.own is not None else -1 for row in rows]
+    if all(a < b for a, b in zip([-1, *places], places)):
+        # Every row carries its own label, in template order (most tables): each row's state extends
+        # the previous row's by 20, so _align would give every row its own key, each supported.
+        return {row.own: (row, False) for row in rows}
+    return _align(rows, keys, index)
+
+
+def _align(rows: list[RowCandidate], keys: list[str], index: dict[str, int]) -> dict[str, tuple[RowCandidate, bool]]:
+    """:func:`align_rows` by dynamic programming over the template keys."""
     K = len(keys)
     # best[j]: best score with last assigned key index j (-1 = none yet); keep back-pointers per row.
     best: dict[int, tuple[float, tuple | None]] = {-1: (0.0, None)}

@@ -16,7 +16,7 @@ from nlp.tables.labels import (
     squeeze_span,
 )
 from nlp.tables.rows import MISSING, Cell, line_values, runtogether_options, settle
-from nlp.tables.tokens import tokenize
+from nlp.tables.tokens import adds_no_row, tokenize
 
 SPEC = "table2.yaml"
 
@@ -49,9 +49,20 @@ def parse_table2(text: str, start: int = 0, end: int | None = None) -> dict[str,
     return None if span is None else parse_region(text, *span)
 
 
+def _format(text: str, s: int, e: int) -> str:
+    return detect_format(text[s:e], spec()["signatures"], spec()["default_format"], squeeze_span(text, s, e))
+
+
+def same_rows(text: str, s: int, e: int, e2: int) -> bool:
+    """Whether the region ``text[s:e2]`` (``e2`` > ``e``) parses as ``text[s:e]`` (its span aside): the
+    same format and nothing after ``e`` that a row could take."""
+    fmt = _format(text, s, e)
+    return _format(text, s, e2) == fmt and adds_no_row(text, e, e2, matcher(fmt))
+
+
 def parse_region(text: str, s: int, e: int) -> dict[str, Any] | None:
     """Parse the table whose region :func:`locate` found at ``text[s:e]``."""
-    fmt = detect_format(text[s:e], spec()["signatures"], spec()["default_format"], squeeze_span(text, s, e))
+    fmt = _format(text, s, e)
     rows = {r["key"]: {**r, "format": fmt} for r in spec()["formats"][fmt]["rows"]}
     lines = tokenize(text, s, e, matcher(fmt))
     found: dict[str, tuple[list[Cell], bool]] = {}
@@ -78,7 +89,7 @@ def parse_region(text: str, s: int, e: int) -> dict[str, Any] | None:
         if current is None:
             continue
         need = len(rows[current]["columns"]) - len(collected)
-        collected.extend(line_values(toks, need, line.delimited)[:need] if need > 0 else [])
+        collected.extend(line_values(toks, need, line.delimited, line.offset)[:need] if need > 0 else [])
     close()
     if not found:
         return None

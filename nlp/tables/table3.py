@@ -18,7 +18,7 @@ from nlp.tables.labels import (
 )
 from nlp.tables.rows import MISSING, Cell, RowCandidate, align_rows, build_rows, settle
 from nlp.tables.runtogether import resolve_sum_table
-from nlp.tables.tokens import tokenize
+from nlp.tables.tokens import adds_no_row, tokenize
 
 SPEC = "table3.yaml"
 
@@ -84,9 +84,20 @@ def parse_table3(text: str, start: int = 0, end: int | None = None) -> dict[str,
     return None if span is None else parse_region(text, *span)
 
 
+def _format(text: str, s: int, e: int) -> str:
+    return detect(text[s:e], squeeze_span(text, s, e))
+
+
+def same_rows(text: str, s: int, e: int, e2: int) -> bool:
+    """Whether the region ``text[s:e2]`` (``e2`` > ``e``) parses as ``text[s:e]`` (its span aside): the
+    same format and nothing after ``e`` that a row could take."""
+    fmt = _format(text, s, e)
+    return _format(text, s, e2) == fmt and adds_no_row(text, e, e2, matcher(fmt))
+
+
 def parse_region(text: str, s: int, e: int) -> dict[str, Any] | None:
     """Parse the table whose region :func:`locate` found at ``text[s:e]``."""
-    fmt = detect(text[s:e], squeeze_span(text, s, e))
+    fmt = _format(text, s, e)
     keys = row_keys(fmt)
     cols = columns()
     lines = tokenize(text, s, e, matcher(fmt))

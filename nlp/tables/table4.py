@@ -7,7 +7,7 @@ from typing import Any
 
 from nlp.tables.labels import LabelMatcher, Template, label_body, load_yaml, locate_between
 from nlp.tables.rows import MISSING, Cell, line_values, runtogether_options, settle
-from nlp.tables.tokens import iter_lines
+from nlp.tables.tokens import adds_no_row, iter_lines
 
 SPEC = "table4.yaml"
 NCELLS = 15
@@ -42,6 +42,12 @@ def parse_table4(text: str, start: int = 0, end: int | None = None) -> dict[str,
     return None if span is None else parse_region(text, *span)
 
 
+def same_rows(text: str, s: int, e: int, e2: int) -> bool:
+    """Whether the region ``text[s:e2]`` (``e2`` > ``e``) parses as ``text[s:e]`` (its span aside):
+    nothing after ``e`` that a cell could take."""
+    return adds_no_row(text, e, e2, matcher())
+
+
 def parse_region(text: str, s: int, e: int) -> dict[str, Any] | None:
     """Parse the table whose region :func:`locate` found at ``text[s:e]``."""
     lines = iter_lines(text, s, e, matcher())  # the loop stops at the data row
@@ -52,7 +58,7 @@ def parse_region(text: str, s: int, e: int) -> dict[str, Any] | None:
             if cells:
                 break
             continue
-        vals = line_values(line.tokens, NCELLS, line.delimited)
+        vals = line_values(line.tokens, NCELLS, line.delimited, line.offset)
         if len(vals) >= NCELLS:  # the flattened data row: prefer it over scattered numbers
             cells = vals[:NCELLS]
             break

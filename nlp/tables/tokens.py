@@ -1,4 +1,4 @@
-"""Split a table region into cells with offsets into the report text.
+"""Split a table region into lines of cells (with their offsets in the line, the line's in the report text).
 
 Every layout seen in real reports reduces to a stream of lines whose cells are separated by
 tabs (reader output, HTML rows), pipes (Markdown) or spaces (PDF text). A cell is a label
@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-from nlp.tables.labels import LabelMatcher
+from nlp.tables.labels import LabelMatcher, folded
 from nlp.text.numbers import NOT_A_NUMBER, read_cell
 from nlp.text.width import nfkc
 
@@ -26,13 +26,12 @@ _SEP = re.compile(r"[\t|]")
 _DIGIT_STRING = re.compile(r"\d{8,}|0\d+")  # an identifier or digits run together, not a count
 
 
-@dataclass(slots=True)  # thousands per report: slots make them smaller and quicker to build
+@dataclass(frozen=True, slots=True)  # shared by every line of the same text: never changed
 class Token:
     kind: str  # label | text | value | empty | digits
     text: str  # the raw text of the cell
-    start: int  # offsets into the report text
+    start: int  # offsets from the start of the token's line (Line.offset)
     end: int
-    line: int
     value: int | float | None = None
     key: str | None = None  # label key when kind == "label"
 
@@ -40,28 +39,9 @@ class Token:
 @dataclass
 class Line:
     index: int
-    tokens: list[Token] = field(default_factory=list)
+    tokens: tuple[Token, ...] = ()
     delimited: bool = False  # cells separated by tabs or pipes (empty fields are blank cells)
-
-
-class _LineMemo:
-    """Tokenised lines of the last text seen, and that text folded once: each table is looked for
-    in its section and in the whole text, and the two regions share most of their lines. Lines are
-    never mutated by readers."""
-
-    def __init__(self) -> None:
-        self.text: str | None = None
-        self.norm = ""
-        self.lines: dict[tuple, Line] = {}
-
-    def use(self, text: str) -> None:
-        if self.text is not text:
-            # nfkc maps one character to one character, so a slice of the folded text is the
-            # folded slice: every line and cell reads its folded form from here.
-            self.text, self.norm, self.lines = text, nfkc(text), {}
-
-
-_MEMO = _LineMemo()
+    offset: int = 0  # where the line starts in the report text
 
 
 def tokenize(text: str, start: int, end: int, matcher: LabelMatcher) -> list[Line]:
@@ -73,23 +53,68 @@ def iter_lines(text: str, start: int, end: int, matcher: LabelMatcher) -> Iterat
     """:func:`tokenize`'s lines one at a time, each tokenised when reached: a reader that stops at its
     table's last row leaves the prose after it (up to the rest of the report when no end marker was
     found) untokenised."""
-    _MEMO.use(text)
-    memo, norm = _MEMO.lines, _MEMO.norm  # kept: another text may be tokenised between two lines
+    # nfkc maps one character to one character, so a slice of the folded text is the folded slice:
+    # every line and cell reads its folded form from the report's.
+    norm = folded(text)
     pos = start
     n = 0
-    mid = id(matcher)
     while pos < end:
         nl = text.find("\n", pos, end)
         line_end = end if nl < 0 else nl
-        raw = text[pos:line_end]
-        if raw.strip() and not PAGE_NUMBER.match(raw) and not MD_RULE.match(raw):
-            key = (pos, line_end, n, mid)
-            line = memo.get(key)
-            if line is None:
-                line = memo[key] = _tokenize_line(raw, pos, n, matcher, norm[pos:line_end])
-            yield line
+        shape = _line_tokens(text[pos:line_end], matcher, norm, pos)
+        if shape is not None:
+            yield Line(n, shape[1], shape[0], pos)
             n += 1
         pos = line_end + 1
+
+
+_ROW_KINDS = frozenset(("label", "value", "digits"))
+
+
+def adds_no_row(text: str, start: int, end: int, matcher: LabelMatcher) -> bool:
+    """Whether extending a region that ends at ``start`` up to ``end`` leaves every reader's rows as
+    they were: ``start`` ends a line (the region's last line is not lengthened) and no line of
+    ``text[start:end]`` holds a label or a number (the readers pass over headers, text and blank
+    cells that no row follows)."""
+    if start > 0 and text[start - 1] != "\n":
+        if text[start] != "\n":
+            return False
+        start += 1
+    norm, pos = folded(text), start
+    while pos < end:
+        nl = text.find("\n", pos, end)
+        line_end = end if nl < 0 else nl
+        shape = _line_tokens(text[pos:line_end], matcher, norm, pos)
+        if shape is not None and any(t.kind in _ROW_KINDS for t in shape[1]):
+            return False
+        pos = line_end + 1
+    return True
+
+
+# A line's tokens depend only on its text and the matcher (their offsets are the line's own), and
+# table lines recur: "\t0", "| 0 | 0 |", blank cells, the row labels of every report. They are
+# kept by line and matcher (the object itself: an id could be reused by another matcher) and
+# shared by every line with that text.
+_SHAPES: dict[tuple[str, LabelMatcher], tuple[bool, tuple[Token, ...]] | None] = {}
+_SHAPE_CHARS = 200  # longer lines (flattened tables, prose) seldom recur: not kept (8192 lines: a few MB)
+
+
+def _line_tokens(raw: str, matcher: LabelMatcher, norm: str, pos: int) -> tuple[bool, tuple[Token, ...]] | None:
+    """(delimited, tokens) of the line ``raw`` found at ``pos`` (``norm``: the folded text); None for
+    a blank, page-number or Markdown rule line."""
+    key = (raw, matcher)
+    try:
+        return _SHAPES[key]
+    except KeyError:
+        pass
+    shape = None
+    if raw.strip() and not PAGE_NUMBER.match(raw) and not MD_RULE.match(raw):
+        shape = _tokenize_line(raw, matcher, norm[pos : pos + len(raw)])
+    if len(raw) <= _SHAPE_CHARS:
+        if len(_SHAPES) >= 8192:
+            _SHAPES.clear()
+        _SHAPES[key] = shape
+    return shape
 
 
 _READ: dict[str, tuple[str, int | float | None] | None] = {}  # the same cells recur in every report
@@ -120,12 +145,11 @@ def _is_placeholder(norm: str) -> bool:
     return len(norm) <= 3 and _PLACEHOLDER.match(norm) is not None
 
 
-def _tokenize_line(raw: str, offset: int, index: int, matcher: LabelMatcher, norm_line: str | None = None) -> Line:
-    """One line's tokens; ``norm_line`` is ``nfkc(raw)`` when the caller has it."""
+def _tokenize_line(raw: str, matcher: LabelMatcher, norm_line: str | None = None) -> tuple[bool, tuple[Token, ...]]:
+    """(delimited, tokens) of one line; ``norm_line`` is ``nfkc(raw)`` when the caller has it."""
     stripped = raw.lstrip()
     piped = stripped.startswith("|")
     delimited = piped or "\t" in raw
-    line = Line(index, delimited=delimited)
     cells = _SEP.split(raw) if delimited else [raw]
     lo, hi = 0, len(cells)
     if piped:  # "| a | b |": drop the outer empties of the pipe frame
@@ -134,14 +158,14 @@ def _tokenize_line(raw: str, offset: int, index: int, matcher: LabelMatcher, nor
             hi -= 1
     if norm_line is None:
         norm_line = nfkc(raw)  # one character for one character, so offsets are shared
-    tokens = line.tokens
+    tokens: list[Token] = []
     fs = len(cells[0]) + 1 if lo else 0  # the separators are one character each
     for cell in cells[lo:hi]:
         fe = fs + len(cell)
         word = cell.strip()
         if not word:
             if delimited:
-                tokens.append(Token("empty", "", offset + fs, offset + fe, index))
+                tokens.append(Token("empty", "", fs, fe))
         else:
             # Most cells of a table line are one number or placeholder, padded in Markdown: read it
             # here as _split_cell would read the cell's one word. A word that reads as either holds
@@ -151,19 +175,18 @@ def _tokenize_line(raw: str, offset: int, index: int, matcher: LabelMatcher, nor
             norm = norm_line[ws:we]
             read = _read_word(norm)
             if read is not None:
-                tokens.append(Token(read[0], word, offset + ws, offset + we, index, read[1]))
+                tokens.append(Token(read[0], word, ws, we, read[1]))
             elif _is_placeholder(norm):
-                tokens.append(Token("value", word, offset + ws, offset + we, index, None))
+                tokens.append(Token("value", word, ws, we, None))
             else:
-                _split_cell(cell, norm_line[fs:fe], offset + fs, index, matcher, tokens)
+                _split_cell(cell, norm_line[fs:fe], fs, matcher, tokens)
         fs = fe + 1
-    return line
+    return delimited, tuple(tokens)
 
 
-def _split_cell(cell: str, norm_cell: str, offset: int, index: int, matcher: LabelMatcher,
-                out: list[Token]) -> None:
-    """Words of one cell: numbers become values; runs of other words become one text chunk
-    (``cell[cs:ce]``, pending while ``cs`` >= 0)."""
+def _split_cell(cell: str, norm_cell: str, offset: int, matcher: LabelMatcher, out: list[Token]) -> None:
+    """Words of one cell (at ``offset`` in its line): numbers become values; runs of other words
+    become one text chunk (``cell[cs:ce]``, pending while ``cs`` >= 0)."""
     cs = ce = -1
     for m in _WORD.finditer(cell):
         s, e = m.span()
@@ -179,17 +202,17 @@ def _split_cell(cell: str, norm_cell: str, offset: int, index: int, matcher: Lab
             ce = e
             continue
         if cs >= 0:
-            out.extend(_text_token(cell[cs:ce], offset + cs, index, matcher, norm_cell[cs:ce]))
+            out.extend(_text_token(cell[cs:ce], offset + cs, matcher, norm_cell[cs:ce]))
             cs = -1
-        out.append(Token(kind, m.group(), offset + s, offset + e, index, value))
+        out.append(Token(kind, m.group(), offset + s, offset + e, value))
     if cs >= 0:
-        out.extend(_text_token(cell[cs:ce], offset + cs, index, matcher, norm_cell[cs:ce]))
+        out.extend(_text_token(cell[cs:ce], offset + cs, matcher, norm_cell[cs:ce]))
 
 
 _LATIN = re.compile(r"[A-Za-z]")
 
 
-def _text_token(text: str, start: int, index: int, matcher: LabelMatcher, norm: str | None = None) -> list[Token]:
+def _text_token(text: str, start: int, matcher: LabelMatcher, norm: str | None = None) -> list[Token]:
     """A run of non-number words: a label (with the digits run onto it split off), a header or text;
     ``norm`` is ``nfkc(text)`` when the caller has it."""
     if norm is None:
@@ -202,11 +225,11 @@ def _text_token(text: str, start: int, index: int, matcher: LabelMatcher, norm: 
         if lab.key:
             cut = len(head)
             return [
-                Token("label", text[:cut], start, start + cut, index, key=lab.key),
-                Token("digits", text[cut:], start + cut, start + len(text), index),
+                Token("label", text[:cut], start, start + cut, key=lab.key),
+                Token("digits", text[cut:], start + cut, start + len(text)),
             ]
     lab = matcher.match(text)
     if lab.key:
-        return [Token("label", text, start, start + len(text), index, key=lab.key)]
+        return [Token("label", text, start, start + len(text), key=lab.key)]
     kind = "header" if lab.key == "" else "text"
-    return [Token(kind, text, start, start + len(text), index)]
+    return [Token(kind, text, start, start + len(text))]
