@@ -16,7 +16,7 @@ import json
 import re
 from collections.abc import Sequence
 from functools import lru_cache
-from itertools import chain, repeat
+from itertools import chain, pairwise, repeat
 from pathlib import Path
 from typing import Any
 
@@ -36,41 +36,47 @@ _OPENER = re.compile(r"^(?:(?:19|20)\d\d年度?|下一?步|今后|对此|为此|
 _SUBJECT = re.compile(r"^(?:我们|我[局镇乡委办县区市]|本(?:单位|部门|机关))")
 
 
-def _grams(text: str) -> list[str]:
-    t = _SPACE_DIGIT.sub("", strip_enumerator(text))
-    return [f"c:{c}" for c in set(t)] + [f"b:{t[i:i + 2]}" for i in range(len(t) - 1)]
+def _grams(core: str) -> list[str]:
+    """Character uni/bigrams of a statement with its enumerator stripped (``core``)."""
+    t = _SPACE_DIGIT.sub("", core)
+    return [f"c:{c}" for c in set(t)] + [f"b:{a}{b}" for a, b in pairwise(t)]
 
 
-def _cues(text: str, prefix: str) -> dict[str, float]:
+_CUE_NAMES = ("measure_verb", "problem_cue", "will", "done", "planned", "answer")
+_PREV_NAMES = tuple(f"prev_{k}" for k in _CUE_NAMES)
+_NEXT_NAMES = tuple(f"next_{k}" for k in _CUE_NAMES)
+
+
+def _cue_values(text: str, core: str) -> tuple[float, ...]:
+    """The cue features of a statement (``core``: it without its enumerator), in ``_CUE_NAMES`` order."""
     pats = patterns()
-    core = strip_enumerator(text)
     core = _OPENER.sub("", core)
     core = _SUBJECT.sub("", core)
     answer = pats["answer"].search(core)
     # the problem named in "针对…问题，已…" is the reference of the answer, not a claim of the statement
     claim = core[answer.end():] if answer else text
-    return {
-        f"{prefix}measure_verb": float(bool(pats["measure_verb"].search(core))),
-        f"{prefix}problem_cue": min(len(pats["problem_cue"].findall(claim)), 3) / 3,
-        f"{prefix}will": float("将" in text),
-        f"{prefix}done": float(bool(pats["done"].search(text))),
-        f"{prefix}planned": float(bool(pats["planned"].search(text))),
+    return (
+        float(bool(pats["measure_verb"].search(core))),
+        min(len(pats["problem_cue"].findall(claim)), 3) / 3,
+        float("将" in text),
+        float(bool(pats["done"].search(text))),
+        float(bool(pats["planned"].search(text))),
         # "针对上年度…问题，已…": names a problem but reports work done on it
-        f"{prefix}answer": float(bool(answer)),
-    }
+        float(bool(answer)),
+    )
 
 
 def unit_features(units: Sequence[Unit]) -> list[dict[str, float]]:
     """One sparse feature dict per unit (wording, structure, neighbours)."""
     n = len(units)
     out = []
+    cores = [strip_enumerator(u.text) for u in units]
     # a unit's cues are read three times (its own, and as its neighbours' prev_/next_): found once
-    cues = [_cues(u.text, "") for u in units]
+    cues = [_cue_values(u.text, core) for u, core in zip(units, cores)]
     for i, u in enumerate(units):
-        f: dict[str, float] = {g: 1.0 for g in _grams(u.text)}
-        core = strip_enumerator(u.text)
-        f[f"first2:{core[:2]}"] = 1.0
-        f.update(cues[i])
+        f: dict[str, float] = dict.fromkeys(_grams(cores[i]), 1.0)
+        f[f"first2:{cores[i][:2]}"] = 1.0
+        f.update(zip(_CUE_NAMES, cues[i]))
         f[f"block_role:{u.block_role}"] = 1.0
         f[f"block_kind:{u.block_kind}"] = 1.0
         f[f"block_role_kind:{u.block_role}:{u.block_kind}"] = 1.0
@@ -81,9 +87,9 @@ def unit_features(units: Sequence[Unit]) -> list[dict[str, float]]:
         f["merged"] = float(u.merged)
         f["lead_will"] = float("将" in u.lead)
         if i > 0:
-            f.update({f"prev_{k}": v for k, v in cues[i - 1].items()})
+            f.update(zip(_PREV_NAMES, cues[i - 1]))
         if i + 1 < n:
-            f.update({f"next_{k}": v for k, v in cues[i + 1].items()})
+            f.update(zip(_NEXT_NAMES, cues[i + 1]))
         f["bias_doc"] = 1.0
         out.append(f)
     return out
@@ -91,9 +97,10 @@ def unit_features(units: Sequence[Unit]) -> list[dict[str, float]]:
 
 def isolated_features(text: str) -> dict[str, float]:
     """Features of a statement seen without its report (synthetic training data): wording only."""
-    f: dict[str, float] = {g: 1.0 for g in _grams(text)}
-    f[f"first2:{strip_enumerator(text)[:2]}"] = 1.0
-    f.update(_cues(text, ""))
+    core = strip_enumerator(text)
+    f: dict[str, float] = dict.fromkeys(_grams(core), 1.0)
+    f[f"first2:{core[:2]}"] = 1.0
+    f.update(zip(_CUE_NAMES, _cue_values(text, core)))
     f["isolated"] = 1.0
     return f
 
