@@ -9,6 +9,8 @@ the same words inside a sentence never make a heading.
 from __future__ import annotations
 
 import re
+import re._constants as sre_c
+import re._parser as sre_parse
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -47,12 +49,52 @@ def _spec() -> dict[str, Any]:
     # line that matches is searched from the first pattern that matched. No pattern may use \1 etc.
     spec["_flat"] = [(k, p) for k, v in spec["_compiled"].items() for p in v]
     spec["_any_title"] = re.compile("|".join(f"(?P<t{n}>{p.pattern})" for n, (_, p) in enumerate(spec["_flat"])))
+    # Most short lines hold none of the characters some title needs: one scan for them rules those out
+    # before the long alternation runs (None when a pattern needs no particular character).
+    spec["_title_chars"] = _needed_chars([p for _, p in spec["_flat"]])
     spec["_unmapped"] = [re.compile(p) for p in spec.get("unmapped_patterns", [])]
     spec["_measures"] = [re.compile(p) for p in spec.get("measures_patterns", [])]
     spec["_orders"] = [{k: i for i, k in enumerate(order)} for order in spec.get("orders") or [list(spec["sections"])]]
     spec["_sub_title"] = re.compile(spec["overall_subsections"]["inline_title"])
     spec["_sub_kw"] = [(k, re.compile(p)) for k, p in spec["overall_subsections"]["keywords"]]
     return spec
+
+
+def _needed_chars(patterns: list[re.Pattern[str]]) -> re.Pattern[str] | None:
+    """A character class every match of any of ``patterns`` contains a character of, or None."""
+    chars: set[str] = set()
+    for p in patterns:
+        need = None if p.flags & re.IGNORECASE else _required(sre_parse.parse(p.pattern, p.flags))
+        if not need:
+            return None
+        chars |= need
+    return re.compile("[" + re.escape("".join(sorted(chars))) + "]")
+
+
+def _required(items: Any) -> frozenset[str] | None:
+    """Characters one of which every match of the parsed sequence ``items`` contains (the smallest
+    such set among its elements), or None when no element is sure to hold a literal character."""
+    best = None
+    for op, av in items:
+        need = _required_one(op, av)
+        if need is not None and (best is None or len(need) <= len(best)):
+            best = need
+    return best
+
+
+def _required_one(op: Any, av: Any) -> frozenset[str] | None:
+    if op is sre_c.LITERAL:
+        return frozenset(chr(av))
+    if op is sre_c.IN:  # a positive class of single characters
+        return frozenset(chr(v) for _, v in av) if all(o is sre_c.LITERAL for o, _ in av) else None
+    if op is sre_c.SUBPATTERN:
+        return _required(av[-1])
+    if op is sre_c.BRANCH:  # every alternative must hold one
+        alts = [_required(alt) for alt in av[1]]
+        return None if any(a is None for a in alts) else frozenset().union(*alts)
+    if op in (sre_c.MAX_REPEAT, sre_c.MIN_REPEAT, sre_c.POSSESSIVE_REPEAT) and av[0] >= 1:
+        return _required(av[2])
+    return None  # anchors, look-arounds, negated classes, optional parts
 
 
 @dataclass
@@ -88,8 +130,10 @@ def _find_headings(norm: str) -> tuple[list[_Heading], list[_Heading]]:
     spec = _spec()
     mapped: list[_Heading] = []
     others: list[_Heading] = []
+    title_chars = spec["_title_chars"]
     for start, line in _lines(norm):
-        if not line.strip() or "\t" in line.strip() or len(line.strip()) > 80:
+        stripped = line.strip()
+        if not stripped or "\t" in stripped or len(stripped) > 80:
             continue
         lead = _LEAD.match(line).end()
         body = line[lead:]
@@ -103,7 +147,7 @@ def _find_headings(norm: str) -> tuple[list[_Heading], list[_Heading]]:
         if not rest:
             continue
         found = False
-        first = spec["_any_title"].match(rest)
+        first = spec["_any_title"].match(rest) if title_chars is None or title_chars.search(rest) else None
         for key, pat in spec["_flat"][int(first.lastgroup[1:]):] if first else ():
             tm = pat.match(rest)
             if not tm:

@@ -89,3 +89,20 @@ def test_breakdown_trigger_as_written_with_a_lookbehind_first():
     plain = re.compile(r"其中(?:包括|包含|含)?|(?<![包])含(?!义|量|金|有害)|包括")
     for text in texts() + ["包含含义含有害其中含10件，含结转3件，包括2件；其中包含1件"]:
         assert [m.span() for m in TRIGGER.finditer(text)] == [m.span() for m in plain.finditer(text)]
+
+
+def test_prose_lines_skip_the_table_test_only_where_it_says_prose() -> None:
+    """narrative_lines calls is_table_line only for lines that are not plainly prose: the early answer
+    it uses (a 。 or ， and no | or tab) is is_table_line's own."""
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from nlp.facts.spans import is_table_line
+
+    @settings(max_examples=500, deadline=None)
+    @given(st.text(st.sampled_from(list("。，|\t 　12 345.%:数量件")), max_size=20))
+    def check(line):
+        if line and "|" not in line and "\t" not in line and ("。" in line or "，" in line):
+            assert not is_table_line(line)
+
+    check()

@@ -162,3 +162,30 @@ def test_2007_template_title_for_applications():
     text = LEGACY.replace("三、依申请公开政府信息情况", "三、依申请公开政府信息和不予公开政府信息情况")
     sections, missing, _ = segment(text)
     assert missing == [] and sections[2].key == "applications" and sections[2].number == "三"
+
+
+def test_title_prefilter_never_drops_a_title():
+    """The character scan before the title alternation only rules out lines no title pattern can match."""
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from nlp.segment import _spec
+
+    spec = _spec()
+    needed = spec["_title_chars"]
+    assert needed is not None
+    titles = [p.pattern.lstrip("^").rstrip("$") for _, p in spec["_flat"]]
+    alphabet = st.sampled_from(sorted(set("".join(titles)) | set("工作情况问题一二（）：:。 ")))
+
+    @settings(max_examples=400, deadline=None)
+    @given(st.text(alphabet, max_size=30))
+    def check(rest):
+        if spec["_any_title"].match(rest):
+            assert needed.search(rest)
+
+    check()
+    for _, p in spec["_flat"]:  # every title of the spec still gets through
+        for sample in ("总体情况", "概述", "存在的主要问题及改进情况", "其他需要报告的事项", "行政复议、行政诉讼情况",
+                       "收费及减免情况", "政府信息公开情况统计表"):
+            if p.match(sample):
+                assert needed.search(sample)

@@ -225,3 +225,57 @@ def test_development_passages_are_well_formed() -> None:
             assert r["text"][s["start"]:s["end"]] == s["text"]
             assert (s["status"] is None) == (s["role"] == "problem")
             prev = s["end"]
+
+
+def _reference_decode(emit: np.ndarray, trans: list[np.ndarray]) -> tuple[list[int], np.ndarray]:
+    """The (2, 2)-array form of the decoding, the specification of roles._viterbi / roles._posteriors."""
+    n = len(emit)
+    score = emit[0].copy()
+    back = np.zeros((n, 2), dtype=int)
+    for i in range(1, n):
+        cand = score[:, None] + trans[i]
+        back[i] = np.argmax(cand, axis=0)
+        score = cand[back[i], [0, 1]] + emit[i]
+    path = [int(np.argmax(score))]
+    for i in range(n - 1, 0, -1):
+        path.append(int(back[i][path[-1]]))
+
+    def lse(a, axis):
+        m = np.max(a, axis=axis, keepdims=True)
+        return (m + np.log(np.sum(np.exp(a - m), axis=axis, keepdims=True))).squeeze(axis)
+
+    fw, bw = np.zeros((n, 2)), np.zeros((n, 2))
+    fw[0] = emit[0]
+    for i in range(1, n):
+        fw[i] = lse(fw[i - 1][:, None] + trans[i], axis=0) + emit[i]
+    for i in range(n - 2, -1, -1):
+        bw[i] = lse(trans[i + 1] + (emit[i + 1] + bw[i + 1])[None, :], axis=1)
+    return path[::-1], np.exp(fw + bw - lse(fw[-1], axis=0))
+
+
+def test_decoding_on_floats_equals_the_array_form():
+    """Viterbi path and posteriors, bit for bit, as the NumPy (2, 2)-matrix recursions computed them."""
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from nlp.statements.roles import _posteriors, _viterbi
+
+    probs = st.floats(1e-6, 1 - 1e-6)
+    steps = st.lists(st.tuples(probs, st.sampled_from([0.0, -2.0, -6.0])), min_size=1, max_size=12)
+
+    @settings(max_examples=300, deadline=None)
+    @given(steps)
+    def check(items):
+        p = np.array([q for q, _ in items])
+        emit = np.log(np.stack([1 - p, p], axis=1))
+        switch = [0.0] + [s for _, s in items[1:]]
+        trans = []
+        for s in switch:
+            t = np.zeros((2, 2))
+            t[1, 0] = s
+            trans.append(t)
+        path, post = _reference_decode(emit, trans)
+        assert _viterbi(emit.tolist(), switch) == path
+        assert _posteriors(emit.tolist(), switch) == post.tolist()
+
+    check()

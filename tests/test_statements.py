@@ -221,3 +221,14 @@ def test_splitter_never_crashes_and_spans_are_ordered_and_in_bounds(pieces: list
         assert text[s.start:s.end] == s.text
         assert s.role in ("problem", "measure")
         assert (s.status in ("planned", "done")) == (s.role == "measure")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(st.sampled_from(list("五六、. \t\n#存在问题改进措施1２")), max_size=60), st.integers(0, 60))
+def test_heading_lines_after_an_offset_are_those_of_the_whole_scan(text: str, end: int) -> None:
+    """extend_over_measures scans from ``end``: a heading match is one line, so it finds the same lines."""
+    from nlp.text.headings import SECTION_HEADING_LINE
+
+    end = min(end, len(text))
+    got = [m.span() for m in SECTION_HEADING_LINE.finditer(text, end)]
+    assert got == [m.span() for m in SECTION_HEADING_LINE.finditer(text) if m.start() >= end]

@@ -120,3 +120,21 @@ def test_classify_texts_scores_are_the_rounded_probabilities() -> None:
     proba = clf.predict_proba_reference(texts)
     for r, row in zip(classify_texts(texts), proba):
         assert r["scores"] == {c: round(float(p), 4) for c, p in zip(clf.classes_, row)}
+
+
+def test_decide_equals_the_statement_by_statement_rule() -> None:
+    """_decide's array form: fallback dropped beside a real theme, else the best theme over its threshold."""
+    clf = get_model()
+    rng = np.random.default_rng(0)
+    thr = clf.thresholds_
+    fb = clf.classes_.index(clf.fallback_) if clf.fallback_ else None
+    for _ in range(200):
+        proba = rng.random((int(rng.integers(1, 9)), len(clf.classes_))) ** 3
+        proba[rng.random(proba.shape) < 0.2] = thr[0]  # ties with a threshold
+        ref = proba >= thr
+        for i in range(len(ref)):
+            if fb is not None and ref[i].sum() > 1:
+                ref[i, fb] = False
+            if not ref[i].any():
+                ref[i, int(np.argmax(proba[i] - thr))] = True
+        assert np.array_equal(clf._decide(proba, thr), ref)

@@ -95,35 +95,13 @@ class FactExtractor:
         cands = drop_structure_counts(work, find_candidates(work, lo, hi, lex, mask), lex, lo, hi)
         sent_points, clause_points = (breaks or BreakIndex(work, lo, hi)).breaks(lo, hi)
         sentence_of: dict[int, Span] = {}  # candidate start → sentence span, filled by attach
-        channels: dict = {}  # sentence start → channel mentions, found by attach and read again below
-        used = attach(work, cands, lex, sent_points, clause_points, lo, hi, sentence_of, channels)
-        # A lone 一 with no metric is idiom, not a count ("一个窗口", "一批案例").
-        keep = [i for i, c in enumerate(cands) if not (work[c.num_start:c.num_end] == "一" and c.metric is None)]
-        cands = [cands[i] for i in keep]
-        used = [used[i] for i in keep]
-        link_breakdowns(work, cands, lex, sent_points, lo, hi)
-        # Clause structure (nlp/facts/structure.py): heads, parents' families, channels, coordinated rates.
-        document_heads(work, cands, lex, lo)
-        mentions = Mentions(channels)
-        channel_counts(work, cands, lex, clause_points, lo, hi, items=False, mentions=mentions)
-        labels: dict = {}  # candidate index → label span, shared by the two passes that read labels
-        family_breakdowns(work, cands, used, lex, lo, labels)
-        for c in cands:
-            if c.parent is not None and cands[c.parent].scope == "cumulative" and c.scope == "annual":
-                c.scope = "cumulative"  # parts of a stock are stocks
-            if c.metric and c.metric.startswith("~."):
-                c.metric = None  # a relative metric (结果维持) outside a breakdown names nothing
-        channel_counts(work, cands, lex, clause_points, lo, hi, items=True, mentions=mentions)
-        respective_values(work, cands, lex, sent_points, clause_points, lo, hi)
-        coordinated_rates(work, cands, lex, sent_points, clause_points, lo, hi)
-        for c in cands:  # a share follows its count's final metric: "不予公开20件(1.68%)"
-            if c.share_of is not None:
-                c.metric = f"{c.share_of.metric}_share" if c.share_of.metric else None
-        category_of = {id(c): cat for c, cat in zip(cands, categories(work, cands, lex, lo, labels))}
+        category_of: dict[int, tuple[int, int] | None] = {}
         facts: list[tuple[Candidate, str | None]] = []
-        for c in cands:
-            for metric in c.coordinated or (c.metric,):
-                facts.append((c, metric))
+        if cands:  # most spans hold no quantity: only zeros in words and negations can come from them
+            cands, category_of = self._structure(work, cands, lo, hi, sent_points, clause_points, sentence_of)
+            for c in cands:
+                for metric in c.coordinated or (c.metric,):
+                    facts.append((c, metric))
         negated = self._negations(work, lo, hi, sent_points, cands, mask)
         zeros = zero_statements(work, lo, hi, cands, lex, mask, sent_points, clause_points)
         # A zero in words and a negation word in one sentence state the same zero once.
@@ -156,6 +134,39 @@ class FactExtractor:
                 "group": orig_span(c.group, c.group + 1)[0] if c.group is not None else None,
             })
         return out
+
+    def _structure(self, work: str, cands: list[Candidate], lo: int, hi: int, sent_points: list[int],
+                   clause_points: list[int], sentence_of: dict[int, Span]
+                   ) -> tuple[list[Candidate], dict[int, tuple[int, int] | None]]:
+        """Metric, channel, scope, parents and labels of the span's candidates (the idiomatic lone 一
+        dropped); the kept candidates and each one's label span by ``id``."""
+        lex = self.lexicon
+        channels: dict = {}  # sentence start → channel mentions, found by attach and read again below
+        used = attach(work, cands, lex, sent_points, clause_points, lo, hi, sentence_of, channels)
+        # A lone 一 with no metric is idiom, not a count ("一个窗口", "一批案例").
+        keep = [i for i, c in enumerate(cands) if not (work[c.num_start:c.num_end] == "一" and c.metric is None)]
+        cands = [cands[i] for i in keep]
+        used = [used[i] for i in keep]
+        link_breakdowns(work, cands, lex, sent_points, lo, hi)
+        # Clause structure (nlp/facts/structure.py): heads, parents' families, channels, coordinated rates.
+        document_heads(work, cands, lex, lo)
+        mentions = Mentions(channels)
+        channel_counts(work, cands, lex, clause_points, lo, hi, items=False, mentions=mentions)
+        labels: dict = {}  # candidate index → label span, shared by the two passes that read labels
+        family_breakdowns(work, cands, used, lex, lo, labels)
+        for c in cands:
+            if c.parent is not None and cands[c.parent].scope == "cumulative" and c.scope == "annual":
+                c.scope = "cumulative"  # parts of a stock are stocks
+            if c.metric and c.metric.startswith("~."):
+                c.metric = None  # a relative metric (结果维持) outside a breakdown names nothing
+        channel_counts(work, cands, lex, clause_points, lo, hi, items=True, mentions=mentions)
+        respective_values(work, cands, lex, sent_points, clause_points, lo, hi)
+        coordinated_rates(work, cands, lex, sent_points, clause_points, lo, hi)
+        for c in cands:  # a share follows its count's final metric: "不予公开20件(1.68%)"
+            if c.share_of is not None:
+                c.metric = f"{c.share_of.metric}_share" if c.share_of.metric else None
+        category_of = {id(c): cat for c, cat in zip(cands, categories(work, cands, lex, lo, labels))}
+        return cands, category_of
 
     def _negations(self, work: str, lo: int, hi: int, sent_points: list[int], cands: list[Candidate],
                    mask: NegativeMask) -> list[tuple[Candidate, str]]:

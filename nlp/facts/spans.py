@@ -110,7 +110,10 @@ def narrative_lines(text: str, region: Region) -> list[tuple[int, int]]:
     run_start, run_end = -1, 0  # the current run of non-table lines (-1: none)
     for line in text[region.start:region.end].split("\n"):
         end = pos + len(line)
-        if not line or not is_table_line(line):  # empty lines (about half of them) need no test
+        # empty lines (about half of them) and prose lines (a 。 or ， and no | or tab: is_table_line's own
+        # early answer, read on the unstripped line) need no call
+        if not line or ("|" not in line and "\t" not in line and ("。" in line or "，" in line)) \
+                or not is_table_line(line):
             if run_start < 0:
                 run_start = pos
             run_end = end

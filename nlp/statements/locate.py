@@ -28,7 +28,8 @@ def extend_over_measures(text: str, end: int) -> int:
     from nlp.statements.split import heading_marker
 
     measure_title = re.compile(heading_marker("measure"))
-    heads = [m for m in SECTION_HEADING_LINE.finditer(text) if m.start() >= end]
+    # a match is one whole line (^…$, no newline inside): scanning from ``end`` finds the same lines
+    heads = list(SECTION_HEADING_LINE.finditer(text, end))
     if not heads or text[end:heads[0].start()].strip():
         return end
     first = heads[0]

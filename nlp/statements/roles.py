@@ -16,7 +16,7 @@ import json
 import re
 from collections.abc import Sequence
 from functools import lru_cache
-from itertools import chain, repeat
+from itertools import chain, pairwise, repeat
 from pathlib import Path
 from typing import Any
 
@@ -36,41 +36,47 @@ _OPENER = re.compile(r"^(?:(?:19|20)\d\d年度?|下一?步|今后|对此|为此|
 _SUBJECT = re.compile(r"^(?:我们|我[局镇乡委办县区市]|本(?:单位|部门|机关))")
 
 
-def _grams(text: str) -> list[str]:
-    t = _SPACE_DIGIT.sub("", strip_enumerator(text))
-    return [f"c:{c}" for c in set(t)] + [f"b:{t[i:i + 2]}" for i in range(len(t) - 1)]
+def _grams(core: str) -> list[str]:
+    """Character uni/bigrams of a statement with its enumerator stripped (``core``)."""
+    t = _SPACE_DIGIT.sub("", core)
+    return [f"c:{c}" for c in set(t)] + [f"b:{a}{b}" for a, b in pairwise(t)]
 
 
-def _cues(text: str, prefix: str) -> dict[str, float]:
+_CUE_NAMES = ("measure_verb", "problem_cue", "will", "done", "planned", "answer")
+_PREV_NAMES = tuple(f"prev_{k}" for k in _CUE_NAMES)
+_NEXT_NAMES = tuple(f"next_{k}" for k in _CUE_NAMES)
+
+
+def _cue_values(text: str, core: str) -> tuple[float, ...]:
+    """The cue features of a statement (``core``: it without its enumerator), in ``_CUE_NAMES`` order."""
     pats = patterns()
-    core = strip_enumerator(text)
     core = _OPENER.sub("", core)
     core = _SUBJECT.sub("", core)
     answer = pats["answer"].search(core)
     # the problem named in "针对…问题，已…" is the reference of the answer, not a claim of the statement
     claim = core[answer.end():] if answer else text
-    return {
-        f"{prefix}measure_verb": float(bool(pats["measure_verb"].search(core))),
-        f"{prefix}problem_cue": min(len(pats["problem_cue"].findall(claim)), 3) / 3,
-        f"{prefix}will": float("将" in text),
-        f"{prefix}done": float(bool(pats["done"].search(text))),
-        f"{prefix}planned": float(bool(pats["planned"].search(text))),
+    return (
+        float(bool(pats["measure_verb"].search(core))),
+        min(len(pats["problem_cue"].findall(claim)), 3) / 3,
+        float("将" in text),
+        float(bool(pats["done"].search(text))),
+        float(bool(pats["planned"].search(text))),
         # "针对上年度…问题，已…": names a problem but reports work done on it
-        f"{prefix}answer": float(bool(answer)),
-    }
+        float(bool(answer)),
+    )
 
 
 def unit_features(units: Sequence[Unit]) -> list[dict[str, float]]:
     """One sparse feature dict per unit (wording, structure, neighbours)."""
     n = len(units)
     out = []
+    cores = [strip_enumerator(u.text) for u in units]
     # a unit's cues are read three times (its own, and as its neighbours' prev_/next_): found once
-    cues = [_cues(u.text, "") for u in units]
+    cues = [_cue_values(u.text, core) for u, core in zip(units, cores)]
     for i, u in enumerate(units):
-        f: dict[str, float] = {g: 1.0 for g in _grams(u.text)}
-        core = strip_enumerator(u.text)
-        f[f"first2:{core[:2]}"] = 1.0
-        f.update(cues[i])
+        f: dict[str, float] = dict.fromkeys(_grams(cores[i]), 1.0)
+        f[f"first2:{cores[i][:2]}"] = 1.0
+        f.update(zip(_CUE_NAMES, cues[i]))
         f[f"block_role:{u.block_role}"] = 1.0
         f[f"block_kind:{u.block_kind}"] = 1.0
         f[f"block_role_kind:{u.block_role}:{u.block_kind}"] = 1.0
@@ -81,9 +87,9 @@ def unit_features(units: Sequence[Unit]) -> list[dict[str, float]]:
         f["merged"] = float(u.merged)
         f["lead_will"] = float("将" in u.lead)
         if i > 0:
-            f.update({f"prev_{k}": v for k, v in cues[i - 1].items()})
+            f.update(zip(_PREV_NAMES, cues[i - 1]))
         if i + 1 < n:
-            f.update({f"next_{k}": v for k, v in cues[i + 1].items()})
+            f.update(zip(_NEXT_NAMES, cues[i + 1]))
         f["bias_doc"] = 1.0
         out.append(f)
     return out
@@ -91,9 +97,10 @@ def unit_features(units: Sequence[Unit]) -> list[dict[str, float]]:
 
 def isolated_features(text: str) -> dict[str, float]:
     """Features of a statement seen without its report (synthetic training data): wording only."""
-    f: dict[str, float] = {g: 1.0 for g in _grams(text)}
-    f[f"first2:{strip_enumerator(text)[:2]}"] = 1.0
-    f.update(_cues(text, ""))
+    core = strip_enumerator(text)
+    f: dict[str, float] = dict.fromkeys(_grams(core), 1.0)
+    f[f"first2:{core[:2]}"] = 1.0
+    f.update(zip(_CUE_NAMES, _cue_values(text, core)))
     f["isolated"] = 1.0
     return f
 
@@ -153,17 +160,16 @@ class RoleModel(BaseEstimator, ClassifierMixin):
         if not units:
             return [], []
         p = np.clip(self.predict_proba(unit_features(units)), 1e-6, 1 - 1e-6)
-        emit = np.log(np.stack([1 - p, p], axis=1))  # column 0 problem, 1 measure
-        trans = [self._transitions(units, i) for i in range(len(units))]
-        labels = _viterbi(emit, trans)
-        post = _posteriors(emit, trans)
-        return [ROLES[k] for k in labels], [round(float(post[i, k]), 3) for i, k in enumerate(labels)]
+        emit = np.log(np.stack([1 - p, p], axis=1)).tolist()  # column 0 problem, 1 measure
+        switch = [self._switch(units, i) for i in range(len(units))]
+        labels = _viterbi(emit, switch)
+        post = _posteriors(emit, switch)
+        return [ROLES[k] for k in labels], [round(post[i][k], 3) for i, k in enumerate(labels)]
 
-    def _transitions(self, units: Sequence[Unit], i: int) -> np.ndarray:
-        """Log transition matrix into unit i: [from][to], states 0 problem / 1 measure."""
-        t = np.zeros((2, 2))
+    def _switch(self, units: Sequence[Unit], i: int) -> float:
+        """Log transition into unit i from a measure to a problem (every other transition is 0.0)."""
         if i == 0:
-            return t
+            return 0.0
         u = units[i]
         new_problem_block = u.block != units[i - 1].block and u.block_role in ("problem", None) \
             and u.block_kind == "heading"
@@ -175,8 +181,8 @@ class RoleModel(BaseEstimator, ClassifierMixin):
         after_done = bool(patterns()["done"].search(units[i - 1].text)) \
             and not patterns()["planned"].search(units[i - 1].text)
         if not new_problem_block and not pair_start and not after_done:
-            t[1, 0] = -(self.item_switch_penalty if u.item else self.switch_penalty)
-        return t
+            return -float(self.item_switch_penalty if u.item else self.switch_penalty)
+        return 0.0
 
     def state(self) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
         meta = {"params": self.get_params(), "vocabulary": sorted(self.vocabulary_, key=self.vocabulary_.get),
@@ -192,36 +198,51 @@ class RoleModel(BaseEstimator, ClassifierMixin):
         return m
 
 
-def _viterbi(emit: np.ndarray, trans: list[np.ndarray]) -> list[int]:
-    n = len(emit)
-    score = emit[0].copy()
-    back = np.zeros((n, 2), dtype=int)
-    for i in range(1, n):
-        cand = score[:, None] + trans[i]  # [from, to]
-        back[i] = np.argmax(cand, axis=0)
-        score = cand[back[i], [0, 1]] + emit[i]
-    path = [int(np.argmax(score))]
-    for i in range(n - 1, 0, -1):
-        path.append(int(back[i][path[-1]]))
+# Two states (0 problem, 1 measure) and one non-zero transition per step (``switch[i]``, measure →
+# problem into unit i): the recursions run on Python floats, each sum and maximum the same IEEE
+# operation the (2, 2) NumPy arrays did (NumPy calls cost more than the arithmetic on two states), and
+# only exp and log go through NumPy, whose SIMD exp/log can differ from the math module's in the last bit.
+
+def _viterbi(emit: list[list[float]], switch: list[float]) -> list[int]:
+    score = emit[0]
+    back: list[tuple[int, int]] = [(0, 0)]
+    for i in range(1, len(emit)):
+        s0, s1 = score
+        to_p = (s0 + 0.0, s1 + switch[i])  # [from problem, from measure] into a problem
+        to_m = (s0 + 0.0, s1 + 0.0)
+        b = (0 if to_p[0] >= to_p[1] else 1, 0 if to_m[0] >= to_m[1] else 1)  # argmax: first maximum
+        back.append(b)
+        score = [to_p[b[0]] + emit[i][0], to_m[b[1]] + emit[i][1]]
+    path = [0 if score[0] >= score[1] else 1]
+    for i in range(len(emit) - 1, 0, -1):
+        path.append(back[i][path[-1]])
     return path[::-1]
 
 
-def _logsumexp(a: np.ndarray, axis: int) -> np.ndarray:
-    m = np.max(a, axis=axis, keepdims=True)
-    return (m + np.log(np.sum(np.exp(a - m), axis=axis, keepdims=True))).squeeze(axis)
-
-
-def _posteriors(emit: np.ndarray, trans: list[np.ndarray]) -> np.ndarray:
+def _posteriors(emit: list[list[float]], switch: list[float]) -> list[list[float]]:
+    """Forward-backward posteriors (log-sum-exp as max + log(sum(exp(x - max)))); the forward step k
+    and the backward step n-1-k share one exp and one log call."""
     n = len(emit)
-    fw = np.zeros((n, 2))
-    bw = np.zeros((n, 2))
-    fw[0] = emit[0]
-    for i in range(1, n):
-        fw[i] = _logsumexp(fw[i - 1][:, None] + trans[i], axis=0) + emit[i]
-    for i in range(n - 2, -1, -1):
-        bw[i] = _logsumexp(trans[i + 1] + (emit[i + 1] + bw[i + 1])[None, :], axis=1)
-    z = _logsumexp(fw[-1], axis=0)
-    return np.exp(fw + bw - z)
+    fw = [emit[0]] + [[0.0, 0.0] for _ in range(n - 1)]
+    bw = [[0.0, 0.0] for _ in range(n)]
+    for k in range(1, n):
+        f0, f1 = fw[k - 1]
+        a = (f0 + 0.0, f1 + switch[k], f0 + 0.0, f1 + 0.0)  # [from][to], column by column
+        j = n - 1 - k
+        v0, v1 = emit[j + 1][0] + bw[j + 1][0], emit[j + 1][1] + bw[j + 1][1]
+        b = (0.0 + v0, 0.0 + v1, switch[j + 1] + v0, 0.0 + v1)  # [from][to], row by row
+        mf = (max(a[0], a[1]), max(a[2], a[3]))
+        mb = (max(b[0], b[1]), max(b[2], b[3]))
+        e = np.exp([a[0] - mf[0], a[1] - mf[0], a[2] - mf[1], a[3] - mf[1],
+                    b[0] - mb[0], b[1] - mb[0], b[2] - mb[1], b[3] - mb[1]]).tolist()
+        lg = np.log([e[0] + e[1], e[2] + e[3], e[4] + e[5], e[6] + e[7]]).tolist()
+        fw[k] = [mf[0] + lg[0] + emit[k][0], mf[1] + lg[1] + emit[k][1]]
+        bw[j] = [mb[0] + lg[2], mb[1] + lg[3]]
+    f0, f1 = fw[-1]
+    m = max(f0, f1)
+    e0, e1 = np.exp([f0 - m, f1 - m]).tolist()
+    z = m + np.log([e0 + e1]).tolist()[0]
+    return np.exp([[fw[i][0] + bw[i][0] - z, fw[i][1] + bw[i][1] - z] for i in range(n)]).tolist()
 
 
 def marker_roles(units: Sequence[Unit]) -> list[str]:

@@ -9,6 +9,7 @@ Pipeline component "themes" (:class:`ThemesComponent`) adds themes and scores to
 from __future__ import annotations
 
 from collections.abc import Sequence
+from itertools import repeat
 from pathlib import Path
 from typing import Any
 
@@ -34,7 +35,7 @@ def classify_texts(texts: Sequence[str], model: str | Path | ThemeClassifier | N
     texts = list(texts)
     themes, proba = clf.predict_with_proba(texts)
     # tolist: Python floats (the same values) round faster than NumPy scalars
-    return [{"text": t, "themes": th, "scores": {c: round(p, digits) for c, p in zip(clf.classes_, row)}}
+    return [{"text": t, "themes": th, "scores": dict(zip(clf.classes_, map(round, row, repeat(digits))))}
             for t, th, row in zip(texts, themes, proba.tolist())]
 
 

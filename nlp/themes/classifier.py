@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from itertools import compress
 from typing import Any
 
 import numpy as np
@@ -262,11 +263,11 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
     def _decide(self, proba: np.ndarray, thresholds: np.ndarray) -> np.ndarray:
         out = proba >= thresholds
         fb = self.classes_.index(self.fallback_) if getattr(self, "fallback_", None) else None
-        for i in range(len(out)):
-            if fb is not None and out[i].sum() > 1:
-                out[i, fb] = False  # "other" is a fallback, never a companion of a real theme
-            if not out[i].any():
-                out[i, int(np.argmax(proba[i] - thresholds))] = True
+        if fb is not None:
+            out[out.sum(axis=1) > 1, fb] = False  # "other" is a fallback, never a companion of a real theme
+        empty = np.flatnonzero(~out.any(axis=1))
+        if len(empty):  # the best scoring theme relative to its threshold (the first of equals)
+            out[empty, np.argmax(proba[empty] - thresholds, axis=1)] = True
         return out
 
     # -- prediction ----------------------------------------------------------------------
@@ -309,7 +310,7 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
         """(theme codes, probabilities) from one pass over the features (the pipeline needs both)."""
         proba = self.predict_proba(texts)
         ind = self._decide(proba, self.thresholds_)
-        return [[c for c, on in zip(self.classes_, row) if on] for row in ind], proba
+        return [list(compress(self.classes_, row)) for row in ind.tolist()], proba
 
     # -- persistence (plain JSON + NumPy; see nlp.themes.store) -----------------------------
     def state(self) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
