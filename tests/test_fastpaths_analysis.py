@@ -186,11 +186,15 @@ def test_cells_built_in_one_pass_equal_the_lookup_one_by_one() -> None:
     for text in texts_and_variants()[::2]:
         report = pipe.from_text(text)
         ctx = Context(report)
-        cells = _table_cells(ctx.tables, ctx.provenance)
-        for ref, cell in cells.items():
-            assert cell == ctx._cell(ref, False)
-            assert list(cell) == list(ctx._cell(ref, False))  # same key order in the outputs
-        refs += len(cells)
+        values, _ = _table_cells(ctx.tables, ctx.provenance)
+        for ref, value in values.items():
+            one = ctx._cell(ref, False)
+            cell = ctx.cell(ref)
+            assert cell == one and list(cell) == list(one)  # same key order in the outputs
+            assert value == one["value"] and ctx.values([ref]) == [one["value"]]
+            record = ctx.records([ref])[0]
+            assert record == cell_record(one) and list(record) == list(cell_record(one))
+        refs += len(values)
         # The memoised sums (second call) are those of the cells looked up one by one.
         expected, actual = ["@outcomes.total"], ["table3.total_processed.total"]
         equation(ctx, expected, actual)
