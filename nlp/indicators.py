@@ -96,12 +96,13 @@ def compute_indicators(
     get = _lookup(cells, previous)
     rows = []
     for ind in load_indicators():
-        value, reason, used = None, None, ind.formulas[0]
+        value, reason, used, missing = None, None, ind.formulas[0], []
         for f in ind.formulas:  # the first formula whose cells exist in this table format
             if all(get(n) is not _ABSENT for n in f.names):
                 used = f
                 break
-        missing = [n for n in used.names if get(n) is _ABSENT]
+        else:
+            missing = [n for n in used.names if get(n) is _ABSENT]
         if missing:
             first = missing[0]
             if first.startswith(PREVIOUS) and previous is None:

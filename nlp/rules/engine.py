@@ -126,11 +126,27 @@ class Context:
         """The value of each reference (None: blank, unreadable or missing), as :meth:`cell` gives it."""
         if previous:
             return [self.cell(r, True)["value"] for r in refs]
-        values, missing = self._values, _MISSING
-        out = [values.get(r, missing) for r in refs]
-        if any(v is missing for v in out):  # not a cell of tables 二/三/四: looked up on its own
+        get, missing = self._values.get, _MISSING
+        out = [get(r, missing) for r in refs]
+        if missing in out:  # not a cell of tables 二/三/四: looked up on its own
             out = [self.cell(r)["value"] if v is missing else v for r, v in zip(refs, out)]
         return out
+
+    def add_up(self, refs: list[str] | tuple[str, ...], previous: bool = False) -> tuple[Any, list[str]]:
+        """(Σ of the values of ``refs``, a blank read as 0; the blank cells' references, as they name
+        themselves). One loop: the sum rules add up some 84 lists per report."""
+        if previous:
+            cells = [self.cell(r, True) for r in refs]
+            return sum([c["value"] or 0 for c in cells]), [c["ref"] for c in cells if c["value"] is None]
+        get, missing, addends, blanks = self._values.get, _MISSING, [], []
+        for r in refs:
+            v = get(r, missing)
+            if v is missing:  # not a cell of tables 二/三/四: looked up on its own
+                v = self.cell(r)["value"]
+            if v is None:
+                blanks.append(r)
+            addends.append(v or 0)
+        return sum(addends), blanks
 
     def records(self, refs: list[str] | tuple[str, ...], previous: bool = False) -> list[dict[str, Any]]:
         """:func:`cell_record` of each reference's cell. A record of this report's cell is built once and

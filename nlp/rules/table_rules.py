@@ -61,14 +61,9 @@ def _add_up(
     previous: tuple[bool, bool],
 ) -> tuple[Any, Any, list[str]]:
     """(Σexpected, Σactual, blank refs) over expanded references, a blank read as 0."""
-    evalues, avalues = ctx.values(expected, previous[0]), ctx.values(actual, previous[1])
-    blanks = [_cell_ref(r, previous[0]) for r, v in zip(expected, evalues) if v is None]
-    blanks += [_cell_ref(r, previous[1]) for r, v in zip(actual, avalues) if v is None]
-    return _num(sum([v or 0 for v in evalues])), _num(sum([v or 0 for v in avalues])), blanks
-
-
-def _cell_ref(ref: str, previous: bool) -> str:
-    return "previous." + ref if previous else ref  # as the cell names itself
+    e, eblanks = ctx.add_up(expected, previous[0])
+    a, ablanks = ctx.add_up(actual, previous[1])
+    return _num(e), _num(a), eblanks + ablanks
 
 
 def _rule_refs(ctx: Context, rule: Rule) -> tuple[str, tuple[str, ...], tuple[str, ...]]:
@@ -105,11 +100,10 @@ def _blank_note(e: Any, a: Any, blanks: list[str]) -> str:
 
 @evaluator("sum_equation")
 def sum_equation(rule: Rule, ctx: Context) -> Iterator[RuleResult]:
-    table = _rule_refs(ctx, rule)[0]
+    table, expected, actual = _rule_refs(ctx, rule)
     if not ctx.has_table(table):
         yield make(rule, NOT_ASSESSABLE, f"{TABLE_NAMES[table]} is missing")
         return
-    _, expected, actual = _rule_refs(ctx, rule)
     e, a, blanks = _rule_sums(ctx, rule)
     status = _status(e, a, blanks, False)
     records = ctx.records(expected + actual)
