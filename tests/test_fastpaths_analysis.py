@@ -247,3 +247,18 @@ def test_number_starts_equal_the_numpy_scan() -> None:
         for lo, hi in ((0, n), (n // 3, 2 * n // 3), (1, n - 1), (n // 2, n // 2 + 7)):
             if lo <= hi:
                 assert candidates._number_starts(work, lo, hi, lex) == reference_number_starts(work, lo, hi, table)
+
+
+def test_rule_plan_per_format_is_each_entry_expanded_for_the_report() -> None:
+    """The rule book's plan for a table 三 format lists the rules expand() gives a report of that format."""
+    from nlp.model import Report
+    from nlp.rules.engine import RuleBook, expand
+    from nlp.tables.table3 import spec as t3spec
+
+    book = RuleBook()
+    for fmt in t3spec()["formats"]:
+        ctx = Context(Report(source="", tables={"table3": {"format": fmt, "rows": {}}}), None, RuleBook())
+        plan = book.plan(fmt)
+        assert [spec for spec, _ in plan] == book.specs
+        for spec, rules in plan:
+            assert [(r.id, r.params, r.item) for r in rules] == [(r.id, r.params, r.item) for r in expand(spec, ctx)]
