@@ -14,7 +14,7 @@ from __future__ import annotations
 import ast
 import operator
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
@@ -84,53 +84,83 @@ def _check(node: ast.AST) -> None:
     raise FormulaError(f"not allowed in a formula: {ast.dump(node)[:80]}")
 
 
+Program = Callable[[Callable[[str], Any]], Any]  # a compiled formula: lookup -> value (raises _Null)
+
+
 @dataclass(frozen=True)
 class Formula:
-    """A compiled formula: its source text, syntax tree and the names it reads."""
+    """A compiled formula: its source text, syntax tree, the names it reads and its program."""
 
     source: str
     tree: ast.Expression
     names: tuple[str, ...]
+    program: Program = field(compare=False, repr=False)
 
     def evaluate(self, lookup: Lookup) -> tuple[Any, str | None]:
         """(value, None) or (None, reason) when an operand is null or a denominator is 0."""
         get = lookup.get if isinstance(lookup, Mapping) else lookup
         try:
-            return _eval(self.tree.body, get), None
+            return self.program(get), None
         except _Null as null:
             return None, null.reason
 
 
-def _eval(node: ast.AST, get: Callable[[str], Any]) -> Any:
+def _program(node: ast.AST) -> Program:
+    """A checked syntax tree as nested closures, built once per formula: evaluating walks no tree.
+
+    Operands are read left to right and the first null (or zero denominator) stops the evaluation
+    with its reason; a chained comparison stops at its first false link."""
     name = _dotted(node)
     if name is not None:
-        value = get(name)
-        if value is None:
-            raise _Null(f"{name} is null")
-        return value
+        null = f"{name} is null"
+
+        def read(get: Callable[[str], Any]) -> Any:
+            value = get(name)
+            if value is None:
+                raise _Null(null)
+            return value
+
+        return read
     if isinstance(node, ast.Constant):
-        return node.value
+        constant = node.value
+        return lambda get: constant
     if isinstance(node, ast.BinOp):
-        left, right = _eval(node.left, get), _eval(node.right, get)
-        if isinstance(node.op, ast.Div) and right == 0:
-            raise _Null(f"denominator {ast.unparse(node.right)} is 0")
-        return _BIN[type(node.op)](left, right)
+        left, right, op = _program(node.left), _program(node.right), _BIN[type(node.op)]
+        if isinstance(node.op, ast.Div):
+            zero = f"denominator {ast.unparse(node.right)} is 0"
+
+            def divide(get: Callable[[str], Any]) -> Any:
+                a, b = left(get), right(get)
+                if b == 0:
+                    raise _Null(zero)
+                return op(a, b)
+
+            return divide
+        return lambda get: op(left(get), right(get))
     if isinstance(node, ast.UnaryOp):
-        v = _eval(node.operand, get)
-        return -v if isinstance(node.op, ast.USub) else v
+        operand = _program(node.operand)
+        return (lambda get: -operand(get)) if isinstance(node.op, ast.USub) else operand
     if isinstance(node, ast.Compare):
-        left = _eval(node.left, get)
-        for op, comp in zip(node.ops, node.comparators):
-            right = _eval(comp, get)
-            if not _CMP[type(op)](left, right):
-                return False
-            left = right
-        return True
+        first = _program(node.left)
+        links = [(_CMP[type(op)], _program(comp)) for op, comp in zip(node.ops, node.comparators)]
+
+        def compare(get: Callable[[str], Any]) -> bool:
+            a = first(get)
+            for op, comp in links:
+                b = comp(get)
+                if not op(a, b):
+                    return False
+                a = b
+            return True
+
+        return compare
     if isinstance(node, ast.BoolOp):
-        values = [_eval(v, get) for v in node.values]
-        return all(values) if isinstance(node.op, ast.And) else any(values)
+        values = [_program(v) for v in node.values]
+        combine = all if isinstance(node.op, ast.And) else any
+        return lambda get: combine([v(get) for v in values])  # every operand read, as written
     if isinstance(node, ast.Call):
-        return _FUNCS[node.func.id](*(_eval(a, get) for a in node.args))  # type: ignore[attr-defined]
+        func, args = _FUNCS[node.func.id], [_program(a) for a in node.args]  # type: ignore[attr-defined]
+        return lambda get: func(*[a(get) for a in args])
     raise FormulaError(f"not allowed in a formula: {ast.dump(node)[:80]}")
 
 
@@ -143,7 +173,7 @@ def compile_formula(source: str) -> Formula:
         raise FormulaError(f"cannot parse formula {source!r}: {exc.msg}") from exc
     _check(tree)
     names = tuple(dict.fromkeys(_names(tree.body)))
-    return Formula(source, tree, names)
+    return Formula(source, tree, names, _program(tree.body))
 
 
 def _names(node: ast.AST) -> list[str]:

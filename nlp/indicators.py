@@ -10,6 +10,7 @@ of 0 gives ``value: None`` with the reason.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -92,14 +93,16 @@ def compute_indicators(
     ``cells``/``previous``: cell key -> value of this report and of the same unit's report of
     the year before (see :func:`table_lookup`); ``previous`` None when there is none.
     """
+    get = _lookup(cells, previous)
     rows = []
     for ind in load_indicators():
-        value, reason, used = None, None, ind.formulas[0]
+        value, reason, used, missing = None, None, ind.formulas[0], []
         for f in ind.formulas:  # the first formula whose cells exist in this table format
-            if all(_get(n, cells, previous) is not _ABSENT for n in f.names):
+            if all(get(n) is not _ABSENT for n in f.names):
                 used = f
                 break
-        missing = [n for n in used.names if _get(n, cells, previous) is _ABSENT]
+        else:
+            missing = [n for n in used.names if get(n) is _ABSENT]
         if missing:
             first = missing[0]
             if first.startswith(PREVIOUS) and previous is None:
@@ -107,7 +110,7 @@ def compute_indicators(
             else:
                 reason = f"{first} is not in the report's tables"
         else:
-            value, reason = used.evaluate(lambda n: _get(n, cells, previous))
+            value, reason = used.evaluate(get)
             if isinstance(value, bool):
                 value = None
             elif value is not None:
@@ -126,12 +129,18 @@ def compute_indicators(
     return rows
 
 
-def _get(name: str, cells: dict[str, Any], previous: dict[str, Any] | None) -> Any:
-    if name.startswith(PREVIOUS):
-        if previous is None:
-            return _ABSENT
-        return previous.get(name[len(PREVIOUS) :], _ABSENT)
-    return cells.get(name, _ABSENT)
+def _lookup(cells: dict[str, Any], previous: dict[str, Any] | None) -> Callable[[str], Any]:
+    """Cell key -> value (``_ABSENT`` when the report, or its predecessor for ``previous.*``, has no such cell)."""
+    now = cells.get
+
+    def get(name: str) -> Any:
+        if name.startswith(PREVIOUS):
+            if previous is None:
+                return _ABSENT
+            return previous.get(name[len(PREVIOUS) :], _ABSENT)
+        return now(name, _ABSENT)
+
+    return get
 
 
 def report_indicators(report: Any, previous: Any = None) -> list[dict[str, Any]]:

@@ -261,11 +261,15 @@ def test_cells_built_in_one_pass_equal_the_lookup_one_by_one() -> None:
     for text in texts_and_variants()[::2]:
         report = pipe.from_text(text)
         ctx = Context(report)
-        cells = _table_cells(ctx.tables, ctx.provenance)
-        for ref, cell in cells.items():
-            assert cell == ctx._cell(ref, False)
-            assert list(cell) == list(ctx._cell(ref, False))  # same key order in the outputs
-        refs += len(cells)
+        values, _ = _table_cells(ctx.tables, ctx.provenance)
+        for ref, value in values.items():
+            one = ctx._cell(ref, False)
+            cell = ctx.cell(ref)
+            assert cell == one and list(cell) == list(one)  # same key order in the outputs
+            assert value == one["value"] and ctx.values([ref]) == [one["value"]]
+            record = ctx.records([ref])[0]
+            assert record == cell_record(one) and list(record) == list(cell_record(one))
+        refs += len(values)
         # The memoised sums (second call) are those of the cells looked up one by one.
         expected, actual = ["@outcomes.total"], ["table3.total_processed.total"]
         equation(ctx, expected, actual)
@@ -318,3 +322,18 @@ def test_number_starts_equal_the_numpy_scan() -> None:
         for lo, hi in ((0, n), (n // 3, 2 * n // 3), (1, n - 1), (n // 2, n // 2 + 7)):
             if lo <= hi:
                 assert candidates._number_starts(work, lo, hi, lex) == reference_number_starts(work, lo, hi, table)
+
+
+def test_rule_plan_per_format_is_each_entry_expanded_for_the_report() -> None:
+    """The rule book's plan for a table 三 format lists the rules expand() gives a report of that format."""
+    from nlp.model import Report
+    from nlp.rules.engine import RuleBook, expand
+    from nlp.tables.table3 import spec as t3spec
+
+    book = RuleBook()
+    for fmt in t3spec()["formats"]:
+        ctx = Context(Report(source="", tables={"table3": {"format": fmt, "rows": {}}}), None, RuleBook())
+        plan = book.plan(fmt)
+        assert [spec for spec, _ in plan] == book.specs
+        for spec, rules in plan:
+            assert [(r.id, r.params, r.item) for r in rules] == [(r.id, r.params, r.item) for r in expand(spec, ctx)]

@@ -157,3 +157,76 @@ def test_pre_2019_reports_get_the_comparable_indicators_from_their_annex():
             assert review["value"] == pytest.approx(c["review.corrected"] / c["review.total"])
         else:  # nothing reviewed: a denominator of 0 is a reason, never a value
             assert review["value"] is None and review["reason"]
+
+
+# --- the compiled program against a walk of the syntax tree (the evaluator it replaced) ----------------
+def _walk(node, get):
+    """Reference evaluation: the tree walked at each call; nulls and zero denominators give None."""
+    import ast
+
+    from nlp.formula import _BIN, _CMP, _FUNCS, _dotted, _Null
+
+    name = _dotted(node)
+    if name is not None:
+        value = get(name)
+        if value is None:
+            raise _Null(f"{name} is null")
+        return value
+    if isinstance(node, ast.Constant):
+        return node.value
+    if isinstance(node, ast.BinOp):
+        left, right = _walk(node.left, get), _walk(node.right, get)
+        if isinstance(node.op, ast.Div) and right == 0:
+            raise _Null(f"denominator {ast.unparse(node.right)} is 0")
+        return _BIN[type(node.op)](left, right)
+    if isinstance(node, ast.UnaryOp):
+        v = _walk(node.operand, get)
+        return -v if isinstance(node.op, ast.USub) else v
+    if isinstance(node, ast.Compare):
+        left = _walk(node.left, get)
+        for op, comp in zip(node.ops, node.comparators):
+            right = _walk(comp, get)
+            if not _CMP[type(op)](left, right):
+                return False
+            left = right
+        return True
+    if isinstance(node, ast.BoolOp):
+        values = [_walk(v, get) for v in node.values]
+        return all(values) if isinstance(node.op, ast.And) else any(values)
+    return _FUNCS[node.func.id](*(_walk(a, get) for a in node.args))
+
+
+def test_compiled_formulas_evaluate_as_the_tree_walk() -> None:
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from nlp.formula import _Null
+
+    names = ["a", "b.c", "table3.granted.total", "d"]
+    leaves = st.one_of(st.sampled_from(names), st.integers(0, 3).map(str), st.sampled_from(["0.5", "2.0"]))
+
+    def grow(inner):
+        return st.one_of(
+            st.tuples(inner, st.sampled_from(["+", "-", "*", "/"]), inner).map(lambda t: f"({t[0]} {t[1]} {t[2]})"),
+            inner.map(lambda x: f"-{x}"),
+            st.tuples(inner, st.sampled_from([">=", "<", "==", "!="]), inner, inner).map(
+                lambda t: f"{t[0]} {t[1]} {t[2]} <= {t[3]}"),
+            st.tuples(st.sampled_from(["and", "or"]), inner, inner).map(lambda t: f"(({t[1]}) {t[0]} ({t[2]}))"),
+            st.tuples(st.sampled_from(["min", "max", "abs"]), inner, inner).map(
+                lambda t: f"{t[0]}({t[1]})" if t[0] == "abs" else f"{t[0]}({t[1]}, {t[2]})"),
+        )
+
+    formulas = st.recursive(leaves, grow, max_leaves=8)
+    values = st.fixed_dictionaries({n: st.one_of(st.none(), st.integers(-2, 3), st.floats(-2, 3)) for n in names})
+
+    @settings(max_examples=400, deadline=None)
+    @given(formulas, values)
+    def check(source, env):
+        f = compile_formula(source)
+        try:
+            want = (_walk(f.tree.body, env.get), None)
+        except _Null as null:
+            want = (None, null.reason)
+        assert repr(f.evaluate(env)) == repr(want), source  # repr: nan equals nan
+
+    check()

@@ -92,10 +92,12 @@ class Context:
         self.facts: list[dict[str, Any]] = list(report.facts or [])
         self.prev_tables: dict[str, Any] = (previous.tables or {}) if previous else {}
         self.prev_provenance: dict[str, Any] = (previous.table_provenance or {}) if previous else {}
-        # Cells of this report by reference, every cell of tables 二/三/四 built in one pass
-        # (rules look up most of them, many several times); other references are added as met.
-        self._now: dict[str, dict[str, Any]] = _table_cells(self.tables, self.provenance)
+        # Values and provenance of every cell of tables 二/三/四 by reference, read in one pass: the sum,
+        # domain and blank-cell rules read most of them, many several times, as values or as evidence
+        # records; the full cell (:meth:`cell`) is built when a rule asks for it.
+        self._values, self._prov = _table_cells(self.tables, self.provenance)
         self._cells: dict[tuple[str, bool], dict[str, Any]] = {}
+        self._records: dict[str, dict[str, Any]] = {}
         self.memo: dict[Any, Any] = {}  # evaluators' results derived from this report alone
 
     # --- cells -------------------------------------------------------------------------------
@@ -110,16 +112,57 @@ class Context:
         """{"ref", "value", "present", "start", "end", "raw"} for a reference like table3.granted.total.
 
         Shared between rules (hundreds of lookups per report): callers must not modify it."""
-        if not previous:
-            c = self._now.get(ref)
-            if c is None:
-                c = self._now[ref] = self._cell(ref, False)
-            return c
         key = (ref, previous)
         c = self._cells.get(key)
         if c is None:
-            c = self._cells[key] = self._cell(ref, previous)
+            if not previous and ref in self._values:
+                c = _present(ref, self._values[ref], self._prov[ref])
+            else:
+                c = self._cell(ref, previous)
+            self._cells[key] = c
         return c
+
+    def values(self, refs: list[str] | tuple[str, ...], previous: bool = False) -> list[Any]:
+        """The value of each reference (None: blank, unreadable or missing), as :meth:`cell` gives it."""
+        if previous:
+            return [self.cell(r, True)["value"] for r in refs]
+        get, missing = self._values.get, _MISSING
+        out = [get(r, missing) for r in refs]
+        if missing in out:  # not a cell of tables 二/三/四: looked up on its own
+            out = [self.cell(r)["value"] if v is missing else v for r, v in zip(refs, out)]
+        return out
+
+    def add_up(self, refs: list[str] | tuple[str, ...], previous: bool = False) -> tuple[Any, list[str]]:
+        """(Σ of the values of ``refs``, a blank read as 0; the blank cells' references, as they name
+        themselves). One loop: the sum rules add up some 84 lists per report."""
+        if previous:
+            cells = [self.cell(r, True) for r in refs]
+            return sum([c["value"] or 0 for c in cells]), [c["ref"] for c in cells if c["value"] is None]
+        get, missing, addends, blanks = self._values.get, _MISSING, [], []
+        for r in refs:
+            v = get(r, missing)
+            if v is missing:  # not a cell of tables 二/三/四: looked up on its own
+                v = self.cell(r)["value"]
+            if v is None:
+                blanks.append(r)
+            addends.append(v or 0)
+        return sum(addends), blanks
+
+    def records(self, refs: list[str] | tuple[str, ...], previous: bool = False) -> list[dict[str, Any]]:
+        """:func:`cell_record` of each reference's cell. A record of this report's cell is built once and
+        shared by the checks that name it (most table 三 cells are in two or three sum rules): read-only."""
+        if previous:
+            return [cell_record(self.cell(r, True)) for r in refs]
+        get = self._records.get
+        return [get(r) or self._record(r) for r in refs]  # a record is never empty
+
+    def _record(self, ref: str) -> dict[str, Any]:
+        if ref in self._values:
+            rec = _record(ref, self._values[ref], self._prov[ref])
+        else:
+            rec = cell_record(self.cell(ref))
+        self._records[ref] = rec
+        return rec
 
     def _cell(self, ref: str, previous: bool) -> dict[str, Any]:
         tables = self.prev_tables if previous else self.tables
@@ -178,12 +221,17 @@ def _present(ref: str, value: Any, p: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def _table_cells(tables: dict[str, Any], provenance: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    """Every cell of tables 二, 三 and 四 as :meth:`Context.cell` gives it, keyed by reference.
+_MISSING = object()
+_NO_PROVENANCE: dict[str, Any] = {}
 
-    A table 三 column name with a dot is left to the lookup one by one (the reference splits at its
-    last dot)."""
-    out: dict[str, dict[str, Any]] = {}
+
+def _table_cells(tables: dict[str, Any], provenance: dict[str, Any]
+                 ) -> tuple[dict[str, Any], dict[str, dict[str, Any]]]:
+    """(reference -> value, reference -> provenance) of every cell of tables 二, 三 and 四, the cells
+    :meth:`Context.cell` finds present. A table 三 column name with a dot is left to the lookup one by
+    one (the reference splits at its last dot)."""
+    values: dict[str, Any] = {}
+    provs: dict[str, dict[str, Any]] = {}
     for table in TABLES:
         t = tables.get(table)
         if not t:
@@ -198,26 +246,38 @@ def _table_cells(tables: dict[str, Any], provenance: dict[str, Any]) -> dict[str
                 for col, value in cols.items():
                     if "." not in col:
                         ref = f"table3.{row}.{col}"
-                        out[ref] = _present(ref, value, prov_row.get(col) or {})
+                        values[ref] = value
+                        provs[ref] = prov_row.get(col) or _NO_PROVENANCE
         else:
             prov_cells = prov_t.get("cells") or {}
             for path, value in (t.get("cells") or {}).items():
                 ref = f"{table}.{path}"
-                out[ref] = _present(ref, value, prov_cells.get(path) or {})
-    return out
+                values[ref] = value
+                provs[ref] = prov_cells.get(path) or _NO_PROVENANCE
+    return values, provs
 
 
 def cell_record(c: dict[str, Any]) -> dict[str, Any]:
-    rec = {"ref": c["ref"], "value": c["value"], "raw": c["raw"], "start": c["start"], "end": c["end"]}
-    if c.get("ambiguous") and c["value"] is None:
+    """A cell as evidence in a check: {"ref", "value", "raw", "start", "end"} (and its ambiguity)."""
+    return _record(c["ref"], c["value"], c)
+
+
+def _record(ref: str, value: Any, p: dict[str, Any]) -> dict[str, Any]:
+    """The record of the cell ``ref`` holding ``value``, from its provenance ``p`` (or its cell, which
+    carries the same raw/start/end/ambiguous/candidates)."""
+    get = p.get
+    rec = {"ref": ref, "value": value, "raw": get("raw"), "start": get("start"), "end": get("end")}
+    if value is None and get("ambiguous"):
         # A run-together cell with several splits that fit every identity: null, never a guess.
         rec["ambiguous"] = True
-        if c.get("candidates"):
-            rec["candidates"] = c["candidates"]
+        candidates = get("candidates")
+        if candidates:
+            rec["candidates"] = candidates
     return rec
 
 
-def _for_each(spec: dict[str, Any], ctx: Context) -> list[Any]:
+def _for_each(spec: dict[str, Any], table3_format: str) -> list[Any]:
+    """The items of a ``for_each`` (they depend on the rule and on the format of table 三 alone)."""
     fe = spec.get("for_each")
     if fe is None:
         return [None]
@@ -232,7 +292,7 @@ def _for_each(spec: dict[str, Any], ctx: Context) -> list[Any]:
     if fe == "table3.rows":
         from nlp.tables.table3 import row_keys
 
-        return row_keys(ctx.table_format("table3"))
+        return row_keys(table3_format)
     if fe == "table4.blocks":
         from nlp.tables.table4 import spec as t4spec
 
@@ -262,6 +322,10 @@ class RuleBook:
         if len(set(ids)) != len(ids):
             raise ValueError("rules: duplicate rule ids " + ", ".join(sorted({i for i in ids if ids.count(i) > 1})))
         self._expanded: dict[tuple[str, tuple[Any, ...]], list[Rule]] = {}
+        self._plans: dict[str, list[tuple[dict[str, Any], list[Rule]]]] = {}
+        # What evaluators derive from the rules alone (a sum rule's expanded cell references …), keyed by
+        # rule id and table 三 format: computed once per rule set, not once per report.
+        self.derived: dict[Any, Any] = {}
 
     def expand(self, spec: dict[str, Any], items: tuple[Any, ...]) -> list[Rule]:
         key = (spec["id"], items)
@@ -272,10 +336,22 @@ class RuleBook:
             hit = self._expanded[key] = _expand(spec, items)
         return hit
 
+    def plan(self, table3_format: str) -> list[tuple[dict[str, Any], list[Rule]]]:
+        """Every entry with its expanded rules, in file order, for a report whose table 三 has this format
+        (the only thing of the report an expansion depends on)."""
+        plan = self._plans.get(table3_format)
+        if plan is None:
+            if len(self._plans) > 8:  # formats are few; a stray value must not grow the cache
+                self._plans.clear()
+                self.derived.clear()
+            plan = [(spec, self.expand(spec, tuple(_for_each(spec, table3_format)))) for spec in self.specs]
+            self._plans[table3_format] = plan
+        return plan
+
 
 def expand(spec: dict[str, Any], ctx: Context) -> list[Rule]:
     """The rules of one rules.yaml entry (one per ``for_each`` item), memoised in the context's rule book."""
-    return ctx.book.expand(spec, tuple(_for_each(spec, ctx)))
+    return ctx.book.expand(spec, tuple(_for_each(spec, ctx.table_format("table3"))))
 
 
 def _expand(spec: dict[str, Any], items: tuple[Any, ...]) -> list[Rule]:
@@ -303,14 +379,15 @@ def run_rules(
     if book is None or (specs is not None and specs is not book.specs):
         book = RuleBook(specs)
     ctx = Context(report, previous, book)
+    source = report.source
     results: list[RuleResult] = []
-    for spec in book.specs:
+    for spec, rules in book.plan(ctx.table_format("table3")):
         func = _EVALUATORS.get(spec["evaluator"])
         if func is None:
             raise KeyError(f"rules.yaml: rule {spec['id']} names unknown evaluator {spec['evaluator']!r}")
-        for rule in expand(spec, ctx):
+        for rule in rules:
             for res in func(rule, ctx):
-                res.source = report.source
+                res.source = source
                 results.append(res)
     return results
 

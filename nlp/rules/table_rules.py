@@ -35,8 +35,10 @@ def equation(
     blank_as_zero: bool = False,
 ) -> tuple[str, Any, Any, list[dict[str, Any]], list[str]]:
     """(status, expected sum, actual sum, cells, blank refs) of Σexpected == Σactual."""
-    cells, e, a, blanks = _sums(ctx, expected, actual, previous)
-    return _status(e, a, blanks, blank_as_zero), e, a, [cell_record(c) for c in cells], blanks
+    erefs, arefs = ctx.expand_refs(expected), ctx.expand_refs(actual)
+    e, a, blanks = _sums(ctx, expected, actual, previous)
+    records = ctx.records(erefs, previous[0]) + ctx.records(arefs, previous[1])
+    return _status(e, a, blanks, blank_as_zero), e, a, records, list(blanks)  # callers may keep their blank list
 
 
 def _status(e: Any, a: Any, blanks: list[str], blank_as_zero: bool) -> str:
@@ -45,23 +47,46 @@ def _status(e: Any, a: Any, blanks: list[str], blank_as_zero: bool) -> str:
     return PASS if abs(e - a) < 1e-9 else FAIL
 
 
-def _sums(
-    ctx: Context, expected: list[str], actual: list[str], previous: tuple[bool, bool]
-) -> tuple[list[dict[str, Any]], Any, Any, list[str]]:
-    """(cells, expected sum, actual sum, blank refs), memoised in the context: the sum rules are
-    evaluated once on their own and again by the blank-cell rule of their table."""
+def _sums(ctx: Context, expected: list[str], actual: list[str], previous: tuple[bool, bool]) -> tuple[Any, Any, list[str]]:
+    """(expected sum, actual sum, blank refs), memoised in the context."""
     key = ("sums", tuple(expected), tuple(actual), previous)
     hit = ctx.memo.get(key)
     if hit is None:
-        ecells = [ctx.cell(r, previous[0]) for r in ctx.expand_refs(expected)]
-        acells = [ctx.cell(r, previous[1]) for r in ctx.expand_refs(actual)]
-        cells = ecells + acells
-        blanks = [c["ref"] for c in cells if c["value"] is None]
-        e = _num(sum(c["value"] or 0 for c in ecells))
-        a = _num(sum(c["value"] or 0 for c in acells))
-        hit = ctx.memo[key] = (cells, e, a, blanks)
-    cells, e, a, blanks = hit
-    return cells, e, a, list(blanks)  # callers may keep their blank list
+        hit = ctx.memo[key] = _add_up(ctx, ctx.expand_refs(expected), ctx.expand_refs(actual), previous)
+    return hit
+
+
+def _add_up(
+    ctx: Context, expected: list[str] | tuple[str, ...], actual: list[str] | tuple[str, ...],
+    previous: tuple[bool, bool],
+) -> tuple[Any, Any, list[str]]:
+    """(Σexpected, Σactual, blank refs) over expanded references, a blank read as 0."""
+    e, eblanks = ctx.add_up(expected, previous[0])
+    a, ablanks = ctx.add_up(actual, previous[1])
+    return _num(e), _num(a), eblanks + ablanks
+
+
+def _rule_refs(ctx: Context, rule: Rule) -> tuple[str, tuple[str, ...], tuple[str, ...]]:
+    """(table, expected refs, actual refs) of a sum rule, "@outcomes" expanded: derived once per rule set
+    and table 三 format (the rule book keeps it), not once per report."""
+    key = ("sum_refs", rule.id, ctx.table_format("table3"))
+    hit = ctx.book.derived.get(key)
+    if hit is None:
+        params = rule.params
+        hit = ctx.book.derived[key] = (params["actual"][0].split(".")[0], tuple(ctx.expand_refs(params["expected"])),
+                                       tuple(ctx.expand_refs(params["actual"])))
+    return hit
+
+
+def _rule_sums(ctx: Context, rule: Rule) -> tuple[Any, Any, list[str]]:
+    """:func:`_sums` of a sum rule, memoised by its id: the sum rules are evaluated once on their own
+    and again by the blank-cell rule of their table. The blank list is shared: not to be modified."""
+    key = ("rule_sums", rule.id)
+    hit = ctx.memo.get(key)
+    if hit is None:
+        _, expected, actual = _rule_refs(ctx, rule)
+        hit = ctx.memo[key] = _add_up(ctx, expected, actual, (False, False))
+    return hit
 
 
 def _blank_note(e: Any, a: Any, blanks: list[str]) -> str:
@@ -75,21 +100,23 @@ def _blank_note(e: Any, a: Any, blanks: list[str]) -> str:
 
 @evaluator("sum_equation")
 def sum_equation(rule: Rule, ctx: Context) -> Iterator[RuleResult]:
-    table = rule.params["actual"][0].split(".")[0]
+    table, expected, actual = _rule_refs(ctx, rule)
     if not ctx.has_table(table):
         yield make(rule, NOT_ASSESSABLE, f"{TABLE_NAMES[table]} is missing")
         return
-    status, e, a, cells, blanks = equation(ctx, rule.params["expected"], rule.params["actual"])
+    e, a, blanks = _rule_sums(ctx, rule)
+    status = _status(e, a, blanks, False)
+    records = ctx.records(expected + actual)
     if status == UNCERTAIN:
         msg = f"{rule.description['en']}: unknown; " + _blank_note(e, a, blanks)
-        amb = [c["ref"] for c in cells if c.get("ambiguous")]
+        amb = [c["ref"] for c in records if c.get("ambiguous")]
         if amb:
             msg += f"; {len(amb)} of them ambiguous (several digit splits fit): " + ", ".join(amb[:4])
     elif status == PASS:
         msg = f"{rule.description['en']}: {e} = {a}"
     else:
         msg = f"{rule.description['en']}: expected {e}, table gives {a}"
-    yield make(rule, status, msg, e, a, cells)
+    yield make(rule, status, msg, e, a, records)
 
 
 @evaluator("domain")
@@ -101,25 +128,23 @@ def domain(rule: Rule, ctx: Context) -> Iterator[RuleResult]:
     decimal = set(rule.params.get("decimal_cells", []))
     signed = set(rule.params.get("signed_cells", []))
     bad, nulls = [], []
-    for ref in _all_refs(ctx, table):
-        c = ctx.cell(ref)
-        v = c["value"]
+    for ref, v in zip(*_cells_of(ctx, table)):
         if v is None:
-            nulls.append(c)
+            nulls.append(ref)
             continue
         wrong_type = isinstance(v, float) and not v.is_integer() and ref not in decimal
         negative = v < 0 and ref not in signed
         if wrong_type or negative or isinstance(v, bool):
-            bad.append(c)
+            bad.append((ref, v))
     if bad:
-        shown = ", ".join(f"{c['ref']}={c['value']}" for c in bad[:6])
+        shown = ", ".join(f"{ref}={v}" for ref, v in bad[:6])
         yield make(
             rule,
             FAIL,
             f"{TABLE_NAMES[table]}: {len(bad)} cell(s) not a non-negative integer: {shown}",
             "integer >= 0",
-            [c["value"] for c in bad],
-            [cell_record(c) for c in bad],
+            [v for _, v in bad],
+            ctx.records([ref for ref, _ in bad]),
         )
     elif nulls:
         yield make(
@@ -128,7 +153,7 @@ def domain(rule: Rule, ctx: Context) -> Iterator[RuleResult]:
             f"{TABLE_NAMES[table]}: {len(nulls)} blank/unreadable cell(s); the others are valid",
             "integer >= 0",
             None,
-            [cell_record(c) for c in nulls],
+            ctx.records(nulls),
         )
     else:
         yield make(rule, PASS, f"{TABLE_NAMES[table]}: every cell is a valid number")
@@ -139,6 +164,17 @@ def _all_refs(ctx: Context, table: str, previous: bool = False) -> list[str]:
     if table == "table3":
         return [f"table3.{row}.{col}" for row, cols in (t.get("rows") or {}).items() for col in cols]
     return [f"{table}.{k}" for k in (t.get("cells") or {})]
+
+
+def _cells_of(ctx: Context, table: str) -> tuple[list[str], list[Any]]:
+    """(references, values) of every cell of ``table`` in table order, read by its domain and blank-cell
+    rules (memoised in the context)."""
+    key = ("cells_of", table)
+    hit = ctx.memo.get(key)
+    if hit is None:
+        refs = _all_refs(ctx, table)
+        hit = ctx.memo[key] = (refs, ctx.values(refs))
+    return hit
 
 
 def _legacy(ctx: Context) -> bool:
@@ -320,7 +356,8 @@ def blank_cells(rule: Rule, ctx: Context) -> Iterator[RuleResult]:
     if not ctx.has_table(table):
         yield make(rule, NOT_ASSESSABLE, f"{TABLE_NAMES[table]} is missing")
         return
-    nulls = [c for c in (ctx.cell(r) for r in _all_refs(ctx, table)) if c["value"] is None]
+    refs, values = _cells_of(ctx, table)
+    nulls = ctx.records([r for r, v in zip(refs, values) if v is None])
     if not nulls:
         yield make(rule, PASS, f"{TABLE_NAMES[table]}: no blank cells", 0, 0)
         return
@@ -342,26 +379,31 @@ def blank_cells(rule: Rule, ctx: Context) -> Iterator[RuleResult]:
         f"{TABLE_NAMES[table]}: {len(nulls)} blank cell(s) ({summary}); {verdict}",
         0,
         len(nulls),
-        [cell_record(c) for c in nulls],
+        nulls,
     )
 
 
 def _failing_when_zero(ctx: Context, table: str) -> list[str] | None:
     """Ids of the sum rules on ``table`` that fail when blanks read as 0; None if no sum rule applies."""
-    from nlp.rules.engine import expand
-
     ids: list[str] | None = None
-    for spec in ctx.book.specs:
-        if spec["evaluator"] != "sum_equation":
-            continue
-        for rule in expand(spec, ctx):
-            if rule.params["actual"][0].split(".")[0] != table:
-                continue
-            ids = ids or []
-            _, e, a, blanks = _sums(ctx, rule.params["expected"], rule.params["actual"], (False, False))
-            if _status(e, a, blanks, True) == FAIL:
-                ids.append(rule.id)
+    for rule in _sum_rules(ctx, table):
+        ids = ids or []
+        e, a, blanks = _rule_sums(ctx, rule)
+        if _status(e, a, blanks, True) == FAIL:
+            ids.append(rule.id)
     return ids
+
+
+def _sum_rules(ctx: Context, table: str) -> list[Rule]:
+    """The sum rules on ``table``, in rule order (derived once per rule set and table 三 format)."""
+    key = ("sum_rules", table, ctx.table_format("table3"))
+    hit = ctx.book.derived.get(key)
+    if hit is None:
+        hit = ctx.book.derived[key] = [
+            rule for spec, rules in ctx.book.plan(ctx.table_format("table3")) if spec["evaluator"] == "sum_equation"
+            for rule in rules if _rule_refs(ctx, rule)[0] == table
+        ]
+    return hit
 
 
 __all__ = ["TABLES", "cell_semantics", "equation"]

@@ -27,6 +27,8 @@ _FALLBACK = json.JSONEncoder(ensure_ascii=False, sort_keys=True, default=str, se
 def _json(value: Any) -> str | None:
     if value is None:
         return None
+    if type(value) is int:  # a check's expected/actual count: its digits, as orjson writes them
+        return str(value)
     try:
         return orjson.dumps(value, default=str, option=_OPTIONS).decode("utf-8")
     except (orjson.JSONEncodeError, TypeError):
@@ -169,12 +171,18 @@ def check_rows(report: Report, doc_id: str) -> list[dict[str, Any]]:
     for c in report.checks or []:
         if not isinstance(c, dict):
             continue
-        cells = c.get("cells")
+        get = c.get
+        cells = get("cells")
         refs, others = split_cells(cells) if isinstance(cells, list) else ([], cells)
-        rows.append({"doc_id": doc_id, "source": _text(c.get("source")), "rule": _text(c.get("rule")),
-                     "status": _text(c.get("status")), "severity": _text(c.get("severity")),
-                     "message": _text(c.get("message")), "expected": _json(c.get("expected")),
-                     "actual": _json(c.get("actual")), "cell_refs": REF_SEPARATOR.join(refs) or None,
+        source, rule, status, severity, message = (get("source"), get("rule"), get("status"), get("severity"),
+                                                   get("message"))
+        # every check's texts are strings (a few hundred checks per report): _text only for the odd one
+        if not (type(source) is type(rule) is type(status) is type(severity) is type(message) is str):
+            source, rule, status, severity, message = (_text(source), _text(rule), _text(status), _text(severity),
+                                                       _text(message))
+        rows.append({"doc_id": doc_id, "source": source, "rule": rule, "status": status, "severity": severity,
+                     "message": message, "expected": _json(get("expected")), "actual": _json(get("actual")),
+                     "cell_refs": REF_SEPARATOR.join(refs) or None,
                      # most checks name table cells only: nothing left to encode
                      "cells": _json(others) if others else "[]"})
     return rows
@@ -220,7 +228,9 @@ def statement_rows(report: Report, doc_id: str) -> list[dict[str, Any]]:
 
 
 def document_row(report: Report, doc_id: str, path: str, sha256: str | None, seconds: float,
-                 pipeline: str, counts: dict[str, int], checks: list[dict[str, Any]]) -> dict[str, Any]:
+                 pipeline: str, counts: dict[str, int], checks: list[dict[str, Any]],
+                 sections: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+    """The ``documents`` row; ``sections``: the report's section rows when already made."""
     meta = report.meta
     row: dict[str, Any] = {c: None for c in SCHEMAS["documents"].names}
     row.update({"doc_id": doc_id, "path": path, "ok": report.ok, "error": report.error, "sha256": sha256,
@@ -233,7 +243,7 @@ def document_row(report: Report, doc_id: str, path: str, sha256: str | None, sec
     if report.ok:
         row["n_sections"] = len(report.sections)
         row["missing_sections"] = _json(list(report.missing_sections))
-        lengths = {r["key"]: r["n_chars"] for r in section_rows(report, doc_id)}
+        lengths = {r["key"]: r["n_chars"] for r in (section_rows(report, doc_id) if sections is None else sections)}
         for key, column in SECTION_LENGTH_COLUMNS.items():
             row[column] = lengths.get(key, 0)
         row.update({"n_table_cells": counts["table_cells"], "n_checks": counts["checks"],
@@ -255,5 +265,5 @@ def report_rows(report: Report, doc_id: str, path: str, sha256: str | None, seco
     }
     counts = {k: len(v) for k, v in rows.items() if k != "indicators"}
     rows["documents"] = [document_row(report, doc_id, path, sha256, seconds, pipeline, counts,
-                                      report.checks or [])]
+                                      report.checks or [], rows["sections"])]
     return rows
