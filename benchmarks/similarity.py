@@ -13,7 +13,8 @@ distinct text), the others keep their report's signature with 5% of the values c
 copy: the boilerplate every unit writes). Agencies come three reports to a unit, in successive
 years, so the follow-up table has pairs to compare. Seeded: every run sees the same data.
 
-Each size runs `run_similarity` in a fresh child process: wall seconds, seconds per 1,000 reports
+Each size runs `run_similarity` in a fresh child process, with the Arrow memory pool the commands
+set: wall seconds, seconds per 1,000 reports
 and the child's own peak RSS (VmHWM). Prints a Markdown table (JSON with --json).
 """
 from __future__ import annotations
@@ -30,7 +31,9 @@ from _corpus import ROOT, corpus_paths
 
 CHILD = """
 import sys, time
+from nlp.cli.run import _arrow_returns_memory
 from nlp.similarity import run_similarity
+_arrow_returns_memory()  # the Arrow memory pool of `govnlp run` and `govnlp similarity`
 t = time.perf_counter()
 run_similarity(sys.argv[1])
 seconds = time.perf_counter() - t

@@ -121,6 +121,7 @@ def similarity_cmd(
     if not (outdir / "sections.parquet").exists():
         typer.echo(f"error: {outdir}: no sections.parquet (not a `govnlp run` output directory?)", err=True)
         raise typer.Exit(1)
+    _arrow_returns_memory()
     try:
         with outdir_lock(outdir):
             counts, files = run_similarity(outdir, formats=_formats(csv))
