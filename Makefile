@@ -39,6 +39,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/facts.py
 	$(BIN)/python benchmarks/read_pdf.py
 	$(BIN)/python benchmarks/run.py
+	$(BIN)/python benchmarks/similarity.py
 	$(BIN)/python benchmarks/ocr.py --runs 1
 
 lint: $(STAMP)
