@@ -22,11 +22,12 @@ from typing import Any
 from nlp.tables import table2 as t2
 from nlp.tables import table3 as t3
 from nlp.tables import table4 as t4
-from nlp.tables.labels import detect_format, find_marker, folded, squeeze_span, template_body
+from nlp.tables.labels import detect_format, find_marker, squeeze_span, template_body
 from nlp.tables.rows import MISSING, Cell, RowCandidate, settle
 from nlp.tables.runtogether import group_candidates, split_candidates
 from nlp.text.enumerators import printed_enumerator
 from nlp.text.numbers import plain_number
+from nlp.text.width import nfkc_report
 
 _GAP = r"[\s()（）、.．,，:：;；\"“”'‘’]*"  # punctuation a printed label may carry between its letters
 _CLOSE = re.compile(r"[ \t\u3000)）\"”'’]*")  # punctuation closing a label before its numbers
@@ -211,7 +212,7 @@ def flat_table3(text: str, start: int = 0, end: int | None = None) -> dict[str, 
         return None
     # locate() starts at the line of the first label: in flattened text, the start of the document.
     s, e = find_marker(text, [t3.spec()["body_start"]], span[0]), span[1]
-    norm = folded(text)
+    norm = nfkc_report(text)
     fmt = t3.detect(text[s:e], squeeze_span(text, s, e))
     spec_rows = t3.spec()["formats"][fmt]["rows"]
     templates = [(r["key"], [template_body(r["label"])], _enum(r)) for r in spec_rows]
@@ -247,7 +248,7 @@ def flat_table2(text: str, start: int = 0, end: int | None = None) -> dict[str, 
     if span is None:
         return None
     s, e = span
-    norm = folded(text)
+    norm = nfkc_report(text)
     spec = t2.spec()
     fmt = detect_format(text[s:e], spec["signatures"], spec["default_format"], squeeze_span(text, s, e))
     rows = [{**r, "format": fmt} for r in spec["formats"][fmt]["rows"]]
@@ -291,7 +292,7 @@ def flat_table4(text: str, start: int = 0, end: int | None = None) -> dict[str, 
     if span is None:
         return None
     s, e = span
-    norm = folded(text)
+    norm = nfkc_report(text)
     first_run = None
     for m in _T4_RUN.finditer(norm, s, e):
         spans = [(x.start(), x.end()) for x in _DIGITS.finditer(norm, m.start(), m.end())]

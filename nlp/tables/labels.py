@@ -19,7 +19,7 @@ import yaml
 
 from nlp.resources import resource_path
 from nlp.text.enumerators import LABEL_ENUMERATOR
-from nlp.text.width import nfkc, nfkc_char  # noqa: F401 — table readers import them from here
+from nlp.text.width import nfkc, nfkc_char, nfkc_report  # noqa: F401 — table readers import them from here
 
 _LETTERS = r"\u4e00-\u9fff0-9A-Za-z"  # the characters a label is compared on (CJK, digits, Latin)
 # Dropping the runs of other characters builds the same string as joining the kept ones, 2-3x faster.
@@ -40,26 +40,10 @@ def squeeze(text: str) -> str:
     return _DROP.sub("", nfkc(text))
 
 
-_FOLDED: list[tuple[str, str]] = []  # (text, nfkc(text)) of the last report texts folded whole
-
-
-def folded(text: str) -> str:
-    """``nfkc(text)`` of a report text, kept for the last two texts (a report and its reflowed copy):
-    the table readers search the same report for a dozen markers, and nfkc keeps only texts of
-    2,000 characters and more."""
-    for src, norm in _FOLDED:
-        if src is text:
-            return norm
-    norm = nfkc(text)
-    _FOLDED.insert(0, (text, norm))
-    del _FOLDED[2:]
-    return norm
-
-
 def squeeze_span(text: str, start: int = 0, end: int | None = None) -> str:
     """``squeeze(text[start:end])`` read off the report's folded text (nfkc keeps offsets), so a
     table region is not folded again on its own."""
-    return _DROP.sub("", folded(text)[start:end])
+    return _DROP.sub("", nfkc_report(text)[start:end])
 
 
 @lru_cache(maxsize=512)
@@ -161,7 +145,7 @@ def detect_format(region_text: str, signatures: dict[str, list[str]], default: s
 def find_marker(text: str, markers: list[str], start: int = 0, end: int | None = None) -> int:
     """Offset of the earliest marker in ``text[start:end]`` (space/punctuation-insensitive), or -1."""
     best = -1
-    norm = folded(text)
+    norm = nfkc_report(text)
     end = len(norm) if end is None else end
     for marker in markers:
         m = _marker_pattern(marker).search(norm, start, end)

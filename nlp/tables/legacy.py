@@ -19,11 +19,10 @@ from typing import Any
 
 import yaml
 
-from nlp.facts.lexicon import trie_pattern
 from nlp.resources import resource_path
-from nlp.tables.labels import folded
 from nlp.text.enumerators import CLOSE, OPEN, ORD, SEP, printed_enumerator
-from nlp.text.width import nfkc
+from nlp.text.trie import trie_pattern
+from nlp.text.width import nfkc, nfkc_report
 
 _SPACE = re.compile(r"[\s|\u3000]+")
 _NUMBER = re.compile(r"\d+(?:,\d{3})*(?:\.\d+)?")
@@ -74,7 +73,7 @@ def _label_pattern(alias: str) -> re.Pattern:
 def _view(text: str, start: int, end: int) -> tuple[str, list[int]]:
     """Width-normalised text with every whitespace/pipe run as one space, and the offset of each
     view character in ``text``."""
-    src = folded(text)[start:end]
+    src = nfkc_report(text)[start:end]
     out: list[str] = []
     offs: list[int] = []
     pos = 0
@@ -207,7 +206,7 @@ def _may_hold_annex(text: str, start: int = 0, end: int | None = None) -> bool:
     have no annex). The folded text is the whole report's, folded once (nfkc keeps offsets)."""
     # _SPACE removes whitespace (as str.split sees it: the same class as \s) and pipes; split and
     # join build the same string with fewer pieces than a substitution.
-    flat = "".join(folded(text)[start:end].split()).replace("|", "")
+    flat = "".join(nfkc_report(text)[start:end].split()).replace("|", "")
     need = schema()["min_indicators"]
     pattern, keys_at = _alias_index()
     found: set[str] = set()

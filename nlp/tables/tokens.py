@@ -13,9 +13,9 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from nlp.tables.labels import LabelMatcher, folded
+from nlp.tables.labels import LabelMatcher
 from nlp.text.numbers import NOT_A_NUMBER, read_cell
-from nlp.text.width import nfkc
+from nlp.text.width import nfkc, nfkc_report
 
 PAGE_NUMBER = re.compile(r"^\s*(?:[-—–－]{1,2}\s*\d{1,4}\s*[-—–－]{1,2}|第\s*\d{1,4}\s*页.*)\s*$")
 MD_RULE = re.compile(r"^[\s|:\-]+$")
@@ -55,7 +55,7 @@ def iter_lines(text: str, start: int, end: int, matcher: LabelMatcher) -> Iterat
     found) untokenised."""
     # nfkc maps one character to one character, so a slice of the folded text is the folded slice:
     # every line and cell reads its folded form from the report's.
-    norm = folded(text)
+    norm = nfkc_report(text)
     pos = start
     n = 0
     while pos < end:
@@ -80,7 +80,7 @@ def adds_no_row(text: str, start: int, end: int, matcher: LabelMatcher) -> bool:
         if text[start] != "\n":
             return False
         start += 1
-    norm, pos = folded(text), start
+    norm, pos = nfkc_report(text), start
     while pos < end:
         nl = text.find("\n", pos, end)
         line_end = end if nl < 0 else nl

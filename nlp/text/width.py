@@ -68,9 +68,19 @@ def nfkc(text: str) -> str:
     """``text`` folded character by character with :func:`nfkc_char` (same length; table labels, cells)."""
     if len(text) < _LONG:
         return text.translate(_NFKC)
+    return nfkc_report(text)
+
+
+def nfkc_report(text: str) -> str:
+    """:func:`nfkc` of a whole report text of any length, kept for the last two texts (a report and its
+    reflowed copy): the table readers fold the same report for a dozen marker searches and regions."""
     for src, norm in _recent:
         if src is text:
             return norm
+    norm = text.translate(_NFKC)
+    _recent.insert(0, (text, norm))
+    del _recent[2:]
+    return norm
     norm = text.translate(_NFKC)
     _recent.insert(0, (text, norm))
     del _recent[2:]
