@@ -21,8 +21,9 @@ from nlp.facts.lexicon import default_lexicon
 from nlp.io import read_document
 from nlp.normalize import normalize
 from nlp.pipeline import Pipeline
-from nlp.rules.engine import Context, _table_cells, cell_record
-from nlp.rules.table_rules import equation
+from nlp.rules.cell_records import cell_record, table_cells
+from nlp.rules.engine import Context
+from nlp.rules.sums import equation
 from nlp.segment import _spec as sections_spec
 from nlp.tables import legacy, table2, table3, table4
 from nlp.tables.labels import LabelMatcher, squeeze, squeeze_span
@@ -261,7 +262,7 @@ def test_cells_built_in_one_pass_equal_the_lookup_one_by_one() -> None:
     for text in texts_and_variants()[::2]:
         report = pipe.from_text(text)
         ctx = Context(report)
-        values, _ = _table_cells(ctx.tables, ctx.provenance)
+        values, _ = table_cells(ctx.tables, ctx.provenance)
         for ref, value in values.items():
             one = ctx._cell(ref, False)
             cell = ctx.cell(ref)

@@ -2,7 +2,8 @@
 
 Public surface: :func:`run_checks` (results as JSON-able dicts) and the pipeline component
 :class:`ChecksComponent` (factory ``make_checks``), which fills ``report.checks``. Rule definitions live in
-``resources/rules.yaml``; evaluators in :mod:`nlp.rules.table_rules` and :mod:`nlp.rules.text_rules`.
+``resources/rules.yaml``; evaluators in :mod:`nlp.rules.sums`, :mod:`nlp.rules.table_rules`, :mod:`nlp.rules.text_rules`,
+:mod:`nlp.rules.legacy_rules` and :mod:`nlp.rules.time_rules`; cell records in :mod:`nlp.rules.cell_records`.
 """
 
 from __future__ import annotations

@@ -19,10 +19,19 @@ import yaml
 
 from nlp.model import Report
 from nlp.resources import resource_path
+from nlp.rules.cell_records import (
+    MISSING,
+    TABLES,
+    absent,
+    cell_record,
+    present,
+    record,
+    table_cells,
+)
 
 PASS, FAIL, UNCERTAIN, NOT_ASSESSABLE = "PASS", "FAIL", "UNCERTAIN", "NOT_ASSESSABLE"
 STATUSES = (PASS, FAIL, UNCERTAIN, NOT_ASSESSABLE)
-TABLES = ("table2", "table3", "table4")
+TABLE_NAMES = {"table2": "table 二", "table3": "table 三", "table4": "table 四", "legacy_stats": "the statistics annex"}
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
 
 
@@ -95,7 +104,7 @@ class Context:
         # Values and provenance of every cell of tables 二/三/四 by reference, read in one pass: the sum,
         # domain and blank-cell rules read most of them, many several times, as values or as evidence
         # records; the full cell (:meth:`cell`) is built when a rule asks for it.
-        self._values, self._prov = _table_cells(self.tables, self.provenance)
+        self._values, self._prov = table_cells(self.tables, self.provenance)
         self._cells: dict[tuple[str, bool], dict[str, Any]] = {}
         self._records: dict[str, dict[str, Any]] = {}
         self.memo: dict[Any, Any] = {}  # evaluators' results derived from this report alone
@@ -116,7 +125,7 @@ class Context:
         c = self._cells.get(key)
         if c is None:
             if not previous and ref in self._values:
-                c = _present(ref, self._values[ref], self._prov[ref])
+                c = present(ref, self._values[ref], self._prov[ref])
             else:
                 c = self._cell(ref, previous)
             self._cells[key] = c
@@ -126,7 +135,7 @@ class Context:
         """The value of each reference (None: blank, unreadable or missing), as :meth:`cell` gives it."""
         if previous:
             return [self.cell(r, True)["value"] for r in refs]
-        get, missing = self._values.get, _MISSING
+        get, missing = self._values.get, MISSING
         out = [get(r, missing) for r in refs]
         if missing in out:  # not a cell of tables 二/三/四: looked up on its own
             out = [self.cell(r)["value"] if v is missing else v for r, v in zip(refs, out)]
@@ -138,7 +147,7 @@ class Context:
         if previous:
             cells = [self.cell(r, True) for r in refs]
             return sum([c["value"] or 0 for c in cells]), [c["ref"] for c in cells if c["value"] is None]
-        get, missing, addends, blanks = self._values.get, _MISSING, [], []
+        get, missing, addends, blanks = self._values.get, MISSING, [], []
         for r in refs:
             v = get(r, missing)
             if v is missing:  # not a cell of tables 二/三/四: looked up on its own
@@ -158,7 +167,7 @@ class Context:
 
     def _record(self, ref: str) -> dict[str, Any]:
         if ref in self._values:
-            rec = _record(ref, self._values[ref], self._prov[ref])
+            rec = record(ref, self._values[ref], self._prov[ref])
         else:
             rec = cell_record(self.cell(ref))
         self._records[ref] = rec
@@ -171,18 +180,18 @@ class Context:
         t = tables.get(table)
         ref = ("previous." if previous else "") + ref
         if not t:
-            return _absent(ref)
+            return absent(ref)
         prov_t = prov_all.get(table) or {}
         if table == "table3":
             row, col = path.rsplit(".", 1)
             rows = t.get("rows") or {}
             if row not in rows or col not in rows[row]:
-                return _absent(ref)
-            return _present(ref, rows[row][col], ((prov_t.get("rows") or {}).get(row) or {}).get(col) or {})
+                return absent(ref)
+            return present(ref, rows[row][col], ((prov_t.get("rows") or {}).get(row) or {}).get(col) or {})
         cells = t.get("cells") or {}
         if path not in cells:
-            return _absent(ref)
-        return _present(ref, cells[path], (prov_t.get("cells") or {}).get(path) or {})
+            return absent(ref)
+        return present(ref, cells[path], (prov_t.get("cells") or {}).get(path) or {})
 
     def outcome_rows(self) -> list[str]:
         from nlp.tables.table3 import outcome_keys
@@ -206,74 +215,6 @@ class Context:
     def section_text(self, key: str) -> str | None:
         sec = self.report.section(key)
         return sec.text if sec else None
-
-
-def _absent(ref: str) -> dict[str, Any]:
-    return {"ref": ref, "value": None, "present": False, "start": None, "end": None, "raw": None}
-
-
-def _present(ref: str, value: Any, p: dict[str, Any]) -> dict[str, Any]:
-    """A cell found in its table, with its provenance ``p``."""
-    out = {"ref": ref, "value": value, "present": True, "start": p.get("start"), "end": p.get("end"),
-           "raw": p.get("raw"), "ambiguous": bool(p.get("ambiguous"))}
-    if p.get("candidates"):
-        out["candidates"] = p["candidates"]
-    return out
-
-
-_MISSING = object()
-_NO_PROVENANCE: dict[str, Any] = {}
-
-
-def _table_cells(tables: dict[str, Any], provenance: dict[str, Any]
-                 ) -> tuple[dict[str, Any], dict[str, dict[str, Any]]]:
-    """(reference -> value, reference -> provenance) of every cell of tables 二, 三 and 四, the cells
-    :meth:`Context.cell` finds present. A table 三 column name with a dot is left to the lookup one by
-    one (the reference splits at its last dot)."""
-    values: dict[str, Any] = {}
-    provs: dict[str, dict[str, Any]] = {}
-    for table in TABLES:
-        t = tables.get(table)
-        if not t:
-            continue
-        prov_t = provenance.get(table) or {}
-        if table == "table3":
-            prov_rows = prov_t.get("rows") or {}
-            for row, cols in (t.get("rows") or {}).items():
-                if not isinstance(cols, dict):
-                    continue
-                prov_row = prov_rows.get(row) or {}
-                for col, value in cols.items():
-                    if "." not in col:
-                        ref = f"table3.{row}.{col}"
-                        values[ref] = value
-                        provs[ref] = prov_row.get(col) or _NO_PROVENANCE
-        else:
-            prov_cells = prov_t.get("cells") or {}
-            for path, value in (t.get("cells") or {}).items():
-                ref = f"{table}.{path}"
-                values[ref] = value
-                provs[ref] = prov_cells.get(path) or _NO_PROVENANCE
-    return values, provs
-
-
-def cell_record(c: dict[str, Any]) -> dict[str, Any]:
-    """A cell as evidence in a check: {"ref", "value", "raw", "start", "end"} (and its ambiguity)."""
-    return _record(c["ref"], c["value"], c)
-
-
-def _record(ref: str, value: Any, p: dict[str, Any]) -> dict[str, Any]:
-    """The record of the cell ``ref`` holding ``value``, from its provenance ``p`` (or its cell, which
-    carries the same raw/start/end/ambiguous/candidates)."""
-    get = p.get
-    rec = {"ref": ref, "value": value, "raw": get("raw"), "start": get("start"), "end": get("end")}
-    if value is None and get("ambiguous"):
-        # A run-together cell with several splits that fit every identity: null, never a guess.
-        rec["ambiguous"] = True
-        candidates = get("candidates")
-        if candidates:
-            rec["candidates"] = candidates
-    return rec
 
 
 def _for_each(spec: dict[str, Any], table3_format: str) -> list[Any]:
@@ -372,6 +313,7 @@ def run_rules(
 ) -> list[RuleResult]:
     """Evaluate every rule on one report; results in rule order, deterministic."""
     import nlp.rules.legacy_rules
+    import nlp.rules.sums
     import nlp.rules.table_rules
     import nlp.rules.text_rules
     import nlp.rules.time_rules  # noqa: F401

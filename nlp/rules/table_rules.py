@@ -1,4 +1,5 @@
-"""Evaluators of the table rules: A1–A5 (format identities, domain, presence) and B6–B9."""
+"""Evaluators of the table rules: A5 (domain, presence) and B6–B9 (carry-over, stock, 规章, blank cells);
+the sum identities A1–A4 are in :mod:`nlp.rules.sums`."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from nlp.rules.engine import (
     FAIL,
     NOT_ASSESSABLE,
     PASS,
+    TABLE_NAMES,
     TABLES,
     UNCERTAIN,
     Context,
@@ -18,105 +20,9 @@ from nlp.rules.engine import (
     evaluator,
     make,
 )
+from nlp.rules.sums import as_count, blank_note, equation, failing_when_zero
 
-TABLE_NAMES = {"table2": "table 二", "table3": "table 三", "table4": "table 四", "legacy_stats": "the statistics annex"}
 PLACEHOLDERS = {"/", "／", "—", "-", "－", "——", "–", "―", "\\"}
-
-
-def _num(v: Any) -> Any:
-    return int(v) if isinstance(v, float) and v.is_integer() else v
-
-
-def equation(
-    ctx: Context,
-    expected: list[str],
-    actual: list[str],
-    previous: tuple[bool, bool] = (False, False),
-    blank_as_zero: bool = False,
-) -> tuple[str, Any, Any, list[dict[str, Any]], list[str]]:
-    """(status, expected sum, actual sum, cells, blank refs) of Σexpected == Σactual."""
-    erefs, arefs = ctx.expand_refs(expected), ctx.expand_refs(actual)
-    e, a, blanks = _sums(ctx, expected, actual, previous)
-    records = ctx.records(erefs, previous[0]) + ctx.records(arefs, previous[1])
-    return _status(e, a, blanks, blank_as_zero), e, a, records, list(blanks)  # callers may keep their blank list
-
-
-def _status(e: Any, a: Any, blanks: list[str], blank_as_zero: bool) -> str:
-    if blanks and not blank_as_zero:
-        return UNCERTAIN
-    return PASS if abs(e - a) < 1e-9 else FAIL
-
-
-def _sums(ctx: Context, expected: list[str], actual: list[str], previous: tuple[bool, bool]) -> tuple[Any, Any, list[str]]:
-    """(expected sum, actual sum, blank refs), memoised in the context."""
-    key = ("sums", tuple(expected), tuple(actual), previous)
-    hit = ctx.memo.get(key)
-    if hit is None:
-        hit = ctx.memo[key] = _add_up(ctx, ctx.expand_refs(expected), ctx.expand_refs(actual), previous)
-    return hit
-
-
-def _add_up(
-    ctx: Context, expected: list[str] | tuple[str, ...], actual: list[str] | tuple[str, ...],
-    previous: tuple[bool, bool],
-) -> tuple[Any, Any, list[str]]:
-    """(Σexpected, Σactual, blank refs) over expanded references, a blank read as 0."""
-    e, eblanks = ctx.add_up(expected, previous[0])
-    a, ablanks = ctx.add_up(actual, previous[1])
-    return _num(e), _num(a), eblanks + ablanks
-
-
-def _rule_refs(ctx: Context, rule: Rule) -> tuple[str, tuple[str, ...], tuple[str, ...]]:
-    """(table, expected refs, actual refs) of a sum rule, "@outcomes" expanded: derived once per rule set
-    and table 三 format (the rule book keeps it), not once per report."""
-    key = ("sum_refs", rule.id, ctx.table_format("table3"))
-    hit = ctx.book.derived.get(key)
-    if hit is None:
-        params = rule.params
-        hit = ctx.book.derived[key] = (params["actual"][0].split(".")[0], tuple(ctx.expand_refs(params["expected"])),
-                                       tuple(ctx.expand_refs(params["actual"])))
-    return hit
-
-
-def _rule_sums(ctx: Context, rule: Rule) -> tuple[Any, Any, list[str]]:
-    """:func:`_sums` of a sum rule, memoised by its id: the sum rules are evaluated once on their own
-    and again by the blank-cell rule of their table. The blank list is shared: not to be modified."""
-    key = ("rule_sums", rule.id)
-    hit = ctx.memo.get(key)
-    if hit is None:
-        _, expected, actual = _rule_refs(ctx, rule)
-        hit = ctx.memo[key] = _add_up(ctx, expected, actual, (False, False))
-    return hit
-
-
-def _blank_note(e: Any, a: Any, blanks: list[str]) -> str:
-    verdict = "consistent" if abs(e - a) < 1e-9 else "still inconsistent"
-    shown = ", ".join(blanks[:6]) + (" …" if len(blanks) > 6 else "")
-    return (
-        f"{len(blanks)} blank/unreadable cell(s) ({shown}); reading them as 0 would make it {verdict} "
-        f"({e} vs {a})"
-    )
-
-
-@evaluator("sum_equation")
-def sum_equation(rule: Rule, ctx: Context) -> Iterator[RuleResult]:
-    table, expected, actual = _rule_refs(ctx, rule)
-    if not ctx.has_table(table):
-        yield make(rule, NOT_ASSESSABLE, f"{TABLE_NAMES[table]} is missing")
-        return
-    e, a, blanks = _rule_sums(ctx, rule)
-    status = _status(e, a, blanks, False)
-    records = ctx.records(expected + actual)
-    if status == UNCERTAIN:
-        msg = f"{rule.description['en']}: unknown; " + _blank_note(e, a, blanks)
-        amb = [c["ref"] for c in records if c.get("ambiguous")]
-        if amb:
-            msg += f"; {len(amb)} of them ambiguous (several digit splits fit): " + ", ".join(amb[:4])
-    elif status == PASS:
-        msg = f"{rule.description['en']}: {e} = {a}"
-    else:
-        msg = f"{rule.description['en']}: expected {e}, table gives {a}"
-    yield make(rule, status, msg, e, a, records)
 
 
 @evaluator("domain")
@@ -231,7 +137,7 @@ def carry_over(rule: Rule, ctx: Context) -> Iterator[RuleResult]:
     msg = {
         PASS: f"carried over {a} = previous carried forward {e}",
         FAIL: f"carried over {a}, but the previous report carried forward {e}",
-        UNCERTAIN: "unknown; " + _blank_note(e, a, blanks),
+        UNCERTAIN: "unknown; " + blank_note(e, a, blanks),
     }[status]
     yield make(rule, status, msg, e, a, cells)
 
@@ -260,7 +166,7 @@ def stock(rule: Rule, ctx: Context) -> Iterator[RuleResult]:
     if any(c["value"] is None for c in (prev_valid, made, repealed, valid)):
         yield make(rule, UNCERTAIN, "unknown: a blank/unreadable cell", None, valid["value"], cells)
         return
-    e = _num(prev_valid["value"] + made["value"] - repealed["value"])
+    e = as_count(prev_valid["value"] + made["value"] - repealed["value"])
     status = PASS if e == valid["value"] else FAIL
     yield make(
         rule,
@@ -366,7 +272,7 @@ def blank_cells(rule: Rule, ctx: Context) -> Iterator[RuleResult]:
         k = "AMBIGUOUS" if c.get("ambiguous") and c.get("candidates") else cell_semantics(c["raw"], c["start"])
         kinds[k] = kinds.get(k, 0) + 1
     summary = ", ".join(f"{k} {n}" for k, n in sorted(kinds.items()))
-    failing = _failing_when_zero(ctx, table)
+    failing = failing_when_zero(ctx, table)
     if failing is None:
         verdict = "no sum rule applies to this table"
     elif failing:
@@ -383,27 +289,4 @@ def blank_cells(rule: Rule, ctx: Context) -> Iterator[RuleResult]:
     )
 
 
-def _failing_when_zero(ctx: Context, table: str) -> list[str] | None:
-    """Ids of the sum rules on ``table`` that fail when blanks read as 0; None if no sum rule applies."""
-    ids: list[str] | None = None
-    for rule in _sum_rules(ctx, table):
-        ids = ids or []
-        e, a, blanks = _rule_sums(ctx, rule)
-        if _status(e, a, blanks, True) == FAIL:
-            ids.append(rule.id)
-    return ids
-
-
-def _sum_rules(ctx: Context, table: str) -> list[Rule]:
-    """The sum rules on ``table``, in rule order (derived once per rule set and table 三 format)."""
-    key = ("sum_rules", table, ctx.table_format("table3"))
-    hit = ctx.book.derived.get(key)
-    if hit is None:
-        hit = ctx.book.derived[key] = [
-            rule for spec, rules in ctx.book.plan(ctx.table_format("table3")) if spec["evaluator"] == "sum_equation"
-            for rule in rules if _rule_refs(ctx, rule)[0] == table
-        ]
-    return hit
-
-
-__all__ = ["TABLES", "cell_semantics", "equation"]
+__all__ = ["TABLES", "TABLE_NAMES", "cell_semantics", "equation"]

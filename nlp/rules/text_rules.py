@@ -15,6 +15,7 @@ from nlp.rules.engine import (
     FAIL,
     NOT_ASSESSABLE,
     PASS,
+    TABLE_NAMES,
     UNCERTAIN,
     Context,
     Rule,
@@ -23,7 +24,6 @@ from nlp.rules.engine import (
     evaluator,
     make,
 )
-from nlp.rules.table_rules import TABLE_NAMES
 
 
 def facts(ctx: Context) -> list[dict[str, Any]]:
