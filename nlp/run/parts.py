@@ -27,6 +27,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from nlp.outputs import arrow_table, atomic_dir, remove_temporary_files
+from nlp.run.rows import Columns
 from nlp.run.schema import SCHEMAS
 from nlp.similarity.features import FEATURES_SCHEMA
 
@@ -46,7 +47,7 @@ class DocRows:
     doc_id: str
     signature: str
     ok: bool
-    rows: dict[str, list[dict[str, Any]]]
+    rows: dict[str, list[dict[str, Any]] | Columns]
     crossyear: list[str] | None = None  # the neighbours the cross-year pass settled its cells with
 
 
@@ -77,12 +78,12 @@ class PartStore:
         with atomic_dir(self.root / name) as tmp:
             for table, schema in PART_SCHEMAS.items():
                 if table == INDEX:
-                    rows = [{"doc_id": d.doc_id, "signature": d.signature, "ok": d.ok,
-                             "crossyear": json.dumps(d.crossyear) if d.crossyear is not None else None}
-                            for d in docs]
+                    pieces: list[list[dict[str, Any]] | Columns] = [
+                        [{"doc_id": d.doc_id, "signature": d.signature, "ok": d.ok,
+                          "crossyear": json.dumps(d.crossyear) if d.crossyear is not None else None} for d in docs]]
                 else:
-                    rows = [r for d in docs for r in d.rows.get(table, [])]
-                pq.write_table(arrow_table(rows, schema), tmp / f"{table}.parquet", compression="zstd")
+                    pieces = [d.rows.get(table, []) for d in docs]
+                pq.write_table(part_table(pieces, schema), tmp / f"{table}.parquet", compression="zstd")
         self._index = None
         return name
 
@@ -143,6 +144,34 @@ class PartStore:
     def clear_running(self) -> None:
         for doc_id in self.running_ids():
             self.unmark_running(doc_id)
+
+
+def part_table(pieces: list[list[dict[str, Any]] | Columns], schema: pa.Schema) -> pa.Table:
+    """The documents' rows of one table (in order) as an Arrow table of ``schema``: the values gathered
+    column by column and converted once per column with its type, which is what ``Table.from_pylist``
+    does, without making and taking apart a dict per row of the column-wise tables."""
+    columns: dict[str, list[Any]] = {name: [] for name in schema.names}
+    pending: list[dict[str, Any]] = []  # row dicts not yet in ``columns``
+
+    def take_pending() -> None:
+        for name, values in columns.items():
+            values += [row.get(name) for row in pending]
+        pending.clear()
+
+    for piece in pieces:
+        if isinstance(piece, Columns):
+            if pending:
+                take_pending()
+            for name, values in columns.items():
+                values += piece.data[name]
+        else:
+            pending += piece
+    if pending:
+        take_pending()
+    try:
+        return pa.Table.from_arrays([pa.array(columns[f.name], f.type) for f in schema], schema=schema)
+    except (UnicodeEncodeError, pa.ArrowInvalid):  # rare (file names that are not UTF-8): the rows' own path
+        return arrow_table([dict(zip(columns, values)) for values in zip(*columns.values())], schema)
 
 
 def _bounds(table: pa.Table, doc_ids: list[str]) -> np.ndarray:
