@@ -99,7 +99,7 @@ class PartStore:
         if self._index is None:
             index: dict[str, PartEntry] = {}
             for name in self.names():  # oldest first: a newer part overrides
-                t = pq.read_table(self.root / name / f"{INDEX}.parquet")
+                t = self.read(name, INDEX)
                 columns = (t.column(c).to_pylist() for c in INDEX_SCHEMA.names)
                 for position, (doc_id, signature, ok, crossyear) in enumerate(zip(*columns)):
                     index[doc_id] = PartEntry(name, signature, bool(ok), json.loads(crossyear) if crossyear else None,
