@@ -71,7 +71,8 @@ def reference_checks(report: Any, doc_id: str) -> list[dict[str, Any]]:
     return rows
 
 
-scalars = st.one_of(st.none(), st.booleans(), st.integers(-5, 10**6), st.floats(allow_nan=False), st.text(max_size=6),
+scalars = st.one_of(st.none(), st.booleans(), st.integers(-5, 10**6), st.floats(allow_nan=False, allow_infinity=False),
+                    st.text(max_size=6),
                     st.sampled_from(["1,234", "３", "约5", "-"]))
 odd = st.one_of(scalars, st.lists(st.integers(0, 9), max_size=3), st.dictionaries(st.text(max_size=3), st.integers(), max_size=2))
 provs = st.one_of(st.none(), st.integers(), st.dictionaries(
