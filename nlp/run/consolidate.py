@@ -71,8 +71,8 @@ def consolidate(outdir: str | Path, entries: list[tuple[str, str]], formats: tup
             entry = index.get(doc_id)
             if entry is not None:
                 enter(entry.part)
-            found = reader.slice(doc_id, "documents") if entry is not None else None
-            doc = found.to_pylist()[0] if found is not None and found.num_rows else _missing_row(path, doc_id)
+            found = reader.document(doc_id) if entry is not None else None
+            doc = found if found is not None else _missing_row(path, doc_id)
             doc["path"] = path
             if doc_id in first_path:
                 doc["duplicate_of"] = first_path[doc_id]

@@ -27,6 +27,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from nlp.outputs import arrow_table, atomic_dir, remove_temporary_files
+from nlp.run.rows import Columns
 from nlp.run.schema import SCHEMAS
 from nlp.similarity.features import FEATURES_SCHEMA
 
@@ -46,7 +47,7 @@ class DocRows:
     doc_id: str
     signature: str
     ok: bool
-    rows: dict[str, list[dict[str, Any]]]
+    rows: dict[str, list[dict[str, Any]] | Columns]
     crossyear: list[str] | None = None  # the neighbours the cross-year pass settled its cells with
 
 
@@ -77,12 +78,12 @@ class PartStore:
         with atomic_dir(self.root / name) as tmp:
             for table, schema in PART_SCHEMAS.items():
                 if table == INDEX:
-                    rows = [{"doc_id": d.doc_id, "signature": d.signature, "ok": d.ok,
-                             "crossyear": json.dumps(d.crossyear) if d.crossyear is not None else None}
-                            for d in docs]
+                    pieces: list[list[dict[str, Any]] | Columns] = [
+                        [{"doc_id": d.doc_id, "signature": d.signature, "ok": d.ok,
+                          "crossyear": json.dumps(d.crossyear) if d.crossyear is not None else None} for d in docs]]
                 else:
-                    rows = [r for d in docs for r in d.rows.get(table, [])]
-                pq.write_table(arrow_table(rows, schema), tmp / f"{table}.parquet", compression="zstd")
+                    pieces = [d.rows.get(table, []) for d in docs]
+                pq.write_table(part_table(pieces, schema), tmp / f"{table}.parquet", compression="zstd")
         self._index = None
         return name
 
@@ -98,7 +99,7 @@ class PartStore:
         if self._index is None:
             index: dict[str, PartEntry] = {}
             for name in self.names():  # oldest first: a newer part overrides
-                t = pq.read_table(self.root / name / f"{INDEX}.parquet")
+                t = self.read(name, INDEX)
                 columns = (t.column(c).to_pylist() for c in INDEX_SCHEMA.names)
                 for position, (doc_id, signature, ok, crossyear) in enumerate(zip(*columns)):
                     index[doc_id] = PartEntry(name, signature, bool(ok), json.loads(crossyear) if crossyear else None,
@@ -112,7 +113,9 @@ class PartStore:
         return entry is not None and entry.ok and entry.signature == signature
 
     def read(self, part: str, table: str, columns: list[str] | None = None) -> pa.Table:
-        return pq.read_table(self.root / part / f"{table}.parquet", columns=columns)
+        # the file itself, not pq.read_table's dataset machinery (which costs more than reading a part's table)
+        with pq.ParquetFile(self.root / part / f"{table}.parquet") as file:
+            return file.read(columns=columns)
 
     def prune(self) -> int:
         """Remove the parts no document is read from any more (all their documents were written again)."""
@@ -145,6 +148,34 @@ class PartStore:
             self.unmark_running(doc_id)
 
 
+def part_table(pieces: list[list[dict[str, Any]] | Columns], schema: pa.Schema) -> pa.Table:
+    """The documents' rows of one table (in order) as an Arrow table of ``schema``: the values gathered
+    column by column and converted once per column with its type, which is what ``Table.from_pylist``
+    does, without making and taking apart a dict per row of the column-wise tables."""
+    columns: dict[str, list[Any]] = {name: [] for name in schema.names}
+    pending: list[dict[str, Any]] = []  # row dicts not yet in ``columns``
+
+    def take_pending() -> None:
+        for name, values in columns.items():
+            values += [row.get(name) for row in pending]
+        pending.clear()
+
+    for piece in pieces:
+        if isinstance(piece, Columns):
+            if pending:
+                take_pending()
+            for name, values in columns.items():
+                values += piece.data[name]
+        else:
+            pending += piece
+    if pending:
+        take_pending()
+    try:
+        return pa.Table.from_arrays([pa.array(columns[f.name], f.type) for f in schema], schema=schema)
+    except (UnicodeEncodeError, pa.ArrowInvalid):  # rare (file names that are not UTF-8): the rows' own path
+        return arrow_table([dict(zip(columns, values)) for values in zip(*columns.values())], schema)
+
+
 def _bounds(table: pa.Table, doc_ids: list[str]) -> np.ndarray:
     """Row offsets of the documents ``doc_ids`` (in part order) in ``table``: document i's rows are
     ``bounds[i]:bounds[i + 1]`` (a part writes each document's rows together, in index order)."""
@@ -159,6 +190,7 @@ def _bounds(table: pa.Table, doc_ids: list[str]) -> np.ndarray:
 class _LoadedPart:
     tables: dict[str, pa.Table] = field(default_factory=dict)
     bounds: dict[str, np.ndarray] = field(default_factory=dict)
+    documents: list[dict[str, Any]] | None = None  # the ``documents`` rows as dicts, converted once
 
 
 class PartReader:
@@ -193,9 +225,16 @@ class PartReader:
         start = int(bounds[first])
         return loaded.tables[table].slice(start, int(bounds[last + 1]) - start)
 
-    def slice(self, doc_id: str, table: str) -> pa.Table | None:
-        """The document's rows of ``table`` (None when it has no results)."""
+    def document(self, doc_id: str) -> dict[str, Any] | None:
+        """The document's ``documents`` row, a dict of its own (None when it has no results). A part's
+        rows are converted to Python once, not one slice per document (a slice's conversion costs
+        about as much as the whole table's)."""
         entry = self.store.index().get(doc_id)
         if entry is None:
             return None
-        return self.rows(entry.part, entry.position, entry.position, table)
+        loaded = self._part(entry.part)
+        if loaded.documents is None:
+            loaded.documents = loaded.tables["documents"].to_pylist()
+        bounds = loaded.bounds["documents"]
+        start = int(bounds[entry.position])
+        return dict(loaded.documents[start]) if bounds[entry.position + 1] > start else None

@@ -6,6 +6,7 @@ missing or oddly shaped extension yields no rows rather than an exception.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from typing import Any
 
 import orjson
@@ -15,7 +16,7 @@ from nlp.rules.evidence import REF_SEPARATOR, split_cells
 from nlp.run.schema import SCHEMAS, SECTION_LENGTH_COLUMNS
 from nlp.text.numbers import plain_number
 
-Rows = dict[str, list[dict[str, Any]]]
+Rows = dict[str, "list[dict[str, Any]] | Columns"]
 
 # Nested values (provenance, check evidence, scores) are stored as compact JSON with sorted keys. orjson
 # writes them ten times faster than the json module; a value it refuses (a string with surrogate-escaped
@@ -74,63 +75,93 @@ def section_rows(report: Report, doc_id: str) -> list[dict[str, Any]]:
     return rows
 
 
+class Columns:
+    """One report's rows of one table held column by column (name -> values, in the table's column order).
+    The tables with hundreds of rows per report are built this way: a dict per row, taken apart again
+    into Arrow columns by the part writer, cost more than the values themselves. Iterating gives the rows."""
+
+    __slots__ = ("data",)
+
+    def __init__(self, data: dict[str, list[Any]]):
+        self.data = data
+
+    def __len__(self) -> int:
+        return len(next(iter(self.data.values()), ()))
+
+    def __iter__(self) -> Iterator[dict[str, Any]]:
+        names = list(self.data)
+        return (dict(zip(names, values)) for values in zip(*self.data.values()))
+
+
 _ABSENT = object()  # a provenance key that is not there (told apart from one holding None)
 _NO_PROVENANCE: dict[str, Any] = {}
 
 
-def _cell_row(doc_id: str, table: str, fmt: str | None, row: str, column: str, value: Any, prov: Any
-              ) -> dict[str, Any]:
-    """One ``table_cells`` row; ``fmt`` is the table's format already as text. Thousands per run
-    batch: the usual types (str raw, int offsets, numbers, no candidates) skip the generic converters."""
-    get = (prov if isinstance(prov, dict) else _NO_PROVENANCE).get
-    raw = get("raw")
+def _raw(raw: Any, value: Any) -> str | None:
+    """A cell's ``raw`` that is not a string: the value's digits when the provenance has none."""
     if raw is None:
-        if value is not None:
-            raw = str(value)
-    elif type(raw) is not str:
-        raw = _text(raw)
-    start, end = get("start"), get("end")
-    ambiguous = get("ambiguous", _ABSENT)
-    candidates = get("candidates")
-    decided_by = get("decided_by")
-    return {"doc_id": doc_id, "table": table, "format": fmt, "row": row, "column": column,
-            "value": float(value) if type(value) in (int, float) else _num(value), "raw": raw,
-            "start": start if type(start) is int else _int(start), "end": end if type(end) is int else _int(end),
-            "ambiguous": None if ambiguous is _ABSENT else bool(ambiguous),
-            "candidates": None if candidates is None else _json(candidates),
-            "decided_by": decided_by if decided_by is None or type(decided_by) is str else _text(decided_by)}
+        return None if value is None else str(value)
+    return _text(raw)
 
 
-def table_cell_rows(report: Report, doc_id: str) -> list[dict[str, Any]]:
-    """Long form: one row per cell. Table 二/四 keys "block.column" split at the last dot."""
+def table_cell_columns(report: Report, doc_id: str) -> Columns:
+    """Long form: one row per cell. Table 二/四 keys "block.column" split at the last dot.
+    Column by column (a few hundred cells per report): the usual types (str raw, int offsets,
+    numbers, no candidates) pass the checks inline and skip the generic converters."""
     tables = report.tables or {}
     provenance = report.table_provenance or {}
-    rows: list[dict[str, Any]] = []
-    if not isinstance(tables, dict):
-        return rows
-    for name in sorted(tables):
+    names: list[Any] = []
+    formats: list[str | None] = []
+    row_keys: list[str] = []
+    columns: list[str] = []
+    values: list[Any] = []
+    provs: list[Any] = []
+    for name in sorted(tables) if isinstance(tables, dict) else ():
         table = tables[name]
         if name == "legacy_stats" or not isinstance(table, dict):  # its own table: legacy_stat_rows
             continue
         prov_t = provenance.get(name) if isinstance(provenance, dict) else None
         prov_t = prov_t if isinstance(prov_t, dict) else {}
-        fmt = _text(table.get("format"))
+        n_before = len(values)
         if isinstance(table.get("rows"), dict):
             prov_rows = prov_t.get("rows", prov_t)
             for row_key, cols in table["rows"].items():
                 prov_row = prov_rows.get(row_key, {}) if isinstance(prov_rows, dict) else {}
                 if isinstance(cols, dict):
-                    get = prov_row.get if isinstance(prov_row, dict) else None
-                    for col, value in cols.items():
-                        prov = get(col) if get is not None else None
-                        rows.append(_cell_row(doc_id, name, fmt, row_key, col, value, prov))
+                    get = prov_row.get if isinstance(prov_row, dict) else _NO_PROVENANCE.get
+                    row_keys += [row_key] * len(cols)
+                    columns += cols
+                    values += cols.values()
+                    provs += map(get, cols)
         if isinstance(table.get("cells"), dict):
             prov_cells = prov_t.get("cells", prov_t)
-            for key, value in table["cells"].items():
+            get = prov_cells.get if isinstance(prov_cells, dict) else _NO_PROVENANCE.get
+            for key in table["cells"]:
                 row_key, _, col = key.rpartition(".")
-                prov = prov_cells.get(key) if isinstance(prov_cells, dict) else None
-                rows.append(_cell_row(doc_id, name, fmt, row_key or key, col, value, prov))
-    return rows
+                row_keys.append(row_key or key)
+                columns.append(col)
+            values += table["cells"].values()
+            provs += map(get, table["cells"])
+        n = len(values) - n_before
+        names += [name] * n
+        formats += [_text(table.get("format"))] * n
+    provs = [p if isinstance(p, dict) else _NO_PROVENANCE for p in provs]
+    raws = [p.get("raw") for p in provs]
+    starts = [p.get("start") for p in provs]
+    ends = [p.get("end") for p in provs]
+    ambiguous = [p.get("ambiguous", _ABSENT) for p in provs]
+    candidates = [p.get("candidates") for p in provs]
+    decided_by = [p.get("decided_by") for p in provs]
+    return Columns({
+        "doc_id": [doc_id] * len(values), "table": names, "format": formats, "row": row_keys, "column": columns,
+        "value": [float(v) if type(v) is int or type(v) is float else _num(v) for v in values],
+        "raw": [r if type(r) is str else _raw(r, v) for r, v in zip(raws, values)],
+        "start": [s if type(s) is int else _int(s) for s in starts],
+        "end": [e if type(e) is int else _int(e) for e in ends],
+        "ambiguous": [a if type(a) is bool else None if a is _ABSENT else bool(a) for a in ambiguous],
+        "candidates": [None if c is None else _json(c) for c in candidates],
+        "decided_by": [d if d is None or type(d) is str else _text(d) for d in decided_by],
+    })
 
 
 def legacy_stat_rows(report: Report, doc_id: str) -> list[dict[str, Any]]:
@@ -164,28 +195,34 @@ def indicator_rows(report: Report, doc_id: str, previous: Report | None = None,
     return [{"doc_id": doc_id, **r, "prev_doc_id": prev_doc_id} for r in report_indicators(report, previous)]
 
 
-def check_rows(report: Report, doc_id: str) -> list[dict[str, Any]]:
+def check_columns(report: Report, doc_id: str) -> Columns:
     """One row per check; the table cells it names are referenced (``cell_refs``), not copied
-    (:mod:`nlp.rules.evidence`)."""
-    rows = []
-    for c in report.checks or []:
-        if not isinstance(c, dict):
+    (:mod:`nlp.rules.evidence`). Column by column: a report has a few hundred checks, whose texts
+    are strings (``_text`` only for the odd one)."""
+    checks = [c for c in report.checks or [] if isinstance(c, dict)]
+    cell_refs: list[str | None] = []
+    cells_json: list[str] = []
+    for c in checks:
+        cells = c.get("cells")
+        if not cells:  # no evidence: nothing to split or encode
+            cell_refs.append(None)
+            cells_json.append("[]")
             continue
-        get = c.get
-        cells = get("cells")
         refs, others = split_cells(cells) if isinstance(cells, list) else ([], cells)
-        source, rule, status, severity, message = (get("source"), get("rule"), get("status"), get("severity"),
-                                                   get("message"))
-        # every check's texts are strings (a few hundred checks per report): _text only for the odd one
-        if not (type(source) is type(rule) is type(status) is type(severity) is type(message) is str):
-            source, rule, status, severity, message = (_text(source), _text(rule), _text(status), _text(severity),
-                                                       _text(message))
-        rows.append({"doc_id": doc_id, "source": source, "rule": rule, "status": status, "severity": severity,
-                     "message": message, "expected": _json(get("expected")), "actual": _json(get("actual")),
-                     "cell_refs": REF_SEPARATOR.join(refs) or None,
-                     # most checks name table cells only: nothing left to encode
-                     "cells": _json(others) if others else "[]"})
-    return rows
+        cell_refs.append(REF_SEPARATOR.join(refs) or None)
+        # most checks name table cells only: nothing left to encode
+        cells_json.append(_json(others) if others else "[]")
+
+    def texts(key: str) -> list[str | None]:
+        return [v if type(v) is str else _text(v) for v in [c.get(key) for c in checks]]
+
+    def counts(key: str) -> list[str | None]:  # expected / actual: mostly None or an int
+        return [None if v is None else str(v) if type(v) is int else _json(v) for v in [c.get(key) for c in checks]]
+
+    return Columns({"doc_id": [doc_id] * len(checks), "source": texts("source"), "rule": texts("rule"),
+                    "status": texts("status"), "severity": texts("severity"), "message": texts("message"),
+                    "expected": counts("expected"), "actual": counts("actual"), "cell_refs": cell_refs,
+                    "cells": cells_json})
 
 
 def fact_rows(report: Report, doc_id: str) -> list[dict[str, Any]]:
@@ -256,9 +293,9 @@ def report_rows(report: Report, doc_id: str, path: str, sha256: str | None, seco
     """All table rows for one report (what goes into a part)."""
     rows: Rows = {
         "sections": section_rows(report, doc_id) if report.ok else [],
-        "table_cells": table_cell_rows(report, doc_id) if report.ok else [],
+        "table_cells": table_cell_columns(report, doc_id) if report.ok else [],
         "legacy_stats": legacy_stat_rows(report, doc_id) if report.ok else [],
-        "checks": check_rows(report, doc_id) if report.ok else [],
+        "checks": check_columns(report, doc_id) if report.ok else [],
         "facts": fact_rows(report, doc_id) if report.ok else [],
         "statements": statement_rows(report, doc_id) if report.ok else [],
         "indicators": indicator_rows(report, doc_id) if report.ok else [],
