@@ -71,4 +71,25 @@ def test_host_slices_equal_shingling_the_part(text: str, a: int, b: int) -> None
     assert np.array_equal(np.unique(host.positions), shingle_hashes(text))
     assert np.array_equal(np.unique(host.positions[start:stop]), shingle_hashes(part))
     for signer in _signers():
-        assert np.array_equal(host.signature(signer, start, stop), signer.signature(shingle_hashes(part)))
+        # the whole host and the part signed together, as document_features signs a report's passages
+        whole, sliced = signer.signatures(host.positions, [0, len(host.positions), start, stop])
+        assert np.array_equal(whole, signer.signature(shingle_hashes(text)))
+        assert np.array_equal(sliced, signer.signature(shingle_hashes(part)))
+
+
+def test_passages_signed_in_batches_and_huge_hosts_slice_by_slice(monkeypatch) -> None:
+    """Hosts beyond the permutation budget are signed per slice, and the budget splits the others into
+    batches: the rows stay those of the per-row features."""
+    from nlp.similarity import features
+
+    overall = "一、总体情况。本机关坚持以公开为常态、不公开为例外，2024年主动公开信息120条，依申请公开办结35件。"
+    sections = [{"key": "overall", "text": overall},
+                {"key": "overall.active", "text": overall[6:40]},
+                {"key": "problems", "text": "问题：政策解读形式单一，解读材料不够丰富；回应关切不及时，平台建设有待加强。"},
+                {"key": "other", "text": "其他需要报告的事项：本年度收取信息处理费0元，无其他需要报告的事项。"}]
+    statements = [{"index": 0, "role": "problem", "themes": "x", "text": "政策解读形式单一，解读材料不够丰富"},
+                  {"index": 1, "role": "measure", "themes": "y", "text": "下一步将加强政策解读，丰富解读形式，及时回应关切"}]
+    expected = reference_features("d", sections, statements)
+    for budget in (10, 30, 45, 60, 100):
+        monkeypatch.setattr(features, "_MAX_PERMUTED", budget)
+        assert document_features("d", sections, statements) == expected

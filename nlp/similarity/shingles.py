@@ -75,21 +75,35 @@ class Signer:
         rng = np.random.default_rng(seed)
         self._a = rng.integers(1, 2**63, size=num_perm, dtype=np.uint64) | np.uint64(1)  # odd multipliers
         self._b = rng.integers(0, 2**63, size=num_perm, dtype=np.uint64)
+        self._b_column = self._b[:, None]
 
-    def permuted(self, hashes: np.ndarray) -> np.ndarray:
-        """Per shingle (rows) and permutation (columns), the top 32 bits of ``a * h + b`` (mod 2^64)."""
-        with np.errstate(over="ignore"):
-            mixed = np.multiply.outer(hashes.astype(np.uint64, copy=False), self._a)  # in place below: no copies
-            mixed += self._b
-        mixed >>= np.uint64(32)
+    def _mixed(self, hashes: np.ndarray) -> np.ndarray:
+        """Per permutation (rows) and shingle (columns), ``a * h + b`` (mod 2^64; NumPy does not check
+        integer overflow of arrays). Permutations are rows so that minima run along contiguous memory."""
+        mixed = np.multiply.outer(self._a, hashes.astype(np.uint64, copy=False))
+        mixed += self._b_column  # in place: no copy
         return mixed
 
     def signature(self, hashes: np.ndarray) -> np.ndarray:
-        """Per permutation, the minimum over shingles of :meth:`permuted` (the minimum over a slice of
-        a longer text's permuted position hashes is the signature of that passage)."""
+        """Per permutation, the minimum over shingles of the top 32 bits of ``a * h + b`` (mod 2^64). The top
+        bits of the minimum are the minimum of the top bits (a shift is monotonic): one shift per permutation,
+        not one per shingle."""
         if len(hashes) == 0:
             return np.full(self.num_perm, 0xFFFFFFFF, dtype=np.uint32)
-        return self.permuted(hashes).min(axis=0).astype(np.uint32)
+        low = self._mixed(hashes).min(axis=1)
+        low >>= np.uint64(32)
+        return low.astype(np.uint32)
+
+    def signatures(self, hashes: np.ndarray, bounds: list[int]) -> np.ndarray:
+        """The :meth:`signature` of each passage ``hashes[start:stop]`` (non-empty; repeated hashes do not
+        change a minimum), ``bounds`` being the flat list start₀, stop₀, start₁, stop₁ …: rows of a
+        (passages × permutations) matrix, with every hash permuted once however many passages hold it."""
+        # reduceat takes the minimum between consecutive indices: the even results are the passages (the
+        # odd ones, from a stop to the next start, are dropped), and an index must be below the length,
+        # hence a last column that no passage reaches for a stop at the very end
+        mixed = self._mixed(np.append(hashes, np.uint64(0)))
+        low = np.minimum.reduceat(mixed, bounds, axis=1)[:, ::2] >> np.uint64(32)
+        return low.T.astype(np.uint32, order="C")
 
 
 def estimate(a: np.ndarray, b: np.ndarray) -> float:
