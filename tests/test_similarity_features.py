@@ -19,7 +19,7 @@ from nlp.similarity.features import (
     section_feature,
     statement_feature,
 )
-from nlp.similarity.shingles import canonical, shingle_hashes
+from nlp.similarity.shingles import canonical, canonical_many, shingle_hashes
 
 
 def reference_features(doc_id: str, sections: list[dict], statements: list[dict]) -> list[dict]:
@@ -93,3 +93,19 @@ def test_passages_signed_in_batches_and_huge_hosts_slice_by_slice(monkeypatch) -
     for budget in (10, 30, 45, 60, 100):
         monkeypatch.setattr(features, "_MAX_PERMUTED", budget)
         assert document_features("d", sections, statements) == expected
+
+
+def test_canonical_many_equals_canonical_on_every_bmp_character() -> None:
+    """The table read off the patterns agrees with them on each character, alone and in digit runs."""
+    chars = [chr(i) for i in range(0x10000)]
+    assert canonical_many(chars) == [canonical(ch) for ch in chars]
+    runs = [ch * 3 + "。" + ch for ch in chars[::7]]
+    assert canonical_many(runs) == [canonical(t) for t in runs]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.text(alphabet="公开信息年报１２3٣_ ，。\n\t-.a\U00020000", max_size=30), max_size=6))
+@example(["3", "3"])  # digits at the end of one text and the start of the next stay two runs
+@example([])
+def test_canonical_many_equals_canonical(texts: list[str]) -> None:
+    assert canonical_many(texts) == [canonical(t) for t in texts]

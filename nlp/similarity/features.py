@@ -20,6 +20,7 @@ from nlp.similarity.shingles import (
     SHINGLE_SIZE,
     Signer,
     canonical,
+    canonical_many,
     position_hashes,
     shingle_hashes,
     sorted_unique,
@@ -85,15 +86,13 @@ def document_features(doc_id: str, sections: list[dict[str, Any]], statements: l
     occurs in an already hashed one is a slice of that one: a shingle's hash depends only on its
     characters, the statute match only on the set of hashes, and a MinHash signature is a minimum
     per permutation, so the minimum over the slice of the host's permuted hashes."""
+    sections = [s for s in sections if s["key"] in NARRATIVE_SECTIONS]
+    canon = iter(canonical_many([s["text"] or "" for s in sections] + [st["text"] or "" for st in statements]))
     hosts: list[_Host] = []
     out = []
     passages: list[tuple[dict[str, Any], _Host, int, int]] = []  # rows to sign, signed together below
-    for s in sections:
-        if s["key"] not in NARRATIVE_SECTIONS:
-            continue
-        text = s["text"] or ""
-        row = section_feature(doc_id, s["key"], text, hashed=False)
-        c = canonical(text)
+    for s, c in zip(sections, canon):
+        row = section_feature(doc_id, s["key"], s["text"] or "", hashed=False)
         if len(c) >= MIN_CHARS:
             host, start, stop = _host(hosts, c)
             match = default_statute_index().match(sorted_unique(host.positions[start:stop]))
@@ -103,10 +102,8 @@ def document_features(doc_id: str, sections: list[dict[str, Any]], statements: l
         out.append(row)
     _sign(_signers()[0], passages)
     passages = []
-    for st in statements:
-        text = st["text"] or ""
-        row = statement_feature(doc_id, st["index"], st["role"], st["themes"], text, hashed=False)
-        c = canonical(text)
+    for st, c in zip(statements, canon):
+        row = statement_feature(doc_id, st["index"], st["role"], st["themes"], st["text"] or "", hashed=False)
         if len(c) >= MIN_CHARS // 2:
             passages.append((row, *_host(hosts, c, keep=False)))
         out.append(row)
