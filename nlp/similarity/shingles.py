@@ -49,11 +49,11 @@ def canonical_many(texts: list[str]) -> list[str]:
     sections and statements: the regex substitutions cost more per character, and a call per text more)."""
     joined = "\n".join(texts)  # a line break is dropped and ends a digit run: the texts do not mix
     codes = _code_points(joined)
-    if len(codes) == 0 or codes.max() > 0xFFFF:  # (a character beyond the table is rare: the patterns)
+    if len(codes) == 0 or codes.max() > 0xFFFF:  # a character beyond the table (rare): the patterns
         return [canonical(t) for t in texts]
     kinds = _char_kinds()[codes]
     kept = kinds != 0
-    digit = kinds == _KEPT | _DIGIT
+    digit = kinds == (_KEPT | _DIGIT)
     kept[1:] &= ~(digit[1:] & digit[:-1])  # a digit right after a digit joins its run's "0"
     out = np.where(digit, np.uint32(ord("0")), codes)[kept].tobytes().decode("utf-32-le", "surrogatepass")
     # text i is joined[start_i:stop_i]; its canonical form is out[kept before start_i:kept before stop_i]
