@@ -19,7 +19,7 @@ from nlp.similarity.features import (
     section_feature,
     statement_feature,
 )
-from nlp.similarity.shingles import canonical, shingle_hashes
+from nlp.similarity.shingles import canonical, canonical_many, shingle_hashes
 
 
 def reference_features(doc_id: str, sections: list[dict], statements: list[dict]) -> list[dict]:
@@ -71,4 +71,41 @@ def test_host_slices_equal_shingling_the_part(text: str, a: int, b: int) -> None
     assert np.array_equal(np.unique(host.positions), shingle_hashes(text))
     assert np.array_equal(np.unique(host.positions[start:stop]), shingle_hashes(part))
     for signer in _signers():
-        assert np.array_equal(host.signature(signer, start, stop), signer.signature(shingle_hashes(part)))
+        # the whole host and the part signed together, as document_features signs a report's passages
+        whole, sliced = signer.signatures(host.positions, [0, len(host.positions), start, stop])
+        assert np.array_equal(whole, signer.signature(shingle_hashes(text)))
+        assert np.array_equal(sliced, signer.signature(shingle_hashes(part)))
+
+
+def test_passages_signed_in_batches_and_huge_hosts_slice_by_slice(monkeypatch) -> None:
+    """Hosts beyond the permutation budget are signed per slice, and the budget splits the others into
+    batches: the rows stay those of the per-row features."""
+    from nlp.similarity import features
+
+    overall = "一、总体情况。本机关坚持以公开为常态、不公开为例外，2024年主动公开信息120条，依申请公开办结35件。"
+    sections = [{"key": "overall", "text": overall},
+                {"key": "overall.active", "text": overall[6:40]},
+                {"key": "problems", "text": "问题：政策解读形式单一，解读材料不够丰富；回应关切不及时，平台建设有待加强。"},
+                {"key": "other", "text": "其他需要报告的事项：本年度收取信息处理费0元，无其他需要报告的事项。"}]
+    statements = [{"index": 0, "role": "problem", "themes": "x", "text": "政策解读形式单一，解读材料不够丰富"},
+                  {"index": 1, "role": "measure", "themes": "y", "text": "下一步将加强政策解读，丰富解读形式，及时回应关切"}]
+    expected = reference_features("d", sections, statements)
+    for budget in (10, 30, 45, 60, 100):
+        monkeypatch.setattr(features, "_MAX_PERMUTED", budget)
+        assert document_features("d", sections, statements) == expected
+
+
+def test_canonical_many_equals_canonical_on_every_bmp_character() -> None:
+    """The table read off the patterns agrees with them on each character, alone and in digit runs."""
+    chars = [chr(i) for i in range(0x10000)]
+    assert canonical_many(chars) == [canonical(ch) for ch in chars]
+    runs = [ch * 3 + "。" + ch for ch in chars[::7]]
+    assert canonical_many(runs) == [canonical(t) for t in runs]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.text(alphabet="公开信息年报１２3٣_ ，。\n\t-.a\U00020000", max_size=30), max_size=6))
+@example(["3", "3"])  # digits at the end of one text and the start of the next stay two runs
+@example([])
+def test_canonical_many_equals_canonical(texts: list[str]) -> None:
+    assert canonical_many(texts) == [canonical(t) for t in texts]

@@ -20,6 +20,7 @@ from nlp.similarity.shingles import (
     SHINGLE_SIZE,
     Signer,
     canonical,
+    canonical_many,
     position_hashes,
     shingle_hashes,
     sorted_unique,
@@ -85,54 +86,78 @@ def document_features(doc_id: str, sections: list[dict[str, Any]], statements: l
     occurs in an already hashed one is a slice of that one: a shingle's hash depends only on its
     characters, the statute match only on the set of hashes, and a MinHash signature is a minimum
     per permutation, so the minimum over the slice of the host's permuted hashes."""
+    sections = [s for s in sections if s["key"] in NARRATIVE_SECTIONS]
+    canon = iter(canonical_many([s["text"] or "" for s in sections] + [st["text"] or "" for st in statements]))
     hosts: list[_Host] = []
     out = []
-    for s in sections:
-        if s["key"] not in NARRATIVE_SECTIONS:
-            continue
-        text = s["text"] or ""
-        row = section_feature(doc_id, s["key"], text, hashed=False)
-        c = canonical(text)
+    passages: list[tuple[dict[str, Any], _Host, int, int]] = []  # rows to sign, signed together below
+    for s, c in zip(sections, canon):
+        row = section_feature(doc_id, s["key"], s["text"] or "", hashed=False)
         if len(c) >= MIN_CHARS:
             host, start, stop = _host(hosts, c)
             match = default_statute_index().match(sorted_unique(host.positions[start:stop]))
             row.update(statute_containment=round(match.containment, 4), statute_article=match.article,
-                       statute_article_containment=round(match.article_containment, 4),
-                       signature=host.signature(_signers()[0], start, stop).tobytes())
+                       statute_article_containment=round(match.article_containment, 4))
+            passages.append((row, host, start, stop))
         out.append(row)
-    for st in statements:
-        text = st["text"] or ""
-        row = statement_feature(doc_id, st["index"], st["role"], st["themes"], text, hashed=False)
-        c = canonical(text)
+    _sign(_signers()[0], passages)
+    passages = []
+    for st, c in zip(statements, canon):
+        row = statement_feature(doc_id, st["index"], st["role"], st["themes"], st["text"] or "", hashed=False)
         if len(c) >= MIN_CHARS // 2:
-            host, start, stop = _host(hosts, c, keep=False)
-            row["signature"] = host.signature(_signers()[1], start, stop).tobytes()
+            passages.append((row, *_host(hosts, c, keep=False)))
         out.append(row)
+    _sign(_signers()[1], passages)
     return out
 
 
 # Permuted values are kept per position (8 bytes × permutations each): 20,000 positions are 20 MB, more
-# than any real report's section; a longer text (a hostile 5 MB line) is signed slice by slice instead.
+# than all the narrative text of any real report; a longer text (a hostile 5 MB line) is signed slice by
+# slice instead, and hosts are permuted together only up to that many positions.
 _MAX_PERMUTED = 20_000
 
 
+def _sign(signer: Signer, passages: list[tuple[dict[str, Any], _Host, int, int]]) -> None:
+    """Set the ``signature`` of each (row, host, start, stop): the signature of the host's shingles at
+    positions start..stop−1. The hosts' position hashes are permuted together in one array operation
+    (per batch of at most ``_MAX_PERMUTED`` positions), each host once however many passages it holds."""
+    batch: list[tuple[dict[str, Any], int, int]] = []  # (row, start, stop) in the batch's positions
+    parts: list[np.ndarray] = []
+    offset_of: dict[int, int] = {}  # id(host) → offset of its positions in the batch
+    size = 0
+    for row, host, start, stop in passages:
+        n = len(host.positions)
+        if n > _MAX_PERMUTED:  # a huge text: permute the slice's distinct shingles only
+            row["signature"] = signer.signature(sorted_unique(host.positions[start:stop])).tobytes()
+            continue
+        at = offset_of.get(id(host))
+        if at is None:
+            if size + n > _MAX_PERMUTED:
+                _sign_batch(signer, batch, parts)
+                batch, parts, offset_of, size = [], [], {}, 0
+            at = offset_of[id(host)] = size
+            parts.append(host.positions)
+            size += n
+        batch.append((row, at + start, at + stop))
+    _sign_batch(signer, batch, parts)
+
+
+def _sign_batch(signer: Signer, batch: list[tuple[dict[str, Any], int, int]], parts: list[np.ndarray]) -> None:
+    if not batch:
+        return
+    hashes = np.concatenate(parts) if len(parts) > 1 else parts[0]
+    signatures = signer.signatures(hashes, [i for _, start, stop in batch for i in (start, stop)])
+    for (row, _, _), signature in zip(batch, signatures):
+        row["signature"] = signature.tobytes()
+
+
 class _Host:
-    """A canonical text hashed once: its position hashes and, per signer, their permuted values, whose
-    column minima over a slice are the :meth:`Signer.signature` of the passage there."""
+    """A canonical text hashed once: its position hashes, whose slices are the hashes of the passages
+    inside it."""
 
     def __init__(self, c: str, k: int = SHINGLE_SIZE):
         self.text = c  # at least k characters: no padding case
         self.positions = position_hashes(c, k)
-        self._permuted: dict[int, np.ndarray] = {}
-
-    def signature(self, signer: Signer, start: int, stop: int) -> np.ndarray:
-        """``signer.signature`` of the shingles at positions start..stop−1."""
-        if len(self.positions) > _MAX_PERMUTED:  # a huge text: permute the slice's distinct shingles only
-            return signer.signature(sorted_unique(self.positions[start:stop]))
-        permuted = self._permuted.get(signer.num_perm)
-        if permuted is None:
-            permuted = self._permuted[signer.num_perm] = signer.permuted(self.positions)
-        return permuted[start:stop].min(axis=0).astype(np.uint32)
 
 
 def _host(hosts: list[_Host], c: str, k: int = SHINGLE_SIZE, keep: bool = True) -> tuple[_Host, int, int]:

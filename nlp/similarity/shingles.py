@@ -8,6 +8,7 @@ computed in NumPy (no Python loop per shingle) and indexed in LSH bands (nlp.sim
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 import numpy as np
 
@@ -22,6 +23,47 @@ _BASE = np.uint64(1_000_003)
 def canonical(text: str) -> str:
     """The text shingles are taken from: no spaces or punctuation, digit runs → "0"."""
     return _NON_WORD.sub("", _DIGITS.sub("0", text or ""))
+
+
+_KEPT, _DIGIT = 1, 2
+
+
+@lru_cache(maxsize=1)
+def _char_kinds() -> np.ndarray:
+    """What :func:`canonical` does to each code point of the Basic Multilingual Plane, read off its own two
+    patterns (so the table cannot disagree with them): kept (_KEPT) and a digit (_DIGIT, kept as "0", once
+    per run)."""
+    chars = "".join(map(chr, range(0x10000)))
+    kinds = np.zeros(0x10000, dtype=np.uint8)
+    kinds[_code_points(_NON_WORD.sub("", chars))] = _KEPT
+    kinds[_code_points("".join(_DIGITS.findall(chars)))] |= _DIGIT
+    return kinds
+
+
+def _code_points(text: str) -> np.ndarray:
+    return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+
+
+def canonical_many(texts: list[str]) -> list[str]:
+    """``[canonical(t) for t in texts]`` with one table look-up per character over all of them (a report's
+    sections and statements: the regex substitutions cost more per character, and a call per text more)."""
+    joined = "\n".join(texts)  # a line break is dropped and ends a digit run: the texts do not mix
+    codes = _code_points(joined)
+    if len(codes) == 0 or codes.max() > 0xFFFF:  # a character beyond the table (rare): the patterns
+        return [canonical(t) for t in texts]
+    kinds = _char_kinds()[codes]
+    kept = kinds != 0
+    digit = kinds == (_KEPT | _DIGIT)
+    kept[1:] &= ~(digit[1:] & digit[:-1])  # a digit right after a digit joins its run's "0"
+    out = np.where(digit, np.uint32(ord("0")), codes)[kept].tobytes().decode("utf-32-le", "surrogatepass")
+    # text i is joined[start_i:stop_i]; its canonical form is out[kept before start_i:kept before stop_i]
+    bounds = []
+    at = 0
+    for t in texts:
+        bounds += (at, at + len(t))
+        at += len(t) + 1
+    before = np.concatenate(([0], np.cumsum(kept)))[bounds].tolist()
+    return [out[before[i]:before[i + 1]] for i in range(0, len(before), 2)]
 
 
 def position_hashes(canonical_text: str, k: int = SHINGLE_SIZE) -> np.ndarray:
@@ -75,21 +117,35 @@ class Signer:
         rng = np.random.default_rng(seed)
         self._a = rng.integers(1, 2**63, size=num_perm, dtype=np.uint64) | np.uint64(1)  # odd multipliers
         self._b = rng.integers(0, 2**63, size=num_perm, dtype=np.uint64)
+        self._b_column = self._b[:, None]
 
-    def permuted(self, hashes: np.ndarray) -> np.ndarray:
-        """Per shingle (rows) and permutation (columns), the top 32 bits of ``a * h + b`` (mod 2^64)."""
-        with np.errstate(over="ignore"):
-            mixed = np.multiply.outer(hashes.astype(np.uint64, copy=False), self._a)  # in place below: no copies
-            mixed += self._b
-        mixed >>= np.uint64(32)
+    def _mixed(self, hashes: np.ndarray) -> np.ndarray:
+        """Per permutation (rows) and shingle (columns), ``a * h + b`` (mod 2^64; NumPy does not check
+        integer overflow of arrays). Permutations are rows so that minima run along contiguous memory."""
+        mixed = np.multiply.outer(self._a, hashes.astype(np.uint64, copy=False))
+        mixed += self._b_column  # in place: no copy
         return mixed
 
     def signature(self, hashes: np.ndarray) -> np.ndarray:
-        """Per permutation, the minimum over shingles of :meth:`permuted` (the minimum over a slice of
-        a longer text's permuted position hashes is the signature of that passage)."""
+        """Per permutation, the minimum over shingles of the top 32 bits of ``a * h + b`` (mod 2^64). The top
+        bits of the minimum are the minimum of the top bits (a shift is monotonic): one shift per permutation,
+        not one per shingle."""
         if len(hashes) == 0:
             return np.full(self.num_perm, 0xFFFFFFFF, dtype=np.uint32)
-        return self.permuted(hashes).min(axis=0).astype(np.uint32)
+        low = self._mixed(hashes).min(axis=1)
+        low >>= np.uint64(32)
+        return low.astype(np.uint32)
+
+    def signatures(self, hashes: np.ndarray, bounds: list[int]) -> np.ndarray:
+        """The :meth:`signature` of each passage ``hashes[start:stop]`` (non-empty; repeated hashes do not
+        change a minimum), ``bounds`` being the flat list start₀, stop₀, start₁, stop₁ …: rows of a
+        (passages × permutations) matrix, with every hash permuted once however many passages hold it."""
+        # reduceat takes the minimum between consecutive indices: the even results are the passages (the
+        # odd ones, from a stop to the next start, are dropped), and an index must be below the length,
+        # hence a last column that no passage reaches for a stop at the very end
+        mixed = self._mixed(np.append(hashes, np.uint64(0)))
+        low = np.minimum.reduceat(mixed, bounds, axis=1)[:, ::2] >> np.uint64(32)
+        return low.T.astype(np.uint32, order="C")
 
 
 def estimate(a: np.ndarray, b: np.ndarray) -> float:
