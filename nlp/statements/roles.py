@@ -171,33 +171,26 @@ class RoleModel(BaseEstimator, ClassifierMixin):
         return cached[1:]
 
     def _unit_matrix(self, units: Sequence[Unit]) -> np.ndarray:
-        """``_matrix(unit_features(units))`` without building and looking up the gram names: the grams
-        of all units are looked up in :meth:`_gram_columns` at once (a dict look-up per gram missed the
-        cache in a pipeline run). A character or bigram repeated in a unit sets its 1.0 twice, which
-        leaves the same matrix as ``unit_features`` naming it once; gram and other columns differ."""
-        vocab = self.vocabulary_
-        width = len(vocab)
+        """``_matrix(unit_features(units))`` without building and looking up the gram names: the
+        matrix of the other features, then the grams of all units found in :meth:`_gram_columns` at
+        once (a dict look-up per gram missed the cache in a pipeline run). Gram and other columns
+        differ, and a gram repeated in a unit sets its 1.0 twice: the same matrix."""
         parts = _unit_parts(units)
+        X = self._matrix([rest for _, rest in parts])
+        flat = X.reshape(-1)
+        width = X.shape[1]
         texts = [t for t, _ in parts]
         codes = _code_points("".join(texts))
         row = np.repeat(np.arange(len(texts), dtype=np.intp), [len(t) for t in texts])
+        pair = np.flatnonzero(row[:-1] == row[1:])  # a bigram stays inside one unit
         char_keys, char_cols, pair_keys, pair_cols = self._gram_columns()
-        same = np.flatnonzero(row[:-1] == row[1:])  # a bigram stays inside one unit
-        keys = [codes, (codes[same] << 21) | codes[same + 1]]
-        X = np.zeros(len(texts) * width, dtype=np.float64)
-        for at, k, table, cols in ((row, keys[0], char_keys, char_cols), (row[same], keys[1], pair_keys, pair_cols)):
-            if len(table) and len(k):
-                i = np.minimum(np.searchsorted(table, k), len(table) - 1)
-                hit = table[i] == k
-                X[at[hit] * width + cols[i[hit]]] = 1.0
-        sizes = [len(rest) for _, rest in parts]
-        named = np.fromiter(map(vocab.get, chain.from_iterable(rest for _, rest in parts), repeat(width)),
-                            dtype=np.intp, count=sum(sizes))
-        vals = np.fromiter(chain.from_iterable(rest.values() for _, rest in parts), dtype=np.float64, count=len(named))
-        at = named + np.repeat(np.arange(len(parts), dtype=np.intp) * width, sizes)
-        known = named < width
-        X[at[known]] = vals[known]
-        return X.reshape(len(texts), width)
+        for rows, keys, table, cols in ((row, codes, char_keys, char_cols),
+                                        (row[pair], (codes[pair] << 21) | codes[pair + 1], pair_keys, pair_cols)):
+            if len(table) and len(keys):
+                i = np.minimum(np.searchsorted(table, keys), len(table) - 1)
+                hit = table[i] == keys
+                flat[rows[hit] * width + cols[i[hit]]] = 1.0
+        return X
 
     def fit(self, feats: Sequence[dict[str, float]], y: Sequence[str]) -> RoleModel:
         from sklearn.linear_model import LogisticRegression
