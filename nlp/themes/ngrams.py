@@ -1,7 +1,7 @@
 """Character n-grams and literal look-ups in NumPy, for scoring a report's statements in one pass.
 
 The theme features look up every 2–4 character n-gram of every statement and clause in a vocabulary
-of ~80,000 terms and search each statement for taxonomy/lexicon cues; one Python dict look-up per
+of ~100,000 terms and search each statement for taxonomy/lexicon cues; one Python dict look-up per
 n-gram was most of the scoring time. Here the units are joined into one id array (characters →
 small ids, 0 for a character no term uses and for the boundary between units) and each n-gram is
 packed into one uint64 key, so the look-ups are a few array operations per report (:class:`TermIndex`,
@@ -27,8 +27,8 @@ class Alphabet:
         self.bits = max(1, self.size.bit_length())
         # a dense table up to the largest code point used (≤ 0x10FFFF): one gather per text
         top = codes[-1] if codes else 0
-        # the smallest integer type that holds the ids: the table is gathered at random, a quarter
-        # of the int64 table stays in the cache
+        # int16 ids where they fit: the table is gathered at random, and a quarter of the bytes of an
+        # int64 table stays in the cache better
         self._table = np.zeros(top + 2, dtype=np.int16 if self.size < 2 ** 15 else np.int32)
         self._table[np.asarray(codes, dtype=np.int64)] = np.arange(1, len(codes) + 1)
         self._top = top + 1  # code points above the table map to this entry, which is 0
