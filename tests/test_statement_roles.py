@@ -279,3 +279,40 @@ def test_decoding_on_floats_equals_the_array_form():
         assert _posteriors(emit.tolist(), switch) == post.tolist()
 
     check()
+
+
+def test_unit_matrix_equals_the_matrix_of_the_feature_dicts():
+    """decode's matrix (grams looked up by code point) is _matrix(unit_features(units)), byte for byte:
+    on the seeds and real reports and their layout variants, and on random units (digits, spaces,
+    lone surrogates, characters the model never saw, repeated grams)."""
+    from conftest import layout_variants, text_reports
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from nlp.io import read_document
+    from nlp.statements.roles import default_model, unit_features
+    from nlp.statements.split import Unit, split_units
+
+    model = default_model()
+
+    def same(units):
+        assert model._unit_matrix(units).tobytes() == model._matrix(unit_features(units)).tobytes()
+
+    for path in [*SEED_FILES, *text_reports()]:
+        for text in layout_variants(read_document(path).text):
+            _, units = split_units(text)
+            if units:
+                same(units)
+
+    alphabet = st.sampled_from(list("加强完善政策解读不够及时公开信息将已一是（）1２ \n\t，。") + ["\ud800", "😀", "ß"])
+    unit = st.builds(lambda text, block, role, kind, item, merged: Unit(0, len(text), text, block, role, kind, "", item,
+                                                                        merged, "将" if merged else ""),
+                     st.text(alphabet, max_size=30), st.integers(0, 2), st.sampled_from([None, "problem", "measure"]),
+                     st.sampled_from(["heading", "opener", "none"]), st.booleans(), st.booleans())
+
+    @settings(max_examples=300, deadline=None)
+    @given(st.lists(unit, min_size=1, max_size=6))
+    def check(units):
+        same(units)
+
+    check()

@@ -138,3 +138,29 @@ def test_decide_equals_the_statement_by_statement_rule() -> None:
             if not ref[i].any():
                 ref[i, int(np.argmax(proba[i] - thr))] = True
         assert np.array_equal(clf._decide(proba, thr), ref)
+
+
+def test_key_table_finds_exactly_its_keys() -> None:
+    """KeyTable.find: the slot holding the key, −1 for any other key (collisions and probe runs included:
+    few slot bits and keys crowded into one region force long runs)."""
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from nlp.themes.ngrams import KeyTable
+
+    keys = st.one_of(st.integers(0, 2 ** 62), st.integers(0, 40), st.integers(2 ** 44, 2 ** 44 + 40))
+
+    @settings(max_examples=300, deadline=None)
+    @given(st.sets(keys, max_size=200), st.lists(keys, max_size=100))
+    def check(stored, queries):
+        stored = sorted(stored)
+        table = KeyTable(np.asarray(stored, dtype=np.int64))
+        assert (table.key >= 0).sum() == len(stored) and len(table.key) > 2 * len(stored)
+        assert np.array_equal(table.key[table.slot], np.asarray(stored, dtype=np.int64))
+        q = np.asarray(stored + queries, dtype=np.int64)
+        got = table.find(q)
+        want = [k in set(stored) for k in q.tolist()]
+        assert ((got >= 0) == np.asarray(want, dtype=bool)).all()
+        assert np.array_equal(table.key[got[got >= 0]], q[got >= 0])
+
+    check()

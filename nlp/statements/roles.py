@@ -36,10 +36,25 @@ _OPENER = re.compile(r"^(?:(?:19|20)\d\d年度?|下一?步|今后|对此|为此|
 _SUBJECT = re.compile(r"^(?:我们|我[局镇乡委办县区市]|本(?:单位|部门|机关))")
 
 
-def _grams(core: str) -> list[str]:
-    """Character uni/bigrams of a statement with its enumerator stripped (``core``)."""
-    t = _SPACE_DIGIT.sub("", core)
+def _gram_text(core: str) -> str:
+    """The text whose characters and character bigrams are features: ``core`` (a statement with its
+    enumerator stripped) without whitespace and digits."""
+    return _SPACE_DIGIT.sub("", core)
+
+
+def _grams(t: str) -> list[str]:
+    """The character uni/bigram features of a :func:`_gram_text`."""
     return [f"c:{c}" for c in set(t)] + [f"b:{a}{b}" for a, b in pairwise(t)]
+
+
+def _code_points(text: str) -> np.ndarray:
+    """The code points of ``text`` (a lone surrogate is one, as it is one character)."""
+    return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32).astype(np.int64)
+
+
+def _gram_key(gram: str) -> int:
+    """The key of a character or bigram in :meth:`RoleModel._gram_columns` (code points < 2^21)."""
+    return ord(gram) if len(gram) == 1 else (ord(gram[0]) << 21) | ord(gram[1])
 
 
 _CUE_NAMES = ("measure_verb", "problem_cue", "will", "done", "planned", "answer")
@@ -66,16 +81,15 @@ def _cue_values(text: str, core: str) -> tuple[float, ...]:
     )
 
 
-def unit_features(units: Sequence[Unit]) -> list[dict[str, float]]:
-    """One sparse feature dict per unit (wording, structure, neighbours)."""
+def _unit_parts(units: Sequence[Unit]) -> list[tuple[str, dict[str, float]]]:
+    """Per unit: its :func:`_gram_text` and its other features (structure, cues, neighbours)."""
     n = len(units)
     out = []
     cores = [strip_enumerator(u.text) for u in units]
     # a unit's cues are read three times (its own, and as its neighbours' prev_/next_): found once
     cues = [_cue_values(u.text, core) for u, core in zip(units, cores)]
     for i, u in enumerate(units):
-        f: dict[str, float] = dict.fromkeys(_grams(cores[i]), 1.0)
-        f[f"first2:{cores[i][:2]}"] = 1.0
+        f: dict[str, float] = {f"first2:{cores[i][:2]}": 1.0}
         f.update(zip(_CUE_NAMES, cues[i]))
         f[f"block_role:{u.block_role}"] = 1.0
         f[f"block_kind:{u.block_kind}"] = 1.0
@@ -91,6 +105,16 @@ def unit_features(units: Sequence[Unit]) -> list[dict[str, float]]:
         if i + 1 < n:
             f.update(zip(_NEXT_NAMES, cues[i + 1]))
         f["bias_doc"] = 1.0
+        out.append((_gram_text(cores[i]), f))
+    return out
+
+
+def unit_features(units: Sequence[Unit]) -> list[dict[str, float]]:
+    """One sparse feature dict per unit (wording, structure, neighbours)."""
+    out = []
+    for t, rest in _unit_parts(units):
+        f: dict[str, float] = dict.fromkeys(_grams(t), 1.0)
+        f.update(rest)
         out.append(f)
     return out
 
@@ -98,7 +122,7 @@ def unit_features(units: Sequence[Unit]) -> list[dict[str, float]]:
 def isolated_features(text: str) -> dict[str, float]:
     """Features of a statement seen without its report (synthetic training data): wording only."""
     core = strip_enumerator(text)
-    f: dict[str, float] = dict.fromkeys(_grams(core), 1.0)
+    f: dict[str, float] = dict.fromkeys(_grams(_gram_text(core)), 1.0)
     f[f"first2:{core[:2]}"] = 1.0
     f.update(zip(_CUE_NAMES, _cue_values(text, core)))
     f["isolated"] = 1.0
@@ -132,6 +156,42 @@ class RoleModel(BaseEstimator, ClassifierMixin):
         X[at[known]] = vals[known]
         return X.reshape(len(feats), width)
 
+    def _gram_columns(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """The "c:" and "b:" features as sorted keys (a character's code point; a bigram's two code
+        points, the first shifted by 21 bits) with their columns, derived once from ``vocabulary_``."""
+        cached = getattr(self, "_gram_cache", None)
+        if cached is None or cached[0] is not self.vocabulary_:
+            tables = []
+            for prefix, size in (("c:", 1), ("b:", 2)):
+                names = [(k[2:], j) for k, j in self.vocabulary_.items() if k.startswith(prefix) and len(k) == 2 + size]
+                keys = np.array([_gram_key(g) for g, _ in names], dtype=np.int64)
+                order = np.argsort(keys)
+                tables += [keys[order], np.array([j for _, j in names], dtype=np.intp)[order]]
+            cached = self._gram_cache = (self.vocabulary_, *tables)
+        return cached[1:]
+
+    def _unit_matrix(self, units: Sequence[Unit]) -> np.ndarray:
+        """``_matrix(unit_features(units))`` without building and looking up the gram names: the
+        matrix of the other features, then the grams of all units found in :meth:`_gram_columns` at
+        once (a dict look-up per gram missed the cache in a pipeline run). Gram and other columns
+        differ, and a gram repeated in a unit sets its 1.0 twice: the same matrix."""
+        parts = _unit_parts(units)
+        X = self._matrix([rest for _, rest in parts])
+        flat = X.reshape(-1)
+        width = X.shape[1]
+        texts = [t for t, _ in parts]
+        codes = _code_points("".join(texts))
+        row = np.repeat(np.arange(len(texts), dtype=np.intp), [len(t) for t in texts])
+        pair = np.flatnonzero(row[:-1] == row[1:])  # a bigram stays inside one unit
+        char_keys, char_cols, pair_keys, pair_cols = self._gram_columns()
+        for rows, keys, table, cols in ((row, codes, char_keys, char_cols),
+                                        (row[pair], (codes[pair] << 21) | codes[pair + 1], pair_keys, pair_cols)):
+            if len(table) and len(keys):
+                i = np.minimum(np.searchsorted(table, keys), len(table) - 1)
+                hit = table[i] == keys
+                flat[rows[hit] * width + cols[i[hit]]] = 1.0
+        return X
+
     def fit(self, feats: Sequence[dict[str, float]], y: Sequence[str]) -> RoleModel:
         from sklearn.linear_model import LogisticRegression
 
@@ -149,7 +209,10 @@ class RoleModel(BaseEstimator, ClassifierMixin):
 
     def predict_proba(self, feats: Sequence[dict[str, float]]) -> np.ndarray:
         """P(measure) per unit, before decoding."""
-        z = self._matrix(feats) @ self.coef_ + self.intercept_
+        return self._proba(self._matrix(feats))
+
+    def _proba(self, X: np.ndarray) -> np.ndarray:
+        z = X @ self.coef_ + self.intercept_
         return 1.0 / (1.0 + np.exp(-z))
 
     def predict(self, feats: Sequence[dict[str, float]]) -> list[str]:
@@ -159,7 +222,7 @@ class RoleModel(BaseEstimator, ClassifierMixin):
         """Constrained labelling of one section's units and the posterior of each label."""
         if not units:
             return [], []
-        p = np.clip(self.predict_proba(unit_features(units)), 1e-6, 1 - 1e-6)
+        p = np.clip(self._proba(self._unit_matrix(units)), 1e-6, 1 - 1e-6)  # predict_proba(unit_features(units))
         emit = np.log(np.stack([1 - p, p], axis=1)).tolist()  # column 0 problem, 1 measure
         switch = [self._switch(units, i) for i in range(len(units))]
         labels = _viterbi(emit, switch)

@@ -1,11 +1,11 @@
 """Character n-grams and literal look-ups in NumPy, for scoring a report's statements in one pass.
 
 The theme features look up every 2–4 character n-gram of every statement and clause in a vocabulary
-of ~80,000 terms and search each statement for taxonomy/lexicon cues; one Python dict look-up per
+of ~100,000 terms and search each statement for taxonomy/lexicon cues; one Python dict look-up per
 n-gram was most of the scoring time. Here the units are joined into one id array (characters →
 small ids, 0 for a character no term uses and for the boundary between units) and each n-gram is
-packed into one uint64 key, so the look-ups are one ``searchsorted`` per report (:class:`TermIndex`,
-n-grams and cues in one sorted key table).
+packed into one uint64 key, so the look-ups are a few array operations per report (:class:`TermIndex`,
+n-grams and cues in one hash table of keys, :class:`KeyTable`).
 
 Keys: ``bits`` bits per character id, ids ≥ 1 for known characters, so keys of different lengths
 never collide (an n-gram key is ≥ 2^(bits·(n−1))) and an n-gram with an unknown character or
@@ -27,7 +27,9 @@ class Alphabet:
         self.bits = max(1, self.size.bit_length())
         # a dense table up to the largest code point used (≤ 0x10FFFF): one gather per text
         top = codes[-1] if codes else 0
-        self._table = np.zeros(top + 2, dtype=np.int64)
+        # int16 ids where they fit: the table is gathered at random, and a quarter of the bytes of an
+        # int64 table stays in the cache better
+        self._table = np.zeros(top + 2, dtype=np.int16 if self.size < 2 ** 15 else np.int32)
         self._table[np.asarray(codes, dtype=np.int64)] = np.arange(1, len(codes) + 1)
         self._top = top + 1  # code points above the table map to this entry, which is 0
 
@@ -40,8 +42,8 @@ class Alphabet:
         unit index of every position, the start offset of every text, and the joined string."""
         joined = "\0".join(texts)
         # surrogatepass: a lone surrogate (an undecodable byte kept by a reader) is still one position
-        codes = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32).astype(np.int64)
-        ids = self._table[np.minimum(codes, self._top)]
+        codes = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+        ids = self._table[np.minimum(codes, self._top)].astype(np.int64)
         lengths = np.fromiter((len(t) for t in texts), dtype=np.int64, count=len(texts))
         starts = np.zeros(len(texts), dtype=np.int64)
         if len(texts) > 1:
@@ -92,13 +94,59 @@ def string_keys(strings: Sequence[str], alphabet: Alphabet, max_n: int) -> np.nd
     return keys
 
 
+_GOLDEN = np.uint64(0x9E3779B97F4A7C15)  # 2^64 / golden ratio: nearby keys get distant slots
+
+
+class KeyTable:
+    """Distinct keys (int64, ≥ 0) in an open-addressing hash table (multiplicative hashing, linear
+    probing, less than half full). :meth:`find` takes a gather or two per key, where a binary search
+    over the ~10^5 keys of a theme model missed the cache at most of its ~17 steps."""
+
+    def __init__(self, keys: np.ndarray):
+        keys = np.asarray(keys, dtype=np.int64)
+        self.bits = max(1, (2 * len(keys)).bit_length())
+        self.mask = (1 << self.bits) - 1
+        self.key = np.full(self.mask + 1, -1, dtype=np.int64)  # the key in each slot; −1: empty
+        self.slot = np.zeros(len(keys), dtype=np.int64)  # the slot of each of ``keys``
+        pending = np.arange(len(keys))
+        at = self._home(keys)
+        while len(pending):  # each round, one key per free slot; the others probe the next slot
+            free = np.flatnonzero(self.key[at] == -1)
+            won = free[np.unique(at[free], return_index=True)[1]]
+            self.key[at[won]] = keys[pending[won]]
+            self.slot[pending[won]] = at[won]
+            lost = np.ones(len(pending), dtype=bool)
+            lost[won] = False
+            pending, at = pending[lost], (at[lost] + 1) & self.mask
+
+    def _home(self, keys: np.ndarray) -> np.ndarray:
+        return ((keys.astype(np.uint64) * _GOLDEN) >> np.uint64(64 - self.bits)).astype(np.int64)
+
+    def find(self, keys: np.ndarray) -> np.ndarray:
+        """The slot of each of ``keys``, −1 for a key not in the table."""
+        at = self._home(keys)
+        seen = self.key[at]
+        out = np.where(seen == keys, at, -1)
+        todo = np.flatnonzero((seen != keys) & (seen != -1))  # another key is home here: probe on
+        at = at[todo]
+        while len(todo):
+            at = (at + 1) & self.mask
+            seen = self.key[at]
+            hit = seen == keys[todo]
+            out[todo[hit]] = at[hit]
+            more = ~hit & (seen != -1)
+            todo, at = todo[more], at[more]
+        return out
+
+
 class TermIndex:
-    """Finds, in one sorted-key look-up per batch of texts, the positions of vocabulary ``terms``
+    """Finds, in one hashed key look-up per batch of texts, the positions of vocabulary ``terms``
     (counted per text) and which texts contain which ``literals`` (exact, case-sensitive substrings).
 
     Terms are the n-grams of a TF-IDF block (``terms_ok`` is False when the longest does not fit a
-    key; the block then counts in Python). A literal longer than a key is looked up by its prefix
-    and the candidates compared as strings (rare: a cue of more than five characters).
+    key; the block then counts in Python). A literal longer than the longest term (or than a key)
+    is looked up by its prefix of that length and the candidates compared as strings (rare: a cue
+    of five or more characters), so no n-gram longer than the terms is looked up at every position.
     """
 
     def __init__(self, terms: Sequence[str], literals: Sequence[str]):
@@ -109,25 +157,32 @@ class TermIndex:
         self.max_n = max_n = self.alphabet.max_chars()
         self.terms_ok = all(len(t) <= max_n for t in terms)
         terms = list(terms) if self.terms_ok else []
-        short = [i for i, lit in enumerate(self.literals) if 0 < len(lit) <= max_n]
-        long = [i for i, lit in enumerate(self.literals) if len(lit) > max_n]
-        keys = string_keys(terms + [self.literals[i] for i in short + long], self.alphabet, max_n)
-        self.keys, inverse = np.unique(keys, return_inverse=True)
-        self.term_col = np.full(len(self.keys), -1, dtype=np.int64)  # key → term column
-        self.term_col[inverse[:len(terms)]] = np.arange(len(terms))
-        self.literal = np.full(len(self.keys), -1, dtype=np.int64)  # key → literal of that length
-        self.literal[inverse[len(terms):len(terms) + len(short)]] = short
-        self.prefix_of: dict[int, list[int]] = {}  # key → literals longer than a key that start with it
-        for k, i in zip(inverse[len(terms) + len(short):].tolist(), long):
+        head = max(map(len, terms), default=max_n)
+        short = [i for i, lit in enumerate(self.literals) if 0 < len(lit) <= head]
+        long = [i for i, lit in enumerate(self.literals) if len(lit) > head]
+        keys = string_keys(terms + [self.literals[i] for i in short + long], self.alphabet, head)
+        unique, inverse = np.unique(keys, return_inverse=True)
+        self.table = KeyTable(unique)
+        slot = self.table.slot[inverse]  # of each term, short literal and long literal's head
+        # one gather per hit: slot → (term column + 1) << 1 | (1 if a literal or a long literal's head
+        # has this key); the few such slots are then resolved through the small sorted arrays below
+        self.info = np.zeros(len(self.table.key), dtype=np.int32 if len(terms) < 2 ** 29 else np.int64)
+        self.info[slot[:len(terms)]] = (np.arange(len(terms)) + 1) << 1
+        self.info[slot[len(terms):]] |= 1
+        lit_slot = slot[len(terms):len(terms) + len(short)]  # one literal per slot: literals are unique
+        order = np.argsort(lit_slot)
+        self.literal_slots, self.literal_ids = lit_slot[order], np.asarray(short, dtype=np.int64)[order]
+        self.prefix_of: dict[int, list[int]] = {}  # slot → literals longer than ``head`` that start with its key
+        for k, i in zip(slot[len(terms) + len(short):].tolist(), long):
             self.prefix_of.setdefault(k, []).append(i)
-        self.is_prefix = np.zeros(len(self.keys), dtype=bool)
-        self.is_prefix[list(self.prefix_of)] = True
+        self.prefix_slots = np.asarray(sorted(self.prefix_of), dtype=np.int64)
         self.sizes = sorted({len(t) for t in terms} | {len(self.literals[i]) for i in short}
-                            | ({max_n} if long else set()))
+                            | ({head} if long else set()))
 
     def find(self, texts: Sequence[str]) -> tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]:
         """((text, term column) of every term occurrence, (text, literal index) of every literal
         occurrence), both with repeats, in no particular order."""
+        empty = np.zeros(0, dtype=np.int64)
         ids, unit, _, joined = self.alphabet.ids(texts)
         grams = GramKeys(ids, self.alphabet.bits)
         pos_parts, key_parts = [], []
@@ -135,28 +190,33 @@ class TermIndex:
             pos = grams.valid(n)
             pos_parts.append(pos)
             key_parts.append(grams.keys(n)[pos])
-        pos = np.concatenate(pos_parts) if pos_parts else np.zeros(0, dtype=np.int64)
-        keys = np.concatenate(key_parts) if key_parts else np.zeros(0, dtype=np.int64)
-        if not len(self.keys) or not len(keys):
-            empty = np.zeros(0, dtype=np.int64)
+        if not sum(map(len, pos_parts)):
             return (empty, empty), (empty, empty)
-        at = np.searchsorted(self.keys, keys)
-        np.minimum(at, len(self.keys) - 1, out=at)
-        hit = np.flatnonzero(self.keys[at] == keys)
+        pos = np.concatenate(pos_parts)
+        at = self.table.find(np.concatenate(key_parts))
+        hit = np.flatnonzero(at >= 0)
         pos, at = pos[hit], at[hit]
-        col = self.term_col[at]
+        info = self.info[at]
+        col = (info >> 1) - 1
         t = np.flatnonzero(col >= 0)
-        lit = self.literal[at]
-        s = np.flatnonzero(lit >= 0)
-        lit_units, lit_ids = [unit[pos[s]]], [lit[s]]
+        term_units = unit[pos[t]]
+        special = np.flatnonzero(info & 1)
+        pos, at = pos[special], at[special]  # from here on, the hits on a literal or a literal's head
+        lit_units, lit_ids = [empty], [empty]
+        if len(self.literal_slots):
+            j = np.minimum(np.searchsorted(self.literal_slots, at), len(self.literal_slots) - 1)
+            s = np.flatnonzero(self.literal_slots[j] == at)
+            lit_units.append(unit[pos[s]])
+            lit_ids.append(self.literal_ids[j[s]])
         if self.prefix_of:
+            j = np.minimum(np.searchsorted(self.prefix_slots, at), len(self.prefix_slots) - 1)
+            cand = np.flatnonzero(self.prefix_slots[j] == at)
             extra_units, extra_ids = [], []
-            cand = np.flatnonzero(self.is_prefix[at])
             for p, k in zip(pos[cand].tolist(), at[cand].tolist()):
-                for i in self.prefix_of.get(k, ()):
+                for i in self.prefix_of[k]:
                     if joined.startswith(self.literals[i], p):  # a boundary "\0" never matches a cue
                         extra_units.append(int(unit[p]))
                         extra_ids.append(i)
             lit_units.append(np.asarray(extra_units, dtype=np.int64))
             lit_ids.append(np.asarray(extra_ids, dtype=np.int64))
-        return (unit[pos[t]], col[t]), (np.concatenate(lit_units), np.concatenate(lit_ids))
+        return (term_units, col[t].astype(np.int64)), (np.concatenate(lit_units), np.concatenate(lit_ids))
