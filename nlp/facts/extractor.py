@@ -25,8 +25,8 @@ from nlp.facts.structure import (
     drop_structure_counts,
     family_breakdowns,
     respective_values,
-    zero_statements,
 )
+from nlp.facts.zeros import zero_statements
 from nlp.text.width import fold_number_chars
 
 FACT_FIELDS = ("source", "section", "sentence_start", "sentence_end", "start", "end", "text", "value",
