@@ -7,7 +7,10 @@ import numpy as np
 import pandas as pd
 import pytest
 from conftest import REAL, SEED_FILES, requires_shared
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
+import nlp.similarity.clusters as clusters_module
 from nlp.pipeline import Pipeline
 from nlp.run import run_corpus
 from nlp.similarity.agencies import canonical_agencies
@@ -199,3 +202,26 @@ def test_cluster_rows_outside_a_group_for_single_and_shared_clusters():
     assert clusters.n_other_groups(0, "a") == 1 and clusters.n_other_groups(1, "c") == 0
     assert clusters.other_group_rows(1, "c", 20) == [] and clusters.other_group_rows(1, "a", 20) == [3]
     assert clusters.other_group_rows(1, "a", 0) == [] and list(clusters.sim_to_rep) == [1.0, 1.0, 1.0, 1.0]
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(seed=st.integers(0, 2**32 - 1), n_rows=st.integers(1, 60), n_bases=st.integers(1, 4),
+       n_groups=st.integers(1, 5), limit=st.sampled_from([0, 1, 2, 5, 20]))
+def test_other_rows_equal_each_cluster_s_other_group_rows_in_order(monkeypatch, seed, n_rows, n_bases, n_groups, limit):
+    """other_rows gathers by array operations (single-member clusters, then a prefix of each larger one, with
+    the one-by-one path when a group fills that prefix): the same rows in the same order as other_group_rows."""
+    rng = np.random.default_rng(seed)
+    bases = rng.integers(0, 2**32, size=(n_bases, 64), dtype=np.uint64).astype(np.uint32)
+    # a row copies one of a few texts (it joins that cluster) or is a distinct text (a cluster of its own)
+    sigs = np.where(rng.random((n_rows, 1)) < 0.7, bases[rng.integers(0, n_bases, n_rows)],
+                    rng.integers(0, 2**32, size=(n_rows, 64), dtype=np.uint64).astype(np.uint32))
+    clusters = NearDuplicateClusters(Signer(num_perm=64), sigs, duplicate_threshold=0.9, query_threshold=0.5)
+    monkeypatch.setattr(clusters_module, "VECTOR_FROM", 0)  # the array path, however few the clusters
+    groups = [f"g{k}" for k in rng.integers(0, n_groups, n_rows)]  # few groups: many rows of one in a cluster
+    for row, group in enumerate(groups):
+        clusters.add(row, group)
+    n_clusters = len(clusters.rep_rows)
+    for group in [*sorted(set(groups)), "unseen"]:
+        cids = sorted(rng.choice(n_clusters, size=int(rng.integers(0, n_clusters + 1)), replace=False).tolist())
+        expected = [r for cid in cids for r in clusters.other_group_rows(cid, group, limit)]
+        assert clusters.other_rows(cids, group, limit).tolist() == expected

@@ -93,6 +93,11 @@ class BandIndex:
         return found
 
 
+_MULTI = -1  # a cluster of two or more members
+_NO_GROUP = -2
+VECTOR_FROM = 24  # clusters from which other_rows gathers by array operations
+
+
 class NearDuplicateClusters:
     """Assign each row of a signature matrix to a cluster, in the order added; query similar
     clusters later.
@@ -113,6 +118,13 @@ class NearDuplicateClusters:
         n = len(signatures)
         self.rep_rows = array("q")  # cluster id -> row of its representative
         self.sizes = array("q")  # cluster id -> members
+        # cluster id -> its representative's row and, while it is the only member, the number of its group
+        # (MULTI from the second member on): a row's peers in hundreds of single-member clusters are then
+        # gathered by array operations (see other_rows)
+        self._rep_array = np.zeros(max(n, 1), dtype=np.int64)
+        self._single_group = np.full(max(n, 1), _MULTI, dtype=np.int32)
+        self._group_numbers: dict[str, int] = {}
+        self._prefix_cache: tuple[int, tuple[np.ndarray, ...]] | None = None  # see _prefix
         self.cluster_of = np.full(n, -1, dtype=np.int64)  # row -> cluster id
         self.sim_to_rep = np.zeros(n, dtype=np.float64)  # row -> estimated Jaccard with its representative
         self._group_of: dict[int, str] = {}  # representative row -> its group (e.g. unit)
@@ -121,12 +133,14 @@ class NearDuplicateClusters:
 
     def add(self, row: int, group: str) -> int:
         """Add ``row`` (rows are added in increasing order) of group ``group``; return its cluster id."""
+        self._prefix_cache = None
+        number = self._group_numbers.setdefault(group, len(self._group_numbers))  # every group has its number
         signature = self.signatures[row]
         candidates = self.lsh.query(row)
         best, best_sim = -1, 0.0
         if candidates:
             cids = np.array(sorted(candidates))
-            sims = estimate_many(signature, self.signatures[[self.rep_rows[c] for c in cids]])
+            sims = estimate_many(signature, self.signatures[self._rep_array[cids]])
             i = int(np.argmax(sims))
             best, best_sim = int(cids[i]), float(sims[i])
         if best >= 0 and best_sim >= self.duplicate_threshold:
@@ -135,6 +149,7 @@ class NearDuplicateClusters:
             if groups is None:  # the second member: the cluster starts keeping its rows
                 rep = self.rep_rows[cid]
                 groups = self._groups[cid] = {self._group_of.pop(rep): [rep]}
+                self._single_group[cid] = _MULTI
             groups.setdefault(group, []).append(row)
             self.sizes[cid] += 1
         else:
@@ -142,6 +157,8 @@ class NearDuplicateClusters:
             self.rep_rows.append(row)
             self.sizes.append(1)
             self._group_of[row] = group
+            self._rep_array[cid] = row
+            self._single_group[cid] = number
             self.lsh.insert(cid, row)
         self.cluster_of[row] = cid
         self.sim_to_rep[row] = best_sim
@@ -184,3 +201,62 @@ class NearDuplicateClusters:
                 if len(out) >= limit:
                     break
         return out
+
+    def other_rows(self, cids: list[int], group: str, limit: int) -> np.ndarray:
+        """The rows :meth:`other_group_rows` gives for each cluster of ``cids`` (increasing), in that order, as
+        one array. In a large corpus a row has hundreds of similar clusters (a template's near copies):
+        they are gathered by array operations, single-member clusters from their representative, the
+        others from the first rows of each (:meth:`_prefix`), and one by one only when that prefix is too
+        short to hold ``limit`` rows of other groups."""
+        if limit <= 0 or not cids:
+            return np.zeros(0, dtype=np.int64)
+        if len(cids) < VECTOR_FROM:  # a few clusters: the array operations would cost more than the loop
+            return np.array([r for cid in cids for r in self.other_group_rows(cid, group, limit)], dtype=np.int64)
+        c = np.asarray(cids, dtype=np.int64)
+        number = self._group_numbers.get(group, _NO_GROUP)
+        single = self._single_group[c]
+        is_multi = single == _MULTI
+        single_c = c[~is_multi & (single != number)]
+        if not is_multi.any():
+            return self._rep_array[single_c]
+        index, first_rows, first_groups, size = self._prefix(limit)
+        multi_c = c[is_multi]
+        at = index[multi_c]
+        rows, groups = first_rows[at], first_groups[at]
+        mask = (groups != number) & (rows >= 0)
+        take = mask & (np.cumsum(mask, axis=1) <= limit)
+        taken = take.sum(axis=1)
+        short = (taken < limit) & (size[at] > rows.shape[1])  # more rows beyond the prefix may count
+        keys = [single_c, np.repeat(multi_c, np.where(short, 0, taken))]
+        found = [self._rep_array[single_c], rows[take & ~short[:, None]]]
+        for cid in multi_c[short].tolist():
+            more = self.other_group_rows(cid, group, limit)
+            keys.append(np.full(len(more), cid, dtype=np.int64))
+            found.append(np.asarray(more, dtype=np.int64))
+        # each cluster's rows are contiguous in one piece: a stable sort by cluster restores the order
+        order = np.argsort(np.concatenate(keys), kind="stable")
+        return np.concatenate(found)[order]
+
+    def _prefix(self, limit: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """For the clusters of two or more members: (cluster id -> its position, the first rows of each in
+        the order of :meth:`other_group_rows` padded with -1, their group numbers, member counts). With
+        ``limit`` + 3 rows (a unit rarely has more than three reports in a cluster), the first ``limit``
+        rows outside a group are nearly always among them. Built once the clusters are complete."""
+        if self._prefix_cache is not None and self._prefix_cache[0] == limit:
+            return self._prefix_cache[1]
+        width = limit + 3
+        multi = sorted(self._groups)
+        index = np.full(len(self.rep_rows), -1, dtype=np.int64)
+        first_rows = np.full((len(multi), width), -1, dtype=np.int64)
+        first_groups = np.full((len(multi), width), _NO_GROUP, dtype=np.int32)
+        size = np.zeros(len(multi), dtype=np.int64)
+        numbers = self._group_numbers
+        for k, cid in enumerate(multi):
+            index[cid] = k
+            size[k] = self.sizes[cid]
+            flat = [(row, numbers[g]) for g, rows in self._groups[cid].items()
+                    for row in rows[:width]][:width]
+            first_rows[k, :len(flat)] = [row for row, _ in flat]
+            first_groups[k, :len(flat)] = [g for _, g in flat]
+        self._prefix_cache = (limit, (index, first_rows, first_groups, size))
+        return self._prefix_cache[1]

@@ -213,14 +213,14 @@ class SectionSimilarity:
         row["n_near_duplicates_other"] = clusters.n_other_groups(own, doc.unit)
         # The most similar report of another unit among the similar clusters' members, compared in one
         # call; argmax takes the first of equal maxima: the cluster first in order, as a loop would.
-        others = [r for cid in sorted(set(clusters.similar_clusters(i)) | {own})
-                  for r in clusters.other_group_rows(cid, doc.unit, MAX_COMPARED_PER_CLUSTER)]
+        others = clusters.other_rows(sorted(set(clusters.similar_clusters(i)) | {own}), doc.unit,
+                                     MAX_COMPARED_PER_CLUSTER)
         best, best_row = 0.0, None
-        if others:
+        if len(others):
             sims = estimate_many(sig, self.sigs[others])
             k = int(np.argmax(sims))
             if sims[k] > 0:
-                best, best_row = float(sims[k]), others[k]
+                best, best_row = float(sims[k]), int(others[k])
         row["max_sim_other"] = round(best, 4)
         if best_row is not None:
             other = self.docs[self.doc_ids[self.row_doc[best_row]]]
