@@ -121,7 +121,7 @@ class NearDuplicateClusters:
         # cluster id -> its representative's row and, while it is the only member, the number of its group
         # (MULTI from the second member on): a row's peers in hundreds of single-member clusters are then
         # gathered by array operations (see other_rows)
-        self._rep_array = np.zeros(max(n, 1), dtype=np.int64)
+        self._rep_array = np.zeros(max(n, 1), dtype=np.int32)
         self._single_group = np.full(max(n, 1), _MULTI, dtype=np.int32)
         self._group_numbers: dict[str, int] = {}
         self._prefix_cache: tuple[int, tuple[np.ndarray, ...]] | None = None  # see _prefix
@@ -246,8 +246,8 @@ class NearDuplicateClusters:
             return self._prefix_cache[1]
         width = limit + 3
         multi = sorted(self._groups)
-        index = np.full(len(self.rep_rows), -1, dtype=np.int64)
-        first_rows = np.full((len(multi), width), -1, dtype=np.int64)
+        index = np.full(len(self.rep_rows), -1, dtype=np.int32)
+        first_rows = np.full((len(multi), width), -1, dtype=np.int32)
         first_groups = np.full((len(multi), width), _NO_GROUP, dtype=np.int32)
         size = np.zeros(len(multi), dtype=np.int64)
         numbers = self._group_numbers

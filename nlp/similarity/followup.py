@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import re
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -43,8 +44,10 @@ def mentions_rectification(text: str) -> bool:
     return bool(_RECTIFICATION.search(re.sub(r"\s+", "", text or "")))
 
 
-def _themes(value: str | None) -> set[str]:
-    return {t for t in (value or "").split(";") if t and t not in {"other", "none_reported", "generic_only"}}
+@lru_cache(maxsize=4096)
+def _themes(value: str | None) -> frozenset[str]:
+    # shared per distinct value (a corpus has few theme combinations): a set per statement held 30 MB at 30k reports
+    return frozenset(t for t in (value or "").split(";") if t and t not in {"other", "none_reported", "generic_only"})
 
 
 class FollowupCollector:
@@ -53,7 +56,7 @@ class FollowupCollector:
     def __init__(self, docs: dict[str, Any], prev: dict[str, str], rectification: dict[str, bool]):
         self.docs, self.prev, self.rectification = docs, prev, rectification
         self.involved = set(prev) | set(prev.values())
-        self.problems: dict[str, list[tuple[int, set[str], np.ndarray | None]]] = {}
+        self.problems: dict[str, list[tuple[int, frozenset[str], np.ndarray | None]]] = {}
         self.responses: dict[str, set[str]] = {}
 
     def add_statement(self, doc_id: str, index: int, role: str | None, themes: str | None,
