@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 import re
-from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -44,9 +43,7 @@ def mentions_rectification(text: str) -> bool:
     return bool(_RECTIFICATION.search(re.sub(r"\s+", "", text or "")))
 
 
-@lru_cache(maxsize=4096)
 def _themes(value: str | None) -> frozenset[str]:
-    # shared per distinct value (a corpus has few theme combinations): a set per statement held 30 MB at 30k reports
     return frozenset(t for t in (value or "").split(";") if t and t not in {"other", "none_reported", "generic_only"})
 
 
@@ -58,15 +55,21 @@ class FollowupCollector:
         self.involved = set(prev) | set(prev.values())
         self.problems: dict[str, list[tuple[int, frozenset[str], np.ndarray | None]]] = {}
         self.responses: dict[str, set[str]] = {}
+        # theme sets shared per distinct value (a corpus has few combinations): one per statement held 30 MB
+        # at 30k reports
+        self._theme_sets: dict[str | None, frozenset[str]] = {}
 
     def add_statement(self, doc_id: str, index: int, role: str | None, themes: str | None,
                       signature: np.ndarray | None) -> None:
         if doc_id not in self.involved:
             return
+        theme_set = self._theme_sets.get(themes)
+        if theme_set is None:
+            theme_set = self._theme_sets[themes] = _themes(themes)
         if role in PROBLEM_ROLES:
-            self.problems.setdefault(doc_id, []).append((index, _themes(themes), signature))
+            self.problems.setdefault(doc_id, []).append((index, theme_set, signature))
         elif role in RESPONSE_ROLES:
-            self.responses.setdefault(doc_id, set()).update(_themes(themes))
+            self.responses.setdefault(doc_id, set()).update(theme_set)
 
     def _recurrence(self, current: list, previous: list) -> tuple[int, float | None, list]:
         prev_sigs = [(i, s) for i, _, s in previous if s is not None]
