@@ -9,6 +9,7 @@ import numpy as np
 
 from nlp.facts.candidates import Candidate
 from nlp.facts.lexicon import Lexicon, MetricCue
+from nlp.text.codes import code_points
 from nlp.text.enumerators import LINE_START_ITEM
 
 CLAUSE_BREAK = re.compile(r"[，,；;：:（）()【】。！？!?\n]")
@@ -62,7 +63,7 @@ class BreakIndex:
 
     def __init__(self, text: str, lo: int = 0, hi: int | None = None):
         hi = len(text) if hi is None else hi
-        codes = np.frombuffer(text[lo:hi].encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+        codes = code_points(text[lo:hi])
         kind = _BREAK_KIND[codes]
         clause = np.flatnonzero(kind)
         self.text = text

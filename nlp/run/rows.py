@@ -216,8 +216,8 @@ def check_columns(report: Report, doc_id: str) -> Columns:
     def texts(key: str) -> list[str | None]:
         return [v if type(v) is str else _text(v) for v in [c.get(key) for c in checks]]
 
-    def counts(key: str) -> list[str | None]:  # expected / actual: mostly None or an int
-        return [None if v is None else str(v) if type(v) is int else _json(v) for v in [c.get(key) for c in checks]]
+    def counts(key: str) -> list[str | None]:  # expected / actual: mostly None or an int (see _json)
+        return [_json(c.get(key)) for c in checks]
 
     return Columns({"doc_id": [doc_id] * len(checks), "source": texts("source"), "rule": texts("rule"),
                     "status": texts("status"), "severity": texts("severity"), "message": texts("message"),

@@ -116,53 +116,59 @@ class NearDuplicateClusters:
             query_threshold = thresholds()["similarity"]["candidate_query"]
         self.lsh = BandIndex(signatures, *band_params(query_threshold, signer.num_perm))
         n = len(signatures)
-        self.rep_rows = array("q")  # cluster id -> row of its representative
+        self.n_clusters = 0
         self.sizes = array("q")  # cluster id -> members
-        # cluster id -> its representative's row and, while it is the only member, the number of its group
-        # (MULTI from the second member on): a row's peers in hundreds of single-member clusters are then
-        # gathered by array operations (see other_rows)
-        self._rep_array = np.zeros(max(n, 1), dtype=np.int32)
+        # cluster id -> the row of its representative and, while it is the only member, the number of its
+        # group (MULTI from the second member on): arrays, so that a row's peers in hundreds of single-member
+        # clusters are gathered by array operations (see other_rows)
+        self._reps = np.zeros(max(n, 1), dtype=np.int32)
         self._single_group = np.full(max(n, 1), _MULTI, dtype=np.int32)
-        self._group_numbers: dict[str, int] = {}
+        self._group_numbers: dict[str, int] = {}  # group -> its number
+        self._group_names: list[str] = []  # number -> group
         self._prefix_cache: tuple[int, tuple[np.ndarray, ...]] | None = None  # see _prefix
         self.cluster_of = np.full(n, -1, dtype=np.int64)  # row -> cluster id
         self.sim_to_rep = np.zeros(n, dtype=np.float64)  # row -> estimated Jaccard with its representative
-        self._group_of: dict[int, str] = {}  # representative row -> its group (e.g. unit)
         # cluster id -> group -> rows, in the order added: only for clusters of two or more members
         self._groups: dict[int, dict[str, list[int]]] = {}
 
     def add(self, row: int, group: str) -> int:
         """Add ``row`` (rows are added in increasing order) of group ``group``; return its cluster id."""
         self._prefix_cache = None
-        number = self._group_numbers.setdefault(group, len(self._group_numbers))  # every group has its number
+        number = self._group_numbers.get(group)
+        if number is None:  # every group has its number
+            number = self._group_numbers[group] = len(self._group_names)
+            self._group_names.append(group)
         signature = self.signatures[row]
         candidates = self.lsh.query(row)
         best, best_sim = -1, 0.0
         if candidates:
             cids = np.array(sorted(candidates))
-            sims = estimate_many(signature, self.signatures[self._rep_array[cids]])
+            sims = estimate_many(signature, self.signatures[self._reps[cids]])
             i = int(np.argmax(sims))
             best, best_sim = int(cids[i]), float(sims[i])
         if best >= 0 and best_sim >= self.duplicate_threshold:
             cid = best
             groups = self._groups.get(cid)
             if groups is None:  # the second member: the cluster starts keeping its rows
-                rep = self.rep_rows[cid]
-                groups = self._groups[cid] = {self._group_of.pop(rep): [rep]}
+                groups = self._groups[cid] = self.groups(cid)
                 self._single_group[cid] = _MULTI
             groups.setdefault(group, []).append(row)
             self.sizes[cid] += 1
         else:
-            cid, best_sim = len(self.rep_rows), 1.0
-            self.rep_rows.append(row)
+            cid, best_sim = self.n_clusters, 1.0
+            self.n_clusters += 1
             self.sizes.append(1)
-            self._group_of[row] = group
-            self._rep_array[cid] = row
+            self._reps[cid] = row
             self._single_group[cid] = number
             self.lsh.insert(cid, row)
         self.cluster_of[row] = cid
         self.sim_to_rep[row] = best_sim
         return cid
+
+    @property
+    def rep_rows(self) -> np.ndarray:
+        """Cluster id -> the row of its representative."""
+        return self._reps[: self.n_clusters]
 
     def similar_clusters(self, row: int) -> list[int]:
         """Clusters whose representative shares a band with ``row``'s signature."""
@@ -171,9 +177,8 @@ class NearDuplicateClusters:
     def groups(self, cid: int) -> dict[str, list[int]]:
         """Group -> member rows of cluster ``cid`` (groups in the order they joined)."""
         groups = self._groups.get(cid)
-        if groups is None:
-            rep = self.rep_rows[cid]
-            return {self._group_of[rep]: [rep]}
+        if groups is None:  # a single member: its group from the arrays
+            return {self._group_names[self._single_group[cid]]: [int(self._reps[cid])]}
         return groups
 
     def members(self, cid: int) -> list[int]:
@@ -192,8 +197,8 @@ class NearDuplicateClusters:
         """Up to ``limit`` member rows of cluster ``cid`` outside ``group`` (bounded work: O(limit))."""
         groups = self._groups.get(cid)
         if groups is None:  # a single member (most clusters): no dict to build
-            rep = self.rep_rows[cid]
-            return [rep] if self._group_of[rep] != group and limit > 0 else []
+            own = self._single_group[cid] == self._group_numbers.get(group, _NO_GROUP)
+            return [int(self._reps[cid])] if not own and limit > 0 else []
         out: list[int] = []
         for g, rows in groups.items():
             if g != group:
@@ -218,7 +223,7 @@ class NearDuplicateClusters:
         is_multi = single == _MULTI
         single_c = c[~is_multi & (single != number)]
         if not is_multi.any():
-            return self._rep_array[single_c]
+            return self._reps[single_c]
         index, first_rows, first_groups, size = self._prefix(limit)
         multi_c = c[is_multi]
         at = index[multi_c]
@@ -228,7 +233,7 @@ class NearDuplicateClusters:
         taken = take.sum(axis=1)
         short = (taken < limit) & (size[at] > rows.shape[1])  # more rows beyond the prefix may count
         keys = [single_c, np.repeat(multi_c, np.where(short, 0, taken))]
-        found = [self._rep_array[single_c], rows[take & ~short[:, None]]]
+        found = [self._reps[single_c], rows[take & ~short[:, None]]]
         for cid in multi_c[short].tolist():
             more = self.other_group_rows(cid, group, limit)
             keys.append(np.full(len(more), cid, dtype=np.int64))
@@ -246,7 +251,7 @@ class NearDuplicateClusters:
             return self._prefix_cache[1]
         width = limit + 3
         multi = sorted(self._groups)
-        index = np.full(len(self.rep_rows), -1, dtype=np.int32)
+        index = np.full(self.n_clusters, -1, dtype=np.int32)
         first_rows = np.full((len(multi), width), -1, dtype=np.int32)
         first_groups = np.full((len(multi), width), _NO_GROUP, dtype=np.int32)
         size = np.zeros(len(multi), dtype=np.int64)

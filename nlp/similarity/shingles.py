@@ -12,6 +12,8 @@ from functools import lru_cache
 
 import numpy as np
 
+from nlp.text.codes import code_points
+
 SHINGLE_SIZE = 5
 NUM_PERM = 128
 SEED = 1
@@ -35,20 +37,16 @@ def _char_kinds() -> np.ndarray:
     per run)."""
     chars = "".join(map(chr, range(0x10000)))
     kinds = np.zeros(0x10000, dtype=np.uint8)
-    kinds[_code_points(_NON_WORD.sub("", chars))] = _KEPT
-    kinds[_code_points("".join(_DIGITS.findall(chars)))] |= _DIGIT
+    kinds[code_points(_NON_WORD.sub("", chars))] = _KEPT
+    kinds[code_points("".join(_DIGITS.findall(chars)))] |= _DIGIT
     return kinds
-
-
-def _code_points(text: str) -> np.ndarray:
-    return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
 
 
 def canonical_many(texts: list[str]) -> list[str]:
     """``[canonical(t) for t in texts]`` with one table look-up per character over all of them (a report's
     sections and statements: the regex substitutions cost more per character, and a call per text more)."""
     joined = "\n".join(texts)  # a line break is dropped and ends a digit run: the texts do not mix
-    codes = _code_points(joined)
+    codes = code_points(joined)
     if len(codes) == 0 or codes.max() > 0xFFFF:  # a character beyond the table (rare): the patterns
         return [canonical(t) for t in texts]
     kinds = _char_kinds()[codes]
@@ -70,7 +68,7 @@ def position_hashes(canonical_text: str, k: int = SHINGLE_SIZE) -> np.ndarray:
     """The 32-bit hash of the k-gram starting at each position of an already canonical text (a text
     shorter than k is one shingle, padded). A hash depends only on the k-gram's characters, so a
     passage inside a longer text has the slice of the longer text's position hashes."""
-    codes = np.frombuffer(canonical_text.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+    codes = code_points(canonical_text).astype(np.uint64)
     n = len(codes) - k + 1
     if n <= 0:  # shorter than one shingle: the whole text is the shingle
         codes, n = np.pad(codes, (0, k - len(codes))), 1

@@ -25,6 +25,7 @@ from sklearn.base import BaseEstimator, ClassifierMixin
 
 from nlp.resources import model_dir
 from nlp.statements.split import Unit, patterns, strip_enumerator
+from nlp.text.codes import code_points
 
 MODEL_DIR = model_dir("roles-default")
 FORMAT = "govnlp-roles/1"
@@ -45,11 +46,6 @@ def _gram_text(core: str) -> str:
 def _grams(t: str) -> list[str]:
     """The character uni/bigram features of a :func:`_gram_text`."""
     return [f"c:{c}" for c in set(t)] + [f"b:{a}{b}" for a, b in pairwise(t)]
-
-
-def _code_points(text: str) -> np.ndarray:
-    """The code points of ``text`` (a lone surrogate is one, as it is one character)."""
-    return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32).astype(np.int64)
 
 
 def _gram_key(gram: str) -> int:
@@ -180,7 +176,7 @@ class RoleModel(BaseEstimator, ClassifierMixin):
         flat = X.reshape(-1)
         width = X.shape[1]
         texts = [t for t, _ in parts]
-        codes = _code_points("".join(texts))
+        codes = code_points("".join(texts)).astype(np.int64)
         row = np.repeat(np.arange(len(texts), dtype=np.intp), [len(t) for t in texts])
         pair = np.flatnonzero(row[:-1] == row[1:])  # a bigram stays inside one unit
         char_keys, char_cols, pair_keys, pair_cols = self._gram_columns()

@@ -3,7 +3,7 @@
 Modules: :mod:`~nlp.text.numerals` (Chinese numerals both ways), :mod:`~nlp.text.numbers` (numbers
 as written: 1,024 / 3.2万 / ３５ / 12.5%), :mod:`~nlp.text.enumerators` (一是, （一）, 1., ①, 首先),
 :mod:`~nlp.text.headings` (section and sub-item numbers), :mod:`~nlp.text.width` (the full-width
-map). Vocabulary lives in ``resources/text_grammar.yaml``.
+map), :mod:`~nlp.text.codes` (text as an array of code points). Vocabulary lives in ``resources/text_grammar.yaml``.
 """
 from __future__ import annotations
 

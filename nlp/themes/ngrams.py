@@ -17,6 +17,8 @@ from collections.abc import Iterable, Sequence
 
 import numpy as np
 
+from nlp.text.codes import code_points
+
 
 class Alphabet:
     """The characters of a vocabulary → ids 1..K (0: any other character)."""
@@ -41,8 +43,7 @@ class Alphabet:
         """(ids, unit, starts, joined): the texts joined with one boundary position between them, the
         unit index of every position, the start offset of every text, and the joined string."""
         joined = "\0".join(texts)
-        # surrogatepass: a lone surrogate (an undecodable byte kept by a reader) is still one position
-        codes = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+        codes = code_points(joined)
         ids = self._table[np.minimum(codes, self._top)].astype(np.int64)
         lengths = np.fromiter((len(t) for t in texts), dtype=np.int64, count=len(texts))
         starts = np.zeros(len(texts), dtype=np.int64)
