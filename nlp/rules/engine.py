@@ -25,7 +25,6 @@ from nlp.rules.cell_records import (
     absent,
     cell_record,
     present,
-    record,
     table_cells,
 )
 
@@ -104,9 +103,10 @@ class Context:
         # Values and provenance of every cell of tables 二/三/四 by reference, read in one pass: the sum,
         # domain and blank-cell rules read most of them, many several times, as values or as evidence
         # records; the full cell (:meth:`cell`) is built when a rule asks for it.
-        self._values, self._prov = table_cells(self.tables, self.provenance)
+        self._values, self._prov, self._records = table_cells(self.tables, self.provenance)
         self._cells: dict[tuple[str, bool], dict[str, Any]] = {}
-        self._records: dict[str, dict[str, Any]] = {}
+        # the format of table 三, which every rule's expansion and sum references depend on
+        self.t3_format = self.table_format("table3")
         self.memo: dict[Any, Any] = {}  # evaluators' results derived from this report alone
 
     # --- cells -------------------------------------------------------------------------------
@@ -162,15 +162,15 @@ class Context:
         shared by the checks that name it (most table 三 cells are in two or three sum rules): read-only."""
         if previous:
             return [cell_record(self.cell(r, True)) for r in refs]
-        get = self._records.get
-        return [get(r) or self._record(r) for r in refs]  # a record is never empty
+        records = self._records
+        try:  # every cell of tables 二/三/四 has its record from table_cells
+            return [records[r] for r in refs]
+        except KeyError:
+            return [records.get(r) or self._record(r) for r in refs]  # a record is never empty
 
     def _record(self, ref: str) -> dict[str, Any]:
-        if ref in self._values:
-            rec = record(ref, self._values[ref], self._prov[ref])
-        else:
-            rec = cell_record(self.cell(ref))
-        self._records[ref] = rec
+        """The record of a reference that is not a cell of tables 二/三/四 (absent, or a cell of the annex)."""
+        rec = self._records[ref] = cell_record(self.cell(ref))
         return rec
 
     def _cell(self, ref: str, previous: bool) -> dict[str, Any]:
@@ -198,7 +198,7 @@ class Context:
 
         rows = self.memo.get("outcome_rows")  # read by every sum rule over the outcomes
         if rows is None:
-            rows = self.memo["outcome_rows"] = outcome_keys(self.table_format("table3"))
+            rows = self.memo["outcome_rows"] = outcome_keys(self.t3_format)
         return rows
 
     def expand_refs(self, refs: list[str]) -> list[str]:
@@ -292,7 +292,7 @@ class RuleBook:
 
 def expand(spec: dict[str, Any], ctx: Context) -> list[Rule]:
     """The rules of one rules.yaml entry (one per ``for_each`` item), memoised in the context's rule book."""
-    return ctx.book.expand(spec, tuple(_for_each(spec, ctx.table_format("table3"))))
+    return ctx.book.expand(spec, tuple(_for_each(spec, ctx.t3_format)))
 
 
 def _expand(spec: dict[str, Any], items: tuple[Any, ...]) -> list[Rule]:
@@ -323,7 +323,7 @@ def run_rules(
     ctx = Context(report, previous, book)
     source = report.source
     results: list[RuleResult] = []
-    for spec, rules in book.plan(ctx.table_format("table3")):
+    for spec, rules in book.plan(ctx.t3_format):
         func = _EVALUATORS.get(spec["evaluator"])
         if func is None:
             raise KeyError(f"rules.yaml: rule {spec['id']} names unknown evaluator {spec['evaluator']!r}")

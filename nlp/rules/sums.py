@@ -68,15 +68,15 @@ def _add_up(
     return as_count(e), as_count(a), eblanks + ablanks
 
 
-def _rule_refs(ctx: Context, rule: Rule) -> tuple[str, tuple[str, ...], tuple[str, ...]]:
-    """(table, expected refs, actual refs) of a sum rule, "@outcomes" expanded: derived once per rule set
-    and table 三 format (the rule book keeps it), not once per report."""
-    key = ("sum_refs", rule.id, ctx.table_format("table3"))
+def _rule_refs(ctx: Context, rule: Rule) -> tuple[str, tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
+    """(table, expected refs, actual refs, both in that order) of a sum rule, "@outcomes" expanded:
+    derived once per rule set and table 三 format (the rule book keeps it), not once per report."""
+    key = ("sum_refs", rule.id, ctx.t3_format)
     hit = ctx.book.derived.get(key)
     if hit is None:
         params = rule.params
-        hit = ctx.book.derived[key] = (params["actual"][0].split(".")[0], tuple(ctx.expand_refs(params["expected"])),
-                                       tuple(ctx.expand_refs(params["actual"])))
+        expected, actual = tuple(ctx.expand_refs(params["expected"])), tuple(ctx.expand_refs(params["actual"]))
+        hit = ctx.book.derived[key] = (params["actual"][0].split(".")[0], expected, actual, expected + actual)
     return hit
 
 
@@ -86,7 +86,7 @@ def _rule_sums(ctx: Context, rule: Rule) -> tuple[Any, Any, list[str]]:
     key = ("rule_sums", rule.id)
     hit = ctx.memo.get(key)
     if hit is None:
-        _, expected, actual = _rule_refs(ctx, rule)
+        _, expected, actual, _ = _rule_refs(ctx, rule)
         hit = ctx.memo[key] = _add_up(ctx, expected, actual, (False, False))
     return hit
 
@@ -102,13 +102,13 @@ def blank_note(e: Any, a: Any, blanks: list[str]) -> str:
 
 @evaluator("sum_equation")
 def sum_equation(rule: Rule, ctx: Context) -> Iterator[RuleResult]:
-    table, expected, actual = _rule_refs(ctx, rule)
+    table, _, _, refs = _rule_refs(ctx, rule)
     if not ctx.has_table(table):
         yield make(rule, NOT_ASSESSABLE, f"{TABLE_NAMES[table]} is missing")
         return
     e, a, blanks = _rule_sums(ctx, rule)
     status = _status(e, a, blanks, False)
-    records = ctx.records(expected + actual)
+    records = ctx.records(refs)
     if status == UNCERTAIN:
         msg = f"{rule.description['en']}: unknown; " + blank_note(e, a, blanks)
         amb = [c["ref"] for c in records if c.get("ambiguous")]
@@ -134,11 +134,11 @@ def failing_when_zero(ctx: Context, table: str) -> list[str] | None:
 
 def _sum_rules(ctx: Context, table: str) -> list[Rule]:
     """The sum rules on ``table``, in rule order (derived once per rule set and table 三 format)."""
-    key = ("sum_rules", table, ctx.table_format("table3"))
+    key = ("sum_rules", table, ctx.t3_format)
     hit = ctx.book.derived.get(key)
     if hit is None:
         hit = ctx.book.derived[key] = [
-            rule for spec, rules in ctx.book.plan(ctx.table_format("table3")) if spec["evaluator"] == "sum_equation"
+            rule for spec, rules in ctx.book.plan(ctx.t3_format) if spec["evaluator"] == "sum_equation"
             for rule in rules if _rule_refs(ctx, rule)[0] == table
         ]
     return hit

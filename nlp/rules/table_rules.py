@@ -25,23 +25,32 @@ from nlp.rules.sums import as_count, blank_note, equation, failing_when_zero
 PLACEHOLDERS = {"/", "／", "—", "-", "－", "——", "–", "―", "\\"}
 
 
+_INTS = frozenset((int, type(None)))  # exactly int: a bool is an int but never a valid cell
+
+
 @evaluator("domain")
 def domain(rule: Rule, ctx: Context) -> Iterator[RuleResult]:
     table = rule.item
     if not ctx.has_table(table):
         yield make(rule, NOT_ASSESSABLE, f"{TABLE_NAMES[table]} is missing")
         return
-    decimal = set(rule.params.get("decimal_cells", []))
-    signed = set(rule.params.get("signed_cells", []))
+    refs, values = _cells_of(ctx, table)
     bad, nulls = [], []
-    for ref, v in zip(*_cells_of(ctx, table)):
-        if v is None:
-            nulls.append(ref)
-            continue
-        wrong_type = isinstance(v, float) and not v.is_integer() and ref not in decimal
-        negative = v < 0 and ref not in signed
-        if wrong_type or negative or isinstance(v, bool):
-            bad.append((ref, v))
+    if _INTS.issuperset(map(type, values)) and min(filter(None, values), default=0) >= 0:
+        # Most tables hold only non-negative integers and blanks: no cell can be wrong.
+        if None in values:
+            nulls = [ref for ref, v in zip(refs, values) if v is None]
+    else:
+        decimal = set(rule.params.get("decimal_cells", []))
+        signed = set(rule.params.get("signed_cells", []))
+        for ref, v in zip(refs, values):
+            if v is None:
+                nulls.append(ref)
+                continue
+            wrong_type = isinstance(v, float) and not v.is_integer() and ref not in decimal
+            negative = v < 0 and ref not in signed
+            if wrong_type or negative or isinstance(v, bool):
+                bad.append((ref, v))
     if bad:
         shown = ", ".join(f"{ref}={v}" for ref, v in bad[:6])
         yield make(
