@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 from nlp.tables.runtogether import group_candidates, split_candidates
 from nlp.tables.tokens import Line, Token
@@ -104,6 +105,16 @@ def _int(text: str) -> int | None:
 def line_values(tokens: Sequence[Token], ncols: int, delimited: bool, offset: int) -> list[Cell]:
     """The value cells of one line (starting at ``offset``), blank cells of tab/pipe layouts included
     by position."""
+    toks, blanks = _value_tokens(tokens, ncols, delimited)
+    cells = [token_cell(t, offset) for t in toks]
+    if blanks:  # one Cell for the blank columns
+        end = offset + toks[-1].end
+        cells += [Cell(None, "", end, end)] * blanks
+    return cells
+
+
+def _value_tokens(tokens: Sequence[Token], ncols: int, delimited: bool) -> tuple[list[Token], int]:
+    """The tokens of :func:`line_values`' cells, and how many blank cells follow them."""
     seq = [t for t in tokens if t.kind in _CELL_KINDS]
     lo, hi = 0, len(seq)
     while lo < hi and seq[lo].kind == "empty":
@@ -111,19 +122,58 @@ def line_values(tokens: Sequence[Token], ncols: int, delimited: bool, offset: in
     while hi > lo and seq[hi - 1].kind == "empty":
         hi -= 1
     if lo == hi:
-        return []
+        return [], 0
     trailing = len(seq) - hi
     seq = seq[lo:hi]  # starts and ends with a filled cell
     filled = [t for t in seq if t.kind != "empty"]
     if len(filled) >= ncols:
-        return [token_cell(t, offset) for t in filled[:ncols]]
+        return filled[:ncols], 0
     if len(seq) > ncols:  # more fields than columns: empties are layout, not blanks
-        return [token_cell(t, offset) for t in filled]
-    cells = [token_cell(t, offset) for t in seq]
-    if delimited and len(cells) < ncols and trailing:
+        return filled, 0
+    if delimited and len(seq) < ncols and trailing:
         # "| 1 | 0 | 0 | 0 | 0 | 0 |  |": the last column was left blank
-        end = offset + seq[-1].end
-        cells += [Cell(None, "", end, end)] * min(trailing, ncols - len(cells))
+        return seq, min(trailing, ncols - len(seq))
+    return seq, 0
+
+
+# A line as build_rows reads it: (index of its first number or None, the last label before it, and
+# either the labels of a line without numbers or its value cells at offset 0, each as (value, raw,
+# start, end), with the number of blank cells after them).
+_RowView = tuple[int | None, str | None, tuple[Any, ...]]
+
+
+def line_view(line: Line, ncols: int) -> _RowView:
+    """:func:`build_rows`'s reading of a line's tokens for ``ncols`` columns, kept with the tokens
+    (Line.views): table lines recur, and their cells differ only by the line's offset."""
+    key = ("row", ncols)
+    view = line.views.get(key)
+    if view is None:
+        view = line.views[key] = _line_view(line.tokens, ncols, line.delimited)
+    return view
+
+
+def _line_view(toks: tuple[Token, ...], ncols: int, delimited: bool) -> _RowView:
+    first_val, label = None, None  # the first number; the last label before it
+    for i, t in enumerate(toks):
+        if t.kind in VALUE_KINDS:
+            first_val = i
+            break
+        if t.kind == "label":
+            label = t.key
+    if first_val is None:
+        return None, label, tuple(t.key for t in toks if t.kind == "label")
+    value_toks, blanks = _value_tokens(toks[first_val:], ncols, delimited)
+    cells = tuple((c.value, c.raw, c.start, c.end) for c in (token_cell(t, 0) for t in value_toks))
+    return first_val, label, (cells, blanks)
+
+
+def _view_cells(view: tuple[Any, ...], offset: int) -> list[Cell]:
+    """:func:`line_values` of a line view's tokens, for the line starting at ``offset``."""
+    spec, blanks = view
+    cells = [Cell(v, raw, offset + s, offset + e) for v, raw, s, e in spec]
+    if blanks:  # one Cell for the blank columns, as line_values
+        end = offset + spec[-1][3]
+        cells += [Cell(None, "", end, end)] * blanks
     return cells
 
 
@@ -179,20 +229,13 @@ def build_rows(lines: list[Line], ncols: int, groups: list[int] | None = None) -
         buf, buf_label = [], None
 
     for line in lines:
-        toks = line.tokens
-        first_val, label = None, None  # the first number; the last label before it
-        for i, t in enumerate(toks):
-            if t.kind in VALUE_KINDS:
-                first_val = i
-                break
-            if t.kind == "label":
-                label = t.key
+        first_val, label, rest = line_view(line, ncols)
         if first_val is None:
             if label is not None:
                 flush()
-                pending_labels.extend(t.key for t in toks if t.kind == "label")
+                pending_labels.extend(rest)
             continue
-        vals = line_values(toks[first_val:], ncols, line.delimited, line.offset)
+        vals = _view_cells(rest, line.offset)
         if label is not None or len(vals) >= ncols:
             flush()
         if len(vals) >= ncols:

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 from nlp.tables.labels import LabelMatcher
 from nlp.text.numbers import NOT_A_NUMBER, read_cell
@@ -42,6 +43,9 @@ class Line:
     tokens: tuple[Token, ...] = ()
     delimited: bool = False  # cells separated by tabs or pipes (empty fields are blank cells)
     offset: int = 0  # where the line starts in the report text
+    # What a reader derives from the tokens alone (rows.line_view), kept with the tokens and so
+    # shared by every line of the same text: immutable values only.
+    views: dict[Any, Any] = field(default_factory=dict, compare=False, repr=False)
 
 
 def tokenize(text: str, start: int, end: int, matcher: LabelMatcher) -> list[Line]:
@@ -63,7 +67,7 @@ def iter_lines(text: str, start: int, end: int, matcher: LabelMatcher) -> Iterat
         line_end = end if nl < 0 else nl
         shape = _line_tokens(text[pos:line_end], matcher, norm, pos)
         if shape is not None:
-            yield Line(n, shape[1], shape[0], pos)
+            yield Line(n, shape[1], shape[0], pos, shape[2])
             n += 1
         pos = line_end + 1
 
@@ -95,13 +99,14 @@ def adds_no_row(text: str, start: int, end: int, matcher: LabelMatcher) -> bool:
 # table lines recur: "\t0", "| 0 | 0 |", blank cells, the row labels of every report. They are
 # kept by line and matcher (the object itself: an id could be reused by another matcher) and
 # shared by every line with that text.
-_SHAPES: dict[tuple[str, LabelMatcher], tuple[bool, tuple[Token, ...]] | None] = {}
+_Shape = tuple[bool, tuple[Token, ...], dict[Any, Any]]
+_SHAPES: dict[tuple[str, LabelMatcher], _Shape | None] = {}
 _SHAPE_CHARS = 200  # longer lines (flattened tables, prose) seldom recur: not kept (8192 lines: a few MB)
 
 
-def _line_tokens(raw: str, matcher: LabelMatcher, norm: str, pos: int) -> tuple[bool, tuple[Token, ...]] | None:
-    """(delimited, tokens) of the line ``raw`` found at ``pos`` (``norm``: the folded text); None for
-    a blank, page-number or Markdown rule line."""
+def _line_tokens(raw: str, matcher: LabelMatcher, norm: str, pos: int) -> _Shape | None:
+    """(delimited, tokens, views: see Line.views) of the line ``raw`` found at ``pos`` (``norm``: the
+    folded text); None for a blank, page-number or Markdown rule line."""
     key = (raw, matcher)
     try:
         return _SHAPES[key]
@@ -109,7 +114,7 @@ def _line_tokens(raw: str, matcher: LabelMatcher, norm: str, pos: int) -> tuple[
         pass
     shape = None
     if raw.strip() and not PAGE_NUMBER.match(raw) and not MD_RULE.match(raw):
-        shape = _tokenize_line(raw, matcher, norm[pos : pos + len(raw)])
+        shape = (*_tokenize_line(raw, matcher, norm[pos : pos + len(raw)]), {})
     if len(raw) <= _SHAPE_CHARS:
         if len(_SHAPES) >= 8192:
             _SHAPES.clear()
