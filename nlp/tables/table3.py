@@ -108,7 +108,10 @@ def parse_region(text: str, s: int, e: int) -> dict[str, Any] | None:
     prov: dict[str, dict[str, Any]] = {}
     for key in keys:
         row, ambiguous = placed.get(key, (None, False))
-        cells = [_cell(c, ambiguous) for c in row.cells] if row else [MISSING] * len(cols)
+        if row is None:
+            cells = [MISSING] * len(cols)
+        else:
+            cells = [_cell(c, True) for c in row.cells] if ambiguous else row.cells
         rows[key] = {c: cell.value for c, cell in zip(cols, cells)}
         prov[key] = {c: cell.provenance() for c, cell in zip(cols, cells)}
     used = {id(r) for r, _ in placed.values()}
