@@ -36,11 +36,13 @@ _CLAUSE_MARKS = "".join(_ASCII_CLAUSE)
 # neighbour is the last character written: a kept stretch never starts with " " after one of them.)
 _PLAIN = "".join(c for c in "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz|"
                  if c not in _CHAR_MAP and c not in _ASCII_CLAUSE)
-# The lookahead lets the regex engine skip to the next event character before trying the branches.
-_EVENT = re.compile(f"(?=[{re.escape(_SPACES + _DROPPED + _CLAUSE_MARKS)}])"
-                    f"(?!(?<=[{re.escape(_PLAIN)}]) [{re.escape(_PLAIN)}])"
-                    f"(?:(?P<space>[{re.escape(_SPACES)}][{re.escape(_SPACES + _DROPPED)}]*)"
-                    f"|(?P<clause>[{re.escape(_CLAUSE_MARKS)}])|[{re.escape(_DROPPED)}]+)")
+# The pattern starts with the class of event characters (the first character of every event is read
+# first, and the branch is chosen by looking back at it), so the regex engine scans for that class in C
+# instead of entering the pattern at every character.
+_EVENT = re.compile(f"[{re.escape(_SPACES + _DROPPED + _CLAUSE_MARKS)}]"
+                    f"(?!(?<=[{re.escape(_PLAIN)}] )[{re.escape(_PLAIN)}])"
+                    f"(?:(?<=[{re.escape(_SPACES)}])(?P<space>[{re.escape(_SPACES + _DROPPED)}]*)"
+                    f"|(?<=[{re.escape(_CLAUSE_MARKS)}])(?P<clause>)|[{re.escape(_DROPPED)}]*)")
 _ONE_TO_ONE = {c: v for c, v in _CHAR_MAP.items() if len(v) == 1 and v != " "}
 # Few characters of a report need the one-to-one map: a regex finds them (str.translate would
 # look up every character). No event character is in it, so the whole text is mapped once.
