@@ -36,11 +36,13 @@ _CLAUSE_MARKS = "".join(_ASCII_CLAUSE)
 # neighbour is the last character written: a kept stretch never starts with " " after one of them.)
 _PLAIN = "".join(c for c in "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz|"
                  if c not in _CHAR_MAP and c not in _ASCII_CLAUSE)
-# The lookahead lets the regex engine skip to the next event character before trying the branches.
-_EVENT = re.compile(f"(?=[{re.escape(_SPACES + _DROPPED + _CLAUSE_MARKS)}])"
-                    f"(?!(?<=[{re.escape(_PLAIN)}]) [{re.escape(_PLAIN)}])"
-                    f"(?:(?P<space>[{re.escape(_SPACES)}][{re.escape(_SPACES + _DROPPED)}]*)"
-                    f"|(?P<clause>[{re.escape(_CLAUSE_MARKS)}])|[{re.escape(_DROPPED)}]+)")
+# The pattern starts with the class of event characters (the first character of every event is read
+# first, and the branch is chosen by looking back at it), so the regex engine scans for that class in C
+# instead of entering the pattern at every character.
+_EVENT = re.compile(f"[{re.escape(_SPACES + _DROPPED + _CLAUSE_MARKS)}]"
+                    f"(?!(?<=[{re.escape(_PLAIN)}] )[{re.escape(_PLAIN)}])"
+                    f"(?:(?<=[{re.escape(_SPACES)}])(?P<space>[{re.escape(_SPACES + _DROPPED)}]*)"
+                    f"|(?<=[{re.escape(_CLAUSE_MARKS)}])(?P<clause>)|[{re.escape(_DROPPED)}]*)")
 _ONE_TO_ONE = {c: v for c, v in _CHAR_MAP.items() if len(v) == 1 and v != " "}
 # Few characters of a report need the one-to-one map: a regex finds them (str.translate would
 # look up every character). No event character is in it, so the whole text is mapped once.
@@ -50,8 +52,14 @@ _MAPPED = re.compile("[" + re.escape("".join(_ONE_TO_ONE)) + "]")
 def _map_one_to_one(text: str) -> str:
     """``text`` with every character of ``_ONE_TO_ONE`` replaced (same length)."""
     return _MAPPED.sub(lambda m: _ONE_TO_ONE[m.group()], text)
-# A whole line (^…$ per line: one scan of the text finds them all).
-_PAGE_NUMBER_LINES = re.compile(r"^[ \t]*(?:[-—–]{1,2}[ \t]*\d{1,4}[ \t]*[-—–]{1,2}|第[ \t]*\d{1,4}[ \t]*页(?:[ \t]*[,，/]?[ \t]*共[ \t]*\d{1,4}[ \t]*页)?|\d{1,4}[ \t]*/[ \t]*\d{1,4})[ \t]*$", re.MULTILINE)
+
+
+# A whole page-number line. Searched as "\n" + line (and once at offset 0 for the first line): a pattern
+# that starts with a literal lets the regex engine jump from line break to line break (^ with MULTILINE
+# is tried at every character).
+_PAGE_NUMBER_LINE = r"[ \t]*(?:[-—–]{1,2}[ \t]*\d{1,4}[ \t]*[-—–]{1,2}|第[ \t]*\d{1,4}[ \t]*页(?:[ \t]*[,，/]?[ \t]*共[ \t]*\d{1,4}[ \t]*页)?|\d{1,4}[ \t]*/[ \t]*\d{1,4})[ \t]*$"
+_FIRST_PAGE_NUMBER_LINE = re.compile(_PAGE_NUMBER_LINE, re.MULTILINE)
+_NEXT_PAGE_NUMBER_LINE = re.compile("\n" + _PAGE_NUMBER_LINE, re.MULTILINE)
 # A line that starts a heading or an enumerated item must not be glued to the previous line.
 _BLOCK_START = re.compile(r"^\s*" + LINE_START_ITEM)
 _TITLE_END = re.compile(r"(?:情况|事项|措施|打算|计划|安排|概述|报告|年报)$")
@@ -69,6 +77,9 @@ def _is_cjk(ch: str) -> bool:
 def _is_cjk_letter(ch: str) -> bool:
     o = ord(ch)
     return 0x4E00 <= o <= 0x9FFF or 0x3400 <= o <= 0x4DBF
+
+
+_CJK_LETTERS = "\u4e00-\u9fff\u3400-\u4dbf"  # the ranges of _is_cjk_letter, as a regex class body
 
 
 @dataclass(frozen=True)
@@ -97,14 +108,21 @@ class NormalizedText:
         return bisect.bisect_left(self._map, orig)
 
 
+_OPEN_END = "，、“\"(（《"  # besides a CJK letter, a line ending in one of these leaves its sentence open
+
+
+def _ends_open(pline: str) -> bool:
+    """True when ``pline`` (a non-blank line without trailing spaces) leaves its sentence unfinished."""
+    return _is_cjk_letter(pline[-1]) or pline[-1] in _OPEN_END
+
+
 def _continues(pline: str, nline: str) -> bool:
     """True when ``nline`` continues the sentence that ``pline`` leaves unfinished."""
     if not nline:
         return False
     # Every test must pass; the last character of ``pline`` is the cheapest one, and most lines end a
     # sentence ("。"), so it is read first.
-    ends_open = _is_cjk_letter(pline[-1]) or pline[-1] in "，、“\"(（《"
-    if not ends_open:
+    if not _ends_open(pline):
         return False
     if "\t" in pline or "\t" in nline or len(pline.strip()) < _MIN_WRAPPED_LINE:
         return False
@@ -120,31 +138,47 @@ def _continues(pline: str, nline: str) -> bool:
     return _is_cjk_letter(nline[0]) or nline[0] in "，、。；：”\"）)》"
 
 
+# A line that the next one may continue, found in the REVERSED text (again so that the pattern starts
+# with a literal): its line break, trailing spaces, an open last character (_ends_open) and the
+# characters before it with no tab and no line break — _continues needs _MIN_WRAPPED_LINE of them, so
+# most lines (sentence ends, table rows, short titles) are never looked at.
+_OPEN_LINE_REVERSED = re.compile(
+    f"\n *(?=[{_CJK_LETTERS}{re.escape(_OPEN_END)}][^\n\t]{{{_MIN_WRAPPED_LINE - 1}}})")
+
+
 def _deleted_ranges(text: str) -> list[tuple[int, int]]:
     """Original ranges ``[start, end)`` removed wholesale: page-number lines (with their line break)
     and joined line breaks; a join may span page-number lines, so ranges can overlap."""
     n = len(text)
     ranges: list[tuple[int, int]] = []
-    page_lines: set[int] = set()  # start offsets of the page-number lines
-    # Every alternative of the pattern holds a digit, so a page-number line is never blank.
-    for m in _PAGE_NUMBER_LINES.finditer(text):
-        page_lines.add(m.start())
-        ranges.append((m.start(), min(m.end() + 1, n)))
-    # Join: previous non-blank line ends mid-sentence, next non-blank line continues it.
-    prev = None
-    s = 0
-    for line in text.split("\n"):
-        e = s + len(line)
-        if s not in page_lines and line.strip():
-            if prev is not None:
-                ps, pe = prev
-                pline = text[ps:pe].rstrip(" ")
+    page_lines: list[int] = []  # start offsets of the page-number lines
+    first = _FIRST_PAGE_NUMBER_LINE.match(text)
+    if first:
+        page_lines.append(0)
+        ranges.append((0, min(first.end() + 1, n)))
+    for m in _NEXT_PAGE_NUMBER_LINE.finditer(text):
+        page_lines.append(m.start() + 1)
+        ranges.append((m.start() + 1, min(m.end() + 1, n)))
+    skipped = set(page_lines)  # every alternative of the pattern holds a digit: never a blank line
+    # Join: a non-blank line ends mid-sentence and the next non-blank line (page-number lines skipped)
+    # continues it.
+    joins: list[tuple[int, int]] = []
+    for m in _OPEN_LINE_REVERSED.finditer(text[::-1]):
+        pend = n - m.end()  # the end of the line without its trailing spaces
+        pstart = text.rfind("\n", 0, pend) + 1
+        if pstart in skipped:
+            continue
+        start = n - m.start()  # the next line
+        while start <= n:
+            end = text.find("\n", start)
+            line = text[start:end if end >= 0 else n]
+            if line.strip() and start not in skipped:
                 nline = line.lstrip(" ")
-                if _continues(pline, nline):
-                    ranges.append((ps + len(pline), s + (len(line) - len(nline))))
-            prev = (s, e)
-        s = e + 1
-    return ranges
+                if _continues(text[pstart:pend], nline):
+                    joins.append((pend, start + len(line) - len(nline)))
+                break
+            start += len(line) + 1
+    return ranges + joins[::-1]  # in text order
 
 
 def _deleted_positions(text: str) -> set[int]:

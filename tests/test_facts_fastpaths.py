@@ -106,3 +106,21 @@ def test_prose_lines_skip_the_table_test_only_where_it_says_prose() -> None:
             assert not is_table_line(line)
 
     check()
+
+
+# Spans (between table rows) with no quantity: negations, zeros in words, and neither.
+_ZEROS_IN_WORDS = ("本年度未收到政府信息公开申请，也没有发生收费情况。\n| 项目 | 1 | 2 |\n行政复议、行政诉讼均为0。\n"
+                   "| 项目 | 3 |\n申请数为零；无法提供的为 0。\n| 项目 | 4 |\n我单位持续推进政务公开工作。\n"
+                   "| 项目 | 5 |\n全年主动公开信息12条。")
+
+
+@pytest.mark.parametrize("text", [p.read_text(encoding="utf-8") for p in sorted(SAMPLES.glob("*.txt"))]
+                         + [HAND_MADE, _ZEROS_IN_WORDS])
+def test_spans_without_quantity_or_zero_hint_skip_as_the_full_reading(text, monkeypatch):
+    """A span with no candidate returns early when it holds no negation word and no zero hint; read in full
+    (negations, zeros in words) it gives the same facts."""
+    from nlp.facts import FactExtractor
+
+    fast = [FactExtractor(narrative_only=mode).extract(text) for mode in (False, True)]
+    monkeypatch.setattr(FactExtractor, "_may_state_zero", lambda self, work, lo, hi: True)
+    assert [FactExtractor(narrative_only=mode).extract(text) for mode in (False, True)] == fast

@@ -1,11 +1,11 @@
 """Normalisation keeps an exact map back to the original text."""
 from __future__ import annotations
 
-from conftest import SEED_FILES
+from conftest import SEED_FILES, layout_variants, text_reports
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from nlp.normalize import _ASCII_CLAUSE, _CHAR_MAP, normalize
+from nlp.normalize import _ASCII_CLAUSE, _CHAR_MAP, _PAGE_NUMBER_LINE, _continues, _deleted_ranges, normalize
 
 
 def _check_map(text: str) -> None:
@@ -70,3 +70,45 @@ def test_map_on_all_seeds():
 @given(st.text(alphabet="政府信息公开 条件０１２3４,，;：:“”（）()\n\t-— 第页共abcＡ\u3000", max_size=80))
 def test_map_is_exact_for_any_text(text):
     _check_map(text)
+
+
+def _deleted_ranges_line_by_line(text: str) -> list[tuple[int, int]]:
+    """The plain form of normalize._deleted_ranges: one ^…$ scan for page-number lines, then every pair of
+    consecutive non-blank lines (page-number lines skipped) judged by _continues."""
+    import re
+
+    pattern = re.compile("^" + _PAGE_NUMBER_LINE, re.MULTILINE)
+    ranges = [(m.start(), min(m.end() + 1, len(text))) for m in pattern.finditer(text)]
+    page_lines = {a for a, _ in ranges}
+    prev = None
+    s = 0
+    for line in text.split("\n"):
+        e = s + len(line)
+        if s not in page_lines and line.strip():
+            if prev is not None:
+                pline = text[prev[0]:prev[1]].rstrip(" ")
+                nline = line.lstrip(" ")
+                if _continues(pline, nline):
+                    ranges.append((prev[0] + len(pline), s + (len(line) - len(nline))))
+            prev = (s, e)
+        s = e + 1
+    return ranges
+
+
+def test_deleted_ranges_equal_the_line_by_line_scan_on_reports():
+    for path in text_reports():
+        for text in layout_variants(path.read_text(encoding="utf-8")):
+            assert _deleted_ranges(text) == _deleted_ranges_line_by_line(text)
+
+
+_LONG = "因政府信息公开申请行政复议提起行政诉讼的情况说明"  # longer than a wrapped line must be
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.one_of(st.sampled_from(list("政府信息公开，、。“\"(（《）1 \t\n|#一")),
+                          st.sampled_from([_LONG, "一是" + _LONG, _LONG[:19], _LONG[:18], _LONG[:12], _LONG[:8],
+                                           "\n- 3 -\n", "第 2 页", "\n\n", "   \n", "(三)", "情况", "12/30"])),
+                max_size=40))
+def test_deleted_ranges_equal_the_line_by_line_scan_on_generated_text(parts: list[str]) -> None:
+    text = "".join(parts)
+    assert _deleted_ranges(text) == _deleted_ranges_line_by_line(text)

@@ -26,7 +26,7 @@ from nlp.facts.structure import (
     family_breakdowns,
     respective_values,
 )
-from nlp.facts.zeros import zero_statements
+from nlp.facts.zeros import has_zero_hint, zero_statements
 from nlp.text.width import fold_number_chars
 
 FACT_FIELDS = ("source", "section", "sentence_start", "sentence_end", "start", "end", "text", "value",
@@ -93,6 +93,8 @@ class FactExtractor:
         lex = self.lexicon
         mask = NegativeMask(work, lex, lo, hi)
         cands = drop_structure_counts(work, find_candidates(work, lo, hi, lex, mask), lex, lo, hi)
+        if not cands and not self._may_state_zero(work, lo, hi):
+            return []  # most spans: no quantity, no negation word, no zero in words (their breaks unneeded)
         sent_points, clause_points = (breaks or BreakIndex(work, lo, hi)).breaks(lo, hi)
         sentence_of: dict[int, Span] = {}  # candidate start → sentence span, filled by attach
         category_of: dict[int, tuple[int, int] | None] = {}
@@ -167,6 +169,13 @@ class FactExtractor:
                 c.metric = f"{c.share_of.metric}_share" if c.share_of.metric else None
         category_of = {id(c): cat for c, cat in zip(cands, categories(work, cands, lex, lo, labels))}
         return cands, category_of
+
+    def _may_state_zero(self, work: str, lo: int, hi: int) -> bool:
+        """False when neither :meth:`_negations` nor :func:`zero_statements` can find anything in the span:
+        no negation word (where every negation starts) and no zero hint (next to every zero in words)."""
+        lex = self.lexicon
+        return (lex.negation_start is not None and lex.negation_start.search(work, lo, hi) is not None) or (
+            lex.zero_statement is not None and has_zero_hint(work, lo, hi))
 
     def _negations(self, work: str, lo: int, hi: int, sent_points: list[int], cands: list[Candidate],
                    mask: NegativeMask) -> list[tuple[Candidate, str]]:

@@ -40,6 +40,11 @@ def zero_statements(text: str, lo: int, hi: int, cands: list[Candidate], lex: Le
     return out
 
 
+def has_zero_hint(text: str, lo: int, hi: int) -> bool:
+    """Whether ``text[lo:hi]`` holds one of the hints every zero in words stands in (else no match)."""
+    return any(text.find(hint, lo, hi) >= 0 for hint in _ZERO_HINTS)
+
+
 def _zero_matches(text: str, lo: int, hi: int, rx: re.Pattern[str]):
     """Matches of ``rx`` (it ends with its 0/零), tried only just before each 0 or 零 that follows 为/是: a
     scan of the whole span for 为/是 would cost more than the rest of this module."""
