@@ -164,3 +164,21 @@ def test_key_table_finds_exactly_its_keys() -> None:
         assert np.array_equal(table.key[got[got >= 0]], q[got >= 0])
 
     check()
+
+
+def test_split_counts_is_unique_with_counts() -> None:
+    """_split_counts (sort and neighbour compare) gives np.unique(return_counts=True)'s keys and counts."""
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from nlp.themes.features import _split_counts
+
+    @settings(max_examples=300, deadline=None)
+    @given(st.lists(st.integers(0, 2 ** 40), max_size=300), st.integers(1, 2 ** 20))
+    def check(keys, width):
+        rows, cols, counts = _split_counts(np.asarray(keys, dtype=np.int64), width)
+        uniq, want = np.unique(np.asarray(keys, dtype=np.int64), return_counts=True)
+        assert np.array_equal(rows * width + cols, uniq) and np.array_equal(counts, want)
+        assert (cols < width).all()
+
+    check()

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
+from itertools import chain, repeat
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -108,8 +109,13 @@ class TfidfBlock:
         # the vocabulary was built from the filtered tokens, so a token the filter drops is never in
         # it: looking up the raw segmenter output counts the same and skips a regex per token
         terms = self.analyzer.cut if isinstance(self.analyzer, WordTokens) else self.analyzer
-        keys = [i * width + j for i, text in enumerate(texts) for j in map(index.get, terms(text)) if j is not None]
-        return _split_counts(np.asarray(keys, dtype=np.int64), width)
+        found = [terms(text) for text in texts]
+        lengths = list(map(len, found))
+        # every term's column (−1: not in the vocabulary) in one C-level map, not a Python step per term
+        cols = np.fromiter(map(index.get, chain.from_iterable(found), repeat(-1)), dtype=np.int64, count=sum(lengths))
+        rows = np.repeat(np.arange(len(texts), dtype=np.int64), lengths)
+        keep = cols >= 0
+        return _split_counts(rows[keep] * width + cols[keep], width)
 
     def values(self, rows: np.ndarray, cols: np.ndarray, counts: np.ndarray, n: int) -> np.ndarray:
         """TF-IDF values of the counted terms, each row scaled to unit length as
@@ -149,11 +155,18 @@ class TfidfBlock:
 
 
 def _split_counts(keys: np.ndarray, width: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(row, column, count) from keys ``row * width + column``, sorted by row then column."""
+    """(row, column, count) from keys ``row * width + column``, sorted by row then column: what
+    ``np.unique(keys, return_counts=True)`` gives, by sort and neighbour compare (np.unique's own
+    checks and dispatch cost more than that on a report's thousand or so keys)."""
     if not len(keys):
         return _EMPTY, _EMPTY, _EMPTY
-    uniq, counts = np.unique(keys, return_counts=True)
-    return uniq // width, uniq % width, counts
+    ordered = np.sort(keys)
+    first = np.empty(len(ordered), dtype=bool)
+    first[0] = True
+    np.not_equal(ordered[1:], ordered[:-1], out=first[1:])
+    starts = np.flatnonzero(first)
+    uniq = ordered[starts]
+    return uniq // width, uniq % width, np.diff(starts, append=len(ordered))
 
 
 class SignalBlock:
@@ -175,14 +188,8 @@ class SignalBlock:
                 if sig:
                     self.literal_themes[at[sig], j] = True
 
-    def hits(self, units: np.ndarray, literals: np.ndarray) -> Entries:
-        """The block's entries from the (unit, index in ``literals``) of each cue occurrence."""
-        hit, theme = np.nonzero(self.literal_themes[literals])
-        rows, cols, _ = _split_counts(units[hit] * len(self.codes) + theme, len(self.codes))
-        return Entries(rows, cols, np.full(len(rows), float(self.weight)))
-
     def transform_reference(self, texts: Sequence[str]) -> sp.csr_matrix:
-        """The regex path, kept as the specification of :meth:`hits`."""
+        """The regex path, kept as the specification of the cue entries of :meth:`Featurizer.entries`."""
         rows, cols = [], []
         for i, text in enumerate(texts):
             t = _SPACE.sub("", text)
@@ -226,7 +233,7 @@ class Featurizer:
         self.blocks: list[TfidfBlock] = []
         self.signal_block = SignalBlock(signals, signal_weight) if signals and signal_weight > 0 else None
         self.lexicon_block = SignalBlock(lexicon, lexicon_weight) if lexicon and lexicon_weight > 0 else None
-        self._lookup: tuple[TermIndex, list[np.ndarray]] | None = None
+        self._lookup: tuple[TermIndex, np.ndarray, np.ndarray] | None = None
 
     def fit(self, texts: Sequence[str]) -> Featurizer:
         self.blocks = [TfidfBlock("char", _char_analyzer(self.char_ngram_range), self.min_df, self.sublinear_tf)]
@@ -238,30 +245,35 @@ class Featurizer:
         self._lookup = None
         return self
 
-    def _index(self) -> tuple[TermIndex, list[np.ndarray]]:
+    def _index(self) -> tuple[TermIndex, np.ndarray, np.ndarray]:
         """The NumPy look-up, built on first use from the fitted state: one :class:`TermIndex` over
-        the char n-gram vocabulary and the cues of both indicator blocks, and per indicator block
-        the map from the index's literals to the block's own (−1: not a cue of this block)."""
+        the char n-gram vocabulary and the cues of both indicator blocks; which of the indicator
+        columns (the signal block's themes, then the lexicon block's) each of the index's literals
+        sets; and each indicator column's value (its block's weight)."""
         if self._lookup is None:
             char = next((b for b in self.blocks if b.kind == "char"), None)
-            cues = [blk for blk in (self.signal_block, self.lexicon_block) if blk is not None]
+            cues = self._cue_blocks()
             literals = list(dict.fromkeys(lit for blk in cues for lit in blk.literals))
             index = TermIndex(char.vocabulary if char else [], literals)
             at = {lit: i for i, lit in enumerate(literals)}
-            local = []
+            sets = np.zeros((len(literals), sum(len(blk.codes) for blk in cues)), dtype=bool)
+            offset = 0
             for blk in cues:
-                m = np.full(len(literals), -1, dtype=np.int64)
-                m[[at[lit] for lit in blk.literals]] = np.arange(len(blk.literals))
-                local.append(m)
-            self._lookup = (index, local)
+                sets[[at[lit] for lit in blk.literals], offset:offset + len(blk.codes)] = blk.literal_themes
+                offset += len(blk.codes)
+            weights = np.asarray([float(blk.weight) for blk in cues for _ in blk.codes], dtype=np.float64)
+            self._lookup = (index, sets, weights)
         return self._lookup
+
+    def _cue_blocks(self) -> list[SignalBlock]:
+        return [blk for blk in (self.signal_block, self.lexicon_block) if blk is not None]
 
     def entries(self, texts: Sequence[str]) -> Entries:
         """The features of ``texts`` as :class:`Entries` (columns as in :meth:`transform`): the same
         values as the scikit-learn path, from one NumPy pass over all the texts."""
         texts = list(texts)
         n = len(texts)
-        index, local = self._index()
+        index, cue_sets, cue_values = self._index()
         (term_units, term_cols), (lit_units, lit_ids) = index.find([_SPACE.sub("", t) for t in texts])
         parts: list[Entries] = []
         offset = 0
@@ -273,12 +285,13 @@ class Featurizer:
                 rows, cols, counts = b.counts(texts)
             parts.append(Entries(rows, cols + offset, b.values(rows, cols, counts, n)))
             offset += len(b.vocabulary)
-        for blk, to_block in zip([b for b in (self.signal_block, self.lexicon_block) if b is not None], local):
-            mine = to_block[lit_ids]
-            keep = np.flatnonzero(mine >= 0)
-            e = blk.hits(lit_units[keep], mine[keep])
-            parts.append(Entries(e.rows, e.cols + offset, e.vals))
-            offset += len(blk.codes)
+        if len(cue_values):
+            # both indicator blocks at once: a row's entries stay in column order (signal themes, then
+            # lexicon themes), the order the blocks' separate parts had within each row
+            hit, column = np.nonzero(cue_sets[lit_ids])
+            width = len(cue_values)
+            rows, cols, _ = _split_counts(lit_units[hit] * width + column, width)
+            parts.append(Entries(rows, cols + offset, cue_values[cols]))
         if not parts:
             return Entries(_EMPTY, _EMPTY, np.zeros(0))
         return Entries(*(np.concatenate(a) for a in zip(*parts)))
