@@ -74,12 +74,12 @@ def _is_cjk(ch: str) -> bool:
     return 0x4E00 <= o <= 0x9FFF or 0x3400 <= o <= 0x4DBF or 0x3000 <= o <= 0x303F or 0xFF00 <= o <= 0xFFEF
 
 
+_CJK_LETTERS = "\u4e00-\u9fff\u3400-\u4dbf"  # CJK ideographs and extension A, as a regex class body
+_CJK_LETTER = re.compile(f"[{_CJK_LETTERS}]")
+
+
 def _is_cjk_letter(ch: str) -> bool:
-    o = ord(ch)
-    return 0x4E00 <= o <= 0x9FFF or 0x3400 <= o <= 0x4DBF
-
-
-_CJK_LETTERS = "\u4e00-\u9fff\u3400-\u4dbf"  # the ranges of _is_cjk_letter, as a regex class body
+    return _CJK_LETTER.match(ch) is not None
 
 
 @dataclass(frozen=True)

@@ -105,12 +105,7 @@ def _int(text: str) -> int | None:
 def line_values(tokens: Sequence[Token], ncols: int, delimited: bool, offset: int) -> list[Cell]:
     """The value cells of one line (starting at ``offset``), blank cells of tab/pipe layouts included
     by position."""
-    toks, blanks = _value_tokens(tokens, ncols, delimited)
-    cells = [token_cell(t, offset) for t in toks]
-    if blanks:  # one Cell for the blank columns
-        end = offset + toks[-1].end
-        cells += [Cell(None, "", end, end)] * blanks
-    return cells
+    return _view_cells(_value_view(tokens, ncols, delimited), offset)
 
 
 def _value_tokens(tokens: Sequence[Token], ncols: int, delimited: bool) -> tuple[list[Token], int]:
@@ -162,16 +157,21 @@ def _line_view(toks: tuple[Token, ...], ncols: int, delimited: bool) -> _RowView
             label = t.key
     if first_val is None:
         return None, label, tuple(t.key for t in toks if t.kind == "label")
-    value_toks, blanks = _value_tokens(toks[first_val:], ncols, delimited)
-    cells = tuple((c.value, c.raw, c.start, c.end) for c in (token_cell(t, 0) for t in value_toks))
-    return first_val, label, (cells, blanks)
+    return first_val, label, _value_view(toks[first_val:], ncols, delimited)
+
+
+def _value_view(tokens: Sequence[Token], ncols: int, delimited: bool) -> tuple[tuple[Any, ...], int]:
+    """The value cells of :func:`line_values` at offset 0, as (value, raw, start, end), and how many
+    blank cells follow them."""
+    toks, blanks = _value_tokens(tokens, ncols, delimited)
+    return tuple((c.value, c.raw, c.start, c.end) for c in (token_cell(t, 0) for t in toks)), blanks
 
 
 def _view_cells(view: tuple[Any, ...], offset: int) -> list[Cell]:
-    """:func:`line_values` of a line view's tokens, for the line starting at ``offset``."""
+    """The cells of a :func:`_value_view` for the line starting at ``offset``."""
     spec, blanks = view
     cells = [Cell(v, raw, offset + s, offset + e) for v, raw, s, e in spec]
-    if blanks:  # one Cell for the blank columns, as line_values
+    if blanks:  # one Cell for the blank columns
         end = offset + spec[-1][3]
         cells += [Cell(None, "", end, end)] * blanks
     return cells

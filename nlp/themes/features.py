@@ -252,7 +252,7 @@ class Featurizer:
         sets; and each indicator column's value (its block's weight)."""
         if self._lookup is None:
             char = next((b for b in self.blocks if b.kind == "char"), None)
-            cues = self._cue_blocks()
+            cues = [blk for blk in (self.signal_block, self.lexicon_block) if blk is not None]
             literals = list(dict.fromkeys(lit for blk in cues for lit in blk.literals))
             index = TermIndex(char.vocabulary if char else [], literals)
             at = {lit: i for i, lit in enumerate(literals)}
@@ -264,9 +264,6 @@ class Featurizer:
             weights = np.asarray([float(blk.weight) for blk in cues for _ in blk.codes], dtype=np.float64)
             self._lookup = (index, sets, weights)
         return self._lookup
-
-    def _cue_blocks(self) -> list[SignalBlock]:
-        return [blk for blk in (self.signal_block, self.lexicon_block) if blk is not None]
 
     def entries(self, texts: Sequence[str]) -> Entries:
         """The features of ``texts`` as :class:`Entries` (columns as in :meth:`transform`): the same
